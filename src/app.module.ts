@@ -1,0 +1,44 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module';
+import { DomainEventsModule } from './common/domain-events';
+import { HttpExceptionFilter } from './common/http-exception.filter';
+import type { AppConfig } from './config/config';
+import { ConfigModule } from './config/config.module';
+import { dataSourceOptions } from './database/data-source';
+import { IngestionModule } from './ingestion/ingestion.module';
+import { ItemsModule } from './items/items.module';
+import { JobsModule } from './jobs/jobs.module';
+import { loggingParams } from './ops/logging';
+import { MetricsModule } from './ops/metrics.service';
+import { OpsModule } from './ops/ops.module';
+import { QueuesModule } from './queues/queues.module';
+import { RedisModule } from './redis/redis.module';
+import { ReviewLineModule } from './review/review-line.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggingParams(config.logLevel)),
+        TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl)),
+        RedisModule,
+        DomainEventsModule,
+        MetricsModule,
+        JobsModule,
+        AuthModule,
+        QueuesModule,
+        ItemsModule,
+        ReviewLineModule,
+        IngestionModule,
+        OpsModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
+    };
+  }
+}

@@ -1,0 +1,47 @@
+import { Global, Injectable, Logger, Module } from '@nestjs/common';
+import type { Item } from '../items/item.entity';
+
+/**
+ * What happened to items, published after the transaction commits. Feature modules subscribe
+ * (live updates, webhooks, SLA timers) so the code that changes an item need not know them.
+ */
+export interface DomainEventMap {
+  /** New items were stored (one flush of submissions). */
+  'items.submitted': { items: Item[] };
+  /** An item changed state; `previousStatus` lets subscribers spot final-status changes. */
+  'item.changed': { item: Item; previousStatus: Item['status']; change: ItemChange; actor: string };
+}
+
+export type ItemChange = 'claimed' | 'released' | 'lease_expired' | 'decided' | 'escalated' | 'reported' | 'timed_out' | 'requeued';
+
+type Listener<K extends keyof DomainEventMap> = (payload: DomainEventMap[K]) => Promise<void> | void;
+
+@Injectable()
+export class DomainEvents {
+  private readonly logger = new Logger('DomainEvents');
+  private readonly listeners = new Map<keyof DomainEventMap, Listener<never>[]>();
+
+  on<K extends keyof DomainEventMap>(name: K, listener: Listener<K>): void {
+    const list = this.listeners.get(name) ?? [];
+    list.push(listener as Listener<never>);
+    this.listeners.set(name, list);
+  }
+
+  /** Runs every listener; one failing listener is logged and never fails the caller. */
+  async emit<K extends keyof DomainEventMap>(name: K, payload: DomainEventMap[K]): Promise<void> {
+    const list = (this.listeners.get(name) ?? []) as Listener<K>[];
+    await Promise.all(
+      list.map(async (listener) => {
+        try {
+          await listener(payload);
+        } catch (error) {
+          this.logger.warn(`listener for ${name} failed: ${(error as Error).message}`);
+        }
+      }),
+    );
+  }
+}
+
+@Global()
+@Module({ providers: [DomainEvents], exports: [DomainEvents] })
+export class DomainEventsModule {}

@@ -1,0 +1,20 @@
+import { BadRequestException } from '@nestjs/common';
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** A 400 whose message names every offending field, in the shape all Verdict errors share. */
+export function invalid(problems: FieldProblem[]): BadRequestException {
+  return new BadRequestException({
+    statusCode: 400,
+    error: 'Bad Request',
+    message: problems.map((p) => p.message).join('; '),
+    fields: problems,
+  });
+}
+
+export function invalidField(field: string, message: string): BadRequestException {
+  return invalid([{ field, message }]);
+}

@@ -1,0 +1,63 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  statusCode?: number;
+  expose?: boolean;
+  message?: string;
+}
+
+function isTransientInfrastructureError(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  // Connection failures and Postgres "cannot connect now" / admin shutdown classes.
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '53300'].includes(e?.code ?? '') ||
+    /Connection terminated|connect ECONNREFUSED|Redis is not available/i.test(e?.message ?? '')
+  );
+}
+
+/** Every error leaves as `{statusCode, error, message, requestId}`; nothing internal leaks. */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const ctx = host.switchToHttp();
+    const response = ctx.getResponse<Response>();
+    const request = ctx.getRequest<Request & { id?: string }>();
+    const requestId = request.id;
+    let status = 500;
+    let body: Record<string, unknown>;
+
+    const parserError = exception as BodyParserError;
+    if (exception instanceof HttpException) {
+      status = exception.getStatus();
+      const payload = exception.getResponse();
+      body =
+        typeof payload === 'string'
+          ? { statusCode: status, error: exception.name, message: payload }
+          : { statusCode: status, ...(payload as object) };
+      if (Array.isArray(body.message)) body.message = (body.message as string[]).join('; ');
+    } else if (parserError?.type === 'entity.too.large') {
+      status = 413;
+      body = { statusCode: 413, error: 'Payload Too Large', message: 'request body is larger than 1 MiB' };
+    } else if (parserError?.type === 'entity.parse.failed') {
+      status = 400;
+      body = { statusCode: 400, error: 'Bad Request', message: 'request body is not valid JSON' };
+    } else if (parserError?.expose && typeof parserError.status === 'number' && parserError.status < 500) {
+      status = parserError.status;
+      body = { statusCode: status, error: 'Bad Request', message: parserError.message };
+    } else if (isTransientInfrastructureError(exception)) {
+      status = 503;
+      body = { statusCode: 503, error: 'Service Unavailable', message: 'a backing service is unavailable; retry later' };
+      this.logger.warn(`503 for ${request.method} ${request.url}: ${(exception as Error).message}`);
+    } else {
+      body = { statusCode: 500, error: 'Internal Server Error', message: 'unexpected error' };
+      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    }
+    if (!response.headersSent) response.status(status).json({ ...body, requestId });
+  }
+}

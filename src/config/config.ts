@@ -1,0 +1,88 @@
+/**
+ * Environment configuration, validated once at start. A bad value stops the process with a
+ * single line naming the variable, so an operator never has to read a stack trace to fix it.
+ */
+export type AppRole = 'api' | 'worker' | 'all';
+
+export interface AppConfig {
+  port: number;
+  databaseUrl: string;
+  redisUrl: string;
+  redisPrefix: string;
+  jwtSecret: string;
+  jwtTtlSeconds: number;
+  adminEmail: string | undefined;
+  adminPassword: string | undefined;
+  appRole: AppRole;
+  logLevel: string;
+  sweepIntervalMs: number;
+  webDistDir: string | undefined;
+  shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function url(env: Env, name: string, fallback: string, protocols: string[]): string {
+  const value = env[name] ?? fallback;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must use ${protocols.join(' or ')} (got ${parsed.protocol})`);
+  }
+  return value;
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number (got "${raw}")`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}`);
+  return value;
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const jwtSecret = env.JWT_SECRET ?? (env.NODE_ENV === 'production' ? undefined : 'dev-only-secret-change-me');
+  if (!jwtSecret) throw new ConfigError('JWT_SECRET is required in production');
+  if (jwtSecret.length < 16) throw new ConfigError('JWT_SECRET must be at least 16 characters');
+  const appRole = (env.APP_ROLE ?? 'all') as AppRole;
+  if (!['api', 'worker', 'all'].includes(appRole)) {
+    throw new ConfigError(`APP_ROLE must be api, worker or all (got "${env.APP_ROLE}")`);
+  }
+  const adminEmail = env.ADMIN_EMAIL || undefined;
+  const adminPassword = env.ADMIN_PASSWORD || undefined;
+  if ((adminEmail && !adminPassword) || (!adminEmail && adminPassword)) {
+    throw new ConfigError('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
+  }
+  if (adminPassword && adminPassword.length < 8) {
+    throw new ConfigError('ADMIN_PASSWORD must be at least 8 characters');
+  }
+  const redisPrefix = env.REDIS_PREFIX ?? 'verdict';
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(redisPrefix)) {
+    throw new ConfigError('REDIS_PREFIX may only contain letters, digits, "_" and "-"');
+  }
+  return {
+    port: int(env, 'PORT', 3000, 0, 65535),
+    databaseUrl: url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/verdict', [
+      'postgres:',
+      'postgresql:',
+    ]),
+    redisUrl: url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    redisPrefix,
+    jwtSecret,
+    jwtTtlSeconds: int(env, 'JWT_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
+    adminEmail,
+    adminPassword,
+    appRole,
+    logLevel: env.LOG_LEVEL ?? 'info',
+    sweepIntervalMs: int(env, 'SWEEP_INTERVAL_MS', 10_000, 200, 600_000),
+    webDistDir: env.WEB_DIST_DIR || undefined,
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+  };
+}

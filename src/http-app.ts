@@ -1,0 +1,58 @@
+import { INestApplication } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express, { NextFunction, Request, Response } from 'express';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { requireJsonBody } from './common/json-body.middleware';
+import { createValidationPipe } from './common/validation';
+import type { AppConfig } from './config/config';
+import { MetricsService } from './ops/metrics.service';
+
+const API_PREFIXES = ['/v1', '/docs', '/health', '/metrics', '/socket.io'];
+
+/** Everything about the HTTP surface that is not a controller: parsers, docs, metrics, web app. */
+export function configureHttp(app: NestExpressApplication, config: AppConfig): void {
+  app.useBodyParser('json', { limit: '1mb' });
+  app.use(requireJsonBody);
+  app.useGlobalPipes(createValidationPipe());
+  app.set('trust proxy', true);
+  app.disable('x-powered-by');
+
+  const metrics = app.get(MetricsService);
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const end = metrics.httpDuration.startTimer();
+    res.on('finish', () => {
+      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      end({ method: req.method, route, status: String(res.statusCode) });
+    });
+    next();
+  });
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Verdict API')
+      .setDescription('Human-in-the-loop gate for AI outputs. See CONTRACT.md for the behaviour behind each route.')
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: "a user's access token or an API key (vk_…)" })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+
+  serveWebApp(app, config);
+}
+
+function serveWebApp(app: INestApplication, config: AppConfig): void {
+  const dist = config.webDistDir ?? join(__dirname, '..', '..', 'web', 'dist');
+  if (!existsSync(join(dist, 'index.html'))) return;
+  const server = app.getHttpAdapter().getInstance() as express.Express;
+  server.use(express.static(dist, { index: false, maxAge: '1h' }));
+  // Deep links (/review/support-replies) load the app, which routes on the client.
+  server.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'GET' || API_PREFIXES.some((p) => req.path === p || req.path.startsWith(`${p}/`))) return next();
+    if (!req.accepts('html')) return next();
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(join(dist, 'index.html'));
+  });
+}

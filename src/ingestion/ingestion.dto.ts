@@ -1,0 +1,71 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  Allow, ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, IsUrl, Max,
+  MaxLength, Min, ValidateNested,
+} from 'class-validator';
+
+export class ModelDto {
+  @ApiProperty({ example: 'support-llm' })
+  @IsString({ message: 'model.name must be a string' })
+  @IsNotEmpty({ message: 'model.name must not be empty' })
+  @MaxLength(200)
+  name!: string;
+
+  @ApiPropertyOptional({ example: '2026-10-01' })
+  @IsOptional()
+  @IsString({ message: 'model.version must be a string' })
+  @MaxLength(200)
+  version?: string;
+}
+
+export class SubmitItemDto {
+  @ApiPropertyOptional({ example: 'ticket-81-reply-1', description: 'idempotency key, unique per queue', maxLength: 200 })
+  @IsOptional()
+  @IsString({ message: 'externalId must be a string' })
+  @IsNotEmpty({ message: 'externalId must not be empty' })
+  @MaxLength(200, { message: 'externalId must be at most 200 characters' })
+  externalId?: string;
+
+  @ApiProperty({ type: ModelDto })
+  @IsDefined({ message: 'model is required' })
+  @IsObject({ message: 'model must be an object with a name' })
+  @ValidateNested()
+  @Type(() => ModelDto)
+  model!: ModelDto;
+
+  @ApiPropertyOptional({ example: { messages: [{ role: 'user', content: 'Where is my refund?' }] }, description: 'any JSON' })
+  @Allow()
+  input?: unknown;
+
+  @ApiProperty({ example: { reply: 'Your refund was sent on Monday.' }, description: 'any JSON value except null' })
+  @IsDefined({ message: 'output is required (any JSON value except null)' })
+  output!: unknown;
+
+  @ApiProperty({ example: 0.73, minimum: 0, maximum: 1 })
+  @IsDefined({ message: 'confidence is required' })
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'confidence must be a JSON number between 0 and 1' })
+  @Min(0, { message: 'confidence must be between 0 and 1' })
+  @Max(1, { message: 'confidence must be between 0 and 1' })
+  confidence!: number;
+
+  @ApiPropertyOptional({ example: { amount: 40, locale: 'en' } })
+  @IsOptional()
+  @IsObject({ message: 'metadata must be a JSON object' })
+  metadata?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ example: 'http://127.0.0.1:9000/verdict-hook' })
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'callbackUrl must be an http or https URL' })
+  @MaxLength(2000)
+  callbackUrl?: string;
+}
+
+export class SubmitBatchDto {
+  @ApiProperty({ type: [SubmitItemDto], minItems: 1, maxItems: 500 })
+  @IsArray({ message: 'items must be an array' })
+  @ArrayMinSize(1, { message: 'items must hold at least 1 item' })
+  @ArrayMaxSize(500, { message: 'items must hold at most 500 items' })
+  @Allow({ each: true })
+  items!: unknown[];
+}

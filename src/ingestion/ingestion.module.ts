@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { QueuesModule } from '../queues/queues.module';
+import { IngestionController } from './ingestion.controller';
+import { IngestionService } from './ingestion.service';
+import { SubmissionBatcher } from './submission-batcher';
+
+@Module({
+  imports: [QueuesModule],
+  controllers: [IngestionController],
+  providers: [IngestionService, SubmissionBatcher],
+})
+export class IngestionModule {}

@@ -1,0 +1,180 @@
+import { ConflictException, HttpException, Injectable } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { createHash, randomUUID } from 'node:crypto';
+import stringify from 'safe-stable-stringify';
+import { assert, canSubmit } from '../auth/access';
+import { FieldProblem, invalid } from '../common/errors';
+import { jsonProblems } from '../common/json-guard';
+import { actorOf, type Principal } from '../common/principal';
+import { validationProblems } from '../common/validation';
+import { Item, REVIEW_CLASS_RANK, ReviewClass } from '../items/item.entity';
+import { NewItemEvent } from '../items/item-events.service';
+import { toItemView } from '../items/item.view';
+import { MetricsService } from '../ops/metrics.service';
+import { Queue } from '../queues/queue.entity';
+import { QueuesService } from '../queues/queues.service';
+import { routeSubmission } from '../routing/routing';
+import { SubmitItemDto } from './ingestion.dto';
+import { PreparedSubmission, SubmissionBatcher, SubmissionOutcome } from './submission-batcher';
+
+function bodyHash(dto: SubmitItemDto): string {
+  const canonical = stringify({
+    externalId: dto.externalId ?? null,
+    model: { name: dto.model.name, version: dto.model.version ?? null },
+    input: dto.input ?? null,
+    output: dto.output,
+    confidence: dto.confidence,
+    metadata: dto.metadata ?? {},
+    callbackUrl: dto.callbackUrl ?? null,
+  });
+  return createHash('sha256').update(canonical ?? '').digest('hex');
+}
+
+function storageProblems(dto: SubmitItemDto): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  for (const [field, value] of [
+    ['externalId', dto.externalId],
+    ['model', dto.model],
+    ['input', dto.input],
+    ['output', dto.output],
+    ['metadata', dto.metadata],
+    ['callbackUrl', dto.callbackUrl],
+  ] as const) {
+    const problem = jsonProblems(value, field);
+    if (problem) problems.push(problem);
+  }
+  return problems;
+}
+
+export interface SubmitResult {
+  created: boolean;
+  item: ReturnType<typeof toItemView>;
+}
+
+@Injectable()
+export class IngestionService {
+  constructor(
+    private readonly queues: QueuesService,
+    private readonly batcher: SubmissionBatcher,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  private async queueFor(principal: Principal, slug: string): Promise<Queue> {
+    assert(canSubmit(principal, slug), 'not allowed to submit to this queue');
+    return this.queues.findBySlug(slug);
+  }
+
+  async submitOne(principal: Principal, slug: string, dto: SubmitItemDto): Promise<SubmitResult> {
+    const queue = await this.queueFor(principal, slug);
+    const problems = storageProblems(dto);
+    if (problems.length > 0) throw invalid(problems);
+    const [outcome] = this.batcher.submit([this.prepare(principal, queue, dto)]);
+    return this.toResult(await outcome);
+  }
+
+  /** Each element is validated on its own; valid ones are stored together, results in input order. */
+  async submitBatch(principal: Principal, slug: string, elements: unknown[]) {
+    const queue = await this.queueFor(principal, slug);
+    const results: (SubmitResult['item'] | { error: { statusCode: number; message: string } })[] = new Array(elements.length);
+    const accepted: { index: number; prepared: PreparedSubmission }[] = [];
+    await Promise.all(
+      elements.map(async (raw, index) => {
+        const problems = await this.validateElement(raw, index);
+        if (problems.length > 0) {
+          results[index] = { error: { statusCode: 400, message: problems.map((p) => p.message).join('; ') } };
+          return;
+        }
+        const dto = plainToInstance(SubmitItemDto, raw, { excludeExtraneousValues: false });
+        accepted.push({ index, prepared: this.prepare(principal, queue, dto) });
+      }),
+    );
+    const outcomes = await Promise.allSettled(this.batcher.submit(accepted.map((a) => a.prepared)));
+    outcomes.forEach((settled, i) => {
+      const index = accepted[i].index;
+      if (settled.status === 'rejected') throw settled.reason;
+      try {
+        results[index] = this.toResult(settled.value).item;
+      } catch (error) {
+        const status = error instanceof HttpException ? error.getStatus() : 500;
+        results[index] = { error: { statusCode: status, message: (error as Error).message } };
+      }
+    });
+    return { results };
+  }
+
+  private async validateElement(raw: unknown, index: number): Promise<FieldProblem[]> {
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+      return [{ field: `items[${index}]`, message: `items[${index}] must be an object` }];
+    }
+    const dto = plainToInstance(SubmitItemDto, raw);
+    const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: false });
+    const problems = validationProblems(errors);
+    return problems.length > 0 ? problems : storageProblems(dto);
+  }
+
+  private toResult(outcome: SubmissionOutcome): SubmitResult {
+    if (outcome.kind === 'conflict') {
+      throw new ConflictException({
+        statusCode: 409,
+        error: 'Conflict',
+        message: 'externalId was already used with a different body',
+        itemId: outcome.existingId,
+      });
+    }
+    if (outcome.kind === 'created') this.metrics.submissions.inc({ queue: outcome.item.queueSlug, routing: outcome.item.routing });
+    return { created: outcome.kind === 'created', item: toItemView(outcome.item) };
+  }
+
+  private prepare(principal: Principal, queue: Queue, dto: SubmitItemDto): PreparedSubmission {
+    const now = new Date();
+    const metadata = dto.metadata ?? {};
+    const model = { name: dto.model.name, version: dto.model.version ?? null };
+    const decision = routeSubmission(queue.policy, queue.outputSchema, {
+      confidence: dto.confidence, model, input: dto.input ?? null, output: dto.output, metadata,
+    });
+    const approved = decision.routing === 'approve';
+    const reviewClass: ReviewClass | null = approved ? (decision.sampled ? 'sample' : null) : decision.routing === 'block' ? 'blocked' : 'flagged';
+    const slaSeconds = decision.routing === 'block' ? queue.sla.blockedSeconds : decision.routing === 'flag' ? queue.sla.flaggedSeconds : null;
+    const item = Object.assign(new Item(), {
+      id: randomUUID(),
+      queueId: queue.id,
+      queueSlug: queue.slug,
+      externalId: dto.externalId ?? null,
+      bodyHash: bodyHash(dto),
+      modelName: model.name,
+      modelVersion: model.version,
+      input: dto.input ?? null,
+      output: dto.output,
+      confidence: dto.confidence,
+      metadata,
+      callbackUrl: dto.callbackUrl ?? null,
+      routing: decision.routing,
+      reasons: decision.reasons,
+      policyVersion: queue.policyVersion,
+      status: approved ? 'approved' : 'pending',
+      usable: decision.routing !== 'block',
+      decidedBy: approved ? 'policy' : null,
+      finalOutput: approved ? dto.output : null,
+      createdAt: now,
+      decidedAt: approved ? now : null,
+      slaDueAt: slaSeconds ? new Date(now.getTime() + slaSeconds * 1000) : null,
+      reviewState: reviewClass ? 'waiting' : 'none',
+      reviewClass,
+      reviewRank: reviewClass ? REVIEW_CLASS_RANK[reviewClass] : null,
+      queuedAt: reviewClass ? now : null,
+      claimedBy: null,
+      claimedAt: null,
+      leaseToken: null,
+      leaseExpiresAt: null,
+      releasedBy: null,
+      updatedAt: now,
+    } satisfies Item);
+    const events: NewItemEvent[] = [
+      { type: 'submitted', actor: actorOf(principal), details: { externalId: item.externalId }, at: now },
+      { type: 'routed', actor: 'system', details: { routing: item.routing, reasons: item.reasons, policyVersion: item.policyVersion }, at: now },
+    ];
+    if (reviewClass) events.push({ type: 'queued', actor: 'system', details: { reviewClass }, at: now });
+    return { item, events };
+  }
+}

@@ -1,0 +1,61 @@
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { REDIS, REDIS_SUBSCRIBER, RedisKeys } from '../redis/redis.module';
+
+/**
+ * Wakes long-polls when an item changes, on whichever instance the change happened:
+ * changes are published on a Redis channel and each instance resolves its local waiters.
+ */
+@Injectable()
+export class ItemChangesService implements OnModuleDestroy {
+  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly channel: string;
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS_SUBSCRIBER) subscriber: Redis,
+    keys: RedisKeys,
+  ) {
+    this.channel = keys.key('item-changed');
+    void subscriber.subscribe(this.channel).catch(() => undefined);
+    subscriber.on('message', (channel, message) => {
+      if (channel !== this.channel) return;
+      for (const id of message.split(',')) this.wake(id);
+    });
+  }
+
+  private wake(id: string): void {
+    const set = this.waiters.get(id);
+    if (!set) return;
+    this.waiters.delete(id);
+    for (const resolve of set) resolve();
+  }
+
+  /** Announce that items changed; call after the transaction commits. */
+  async announce(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    for (const id of ids) this.wake(id);
+    await this.redis.publish(this.channel, ids.join(',')).catch(() => undefined);
+  }
+
+  /** Resolves when the item changes or after `ms`, whichever is first. */
+  waitForChange(id: string, ms: number): { promise: Promise<void>; cancel: () => void } {
+    let done!: () => void;
+    const promise = new Promise<void>((resolve) => (done = resolve));
+    const timer = setTimeout(() => finish(), ms);
+    const finish = () => {
+      clearTimeout(timer);
+      this.waiters.get(id)?.delete(finish);
+      if (this.waiters.get(id)?.size === 0) this.waiters.delete(id);
+      done();
+    };
+    let set = this.waiters.get(id);
+    if (!set) this.waiters.set(id, (set = new Set()));
+    set.add(finish);
+    return { promise, cancel: finish };
+  }
+
+  onModuleDestroy(): void {
+    for (const id of [...this.waiters.keys()]) this.wake(id);
+  }
+}

@@ -1,0 +1,127 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { Reason, Route } from '../routing/policy.types';
+
+export const ITEM_STATUSES = ['approved', 'pending', 'in_review', 'escalated', 'rejected', 'corrected'] as const;
+export type ItemStatus = (typeof ITEM_STATUSES)[number];
+export const FINAL_STATUSES: readonly ItemStatus[] = ['approved', 'rejected', 'corrected'];
+export type DecidedBy = 'policy' | 'reviewer' | 'timeout';
+
+/**
+ * Why an item sits in a review queue; the order of REVIEW_CLASS_RANK is the order people
+ * are handed work in (escalated first, then blocked, flagged, sampled and reported).
+ */
+export type ReviewClass = 'escalated' | 'blocked' | 'flagged' | 'sample' | 'report';
+export const REVIEW_CLASS_RANK: Record<ReviewClass, number> = {
+  escalated: 0,
+  blocked: 1,
+  flagged: 2,
+  sample: 3,
+  report: 3,
+};
+
+@Entity('items')
+@Index('items_queue_external_id_key', ['queueId', 'externalId'], { unique: true, where: 'external_id IS NOT NULL' })
+@Index('items_queue_created_idx', ['queueId', 'createdAt', 'id'])
+@Index('items_review_line_idx', ['queueId', 'reviewRank', 'queuedAt', 'id'], { where: 'review_state = \'waiting\'' })
+export class Item {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  @Column({ name: 'queue_id', type: 'uuid' })
+  queueId!: string;
+
+  /** Slugs never change, so keeping it here spares a join on every read. */
+  @Column({ name: 'queue_slug', type: 'text' })
+  queueSlug!: string;
+
+  @Column({ name: 'external_id', type: 'text', nullable: true })
+  externalId!: string | null;
+
+  /** Hash of the canonical submission body: a replay with another body is a conflict. */
+  @Column({ name: 'body_hash', type: 'text' })
+  bodyHash!: string;
+
+  @Column({ name: 'model_name', type: 'text' })
+  modelName!: string;
+
+  @Column({ name: 'model_version', type: 'text', nullable: true })
+  modelVersion!: string | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  input!: unknown;
+
+  @Column({ type: 'jsonb' })
+  output!: unknown;
+
+  @Column({ type: 'double precision' })
+  confidence!: number;
+
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  metadata!: Record<string, unknown>;
+
+  @Column({ name: 'callback_url', type: 'text', nullable: true })
+  callbackUrl!: string | null;
+
+  @Column({ type: 'text' })
+  routing!: Route;
+
+  @Column({ type: 'jsonb' })
+  reasons!: Reason[];
+
+  @Column({ name: 'policy_version', type: 'int' })
+  policyVersion!: number;
+
+  @Column({ type: 'text' })
+  status!: ItemStatus;
+
+  @Column({ type: 'boolean' })
+  usable!: boolean;
+
+  @Column({ name: 'decided_by', type: 'text', nullable: true })
+  decidedBy!: DecidedBy | null;
+
+  @Column({ name: 'final_output', type: 'jsonb', nullable: true })
+  finalOutput!: unknown;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'decided_at', type: 'timestamptz', nullable: true })
+  decidedAt!: Date | null;
+
+  @Column({ name: 'sla_due_at', type: 'timestamptz', nullable: true })
+  slaDueAt!: Date | null;
+
+  /** none: not in a review queue; waiting: claimable; claimed: someone holds the lease. */
+  @Column({ name: 'review_state', type: 'text', default: 'none' })
+  reviewState!: 'none' | 'waiting' | 'claimed';
+
+  @Column({ name: 'review_class', type: 'text', nullable: true })
+  reviewClass!: ReviewClass | null;
+
+  @Column({ name: 'review_rank', type: 'smallint', nullable: true })
+  reviewRank!: number | null;
+
+  /** When the item (re)entered the review line; older first within a class. */
+  @Column({ name: 'queued_at', type: 'timestamptz', nullable: true })
+  queuedAt!: Date | null;
+
+  @Column({ name: 'claimed_by', type: 'uuid', nullable: true })
+  claimedBy!: string | null;
+
+  @Column({ name: 'claimed_at', type: 'timestamptz', nullable: true })
+  claimedAt!: Date | null;
+
+  @Column({ name: 'lease_token', type: 'text', nullable: true })
+  leaseToken!: string | null;
+
+  @Column({ name: 'lease_expires_at', type: 'timestamptz', nullable: true })
+  leaseExpiresAt!: Date | null;
+
+  /** The reviewer who last released the item, so their next claim skips it while others wait. */
+  @Column({ name: 'released_by', type: 'uuid', nullable: true })
+  releasedBy!: string | null;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,97 @@
+import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { assert, canReadItems } from '../auth/access';
+import { invalidField } from '../common/errors';
+import type { Principal } from '../common/principal';
+import { QueuesService } from '../queues/queues.service';
+import { Review } from '../review/review.entity';
+import { FINAL_STATUSES, Item } from './item.entity';
+import { ItemChangesService } from './item-changes.service';
+import { ItemEventsService } from './item-events.service';
+import { toItemView } from './item.view';
+import { ListItemsQuery } from './items.dto';
+
+export function toReviewView(r: Review) {
+  return {
+    id: r.id, reviewer: r.reviewerId, action: r.action, labels: r.labels, reason: r.reason, comment: r.comment,
+    correctedOutput: r.correctedOutput ?? null, reviewClass: r.reviewClass, claimedAt: r.claimedAt, decidedAt: r.decidedAt,
+    reviewSeconds: r.reviewSeconds,
+  };
+}
+
+function encodeCursor(item: Item): string {
+  return Buffer.from(`${item.createdAt.toISOString()}|${item.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const createdAt = new Date(at);
+  if (!id || Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) {
+    throw invalidField('cursor', 'cursor must be a nextCursor value returned by this endpoint');
+  }
+  return { createdAt, id };
+}
+
+@Injectable()
+export class ItemsService {
+  constructor(
+    @InjectRepository(Item) private readonly items: Repository<Item>,
+    @InjectRepository(Review) private readonly reviews: Repository<Review>,
+    private readonly queues: QueuesService,
+    private readonly changes: ItemChangesService,
+    private readonly events: ItemEventsService,
+  ) {}
+
+  /** Loads an item the principal may read: 404 if missing, 403 if not theirs to see. */
+  async findReadable(principal: Principal, id: string): Promise<Item> {
+    const item = await this.items.findOne({ where: { id } });
+    if (!item) throw new NotFoundException('item not found');
+    if (!canReadItems(principal, item.queueSlug)) throw new ForbiddenException('not allowed to read items of this queue');
+    return item;
+  }
+
+  async withReviews(item: Item) {
+    const reviews = await this.reviews.find({ where: { itemId: item.id }, order: { decidedAt: 'ASC' } });
+    return { ...toItemView(item), reviews: reviews.map(toReviewView) };
+  }
+
+  /** With waitSeconds, holds the request until the item is final or the time is up. */
+  async get(principal: Principal, id: string, waitSeconds = 0) {
+    let item = await this.findReadable(principal, id);
+    const deadline = Date.now() + waitSeconds * 1000;
+    while (!FINAL_STATUSES.includes(item.status) && Date.now() < deadline) {
+      // A slow re-check covers a missed notification (Redis briefly away); changes wake us at once.
+      const wait = this.changes.waitForChange(id, Math.min(deadline - Date.now(), 5_000));
+      await wait.promise;
+      item = (await this.items.findOne({ where: { id } })) ?? item;
+    }
+    return this.withReviews(item);
+  }
+
+  async list(principal: Principal, slug: string, query: ListItemsQuery) {
+    const queue = await this.queues.findBySlug(slug);
+    assert(canReadItems(principal, slug), 'not allowed to read items of this queue');
+    const limit = query.limit ?? 50;
+    const qb = this.items.createQueryBuilder('i').where('i.queue_id = :queueId', { queueId: queue.id });
+    if (query.status) qb.andWhere('i.status = :status', { status: query.status });
+    if (query.routing) qb.andWhere('i.routing = :routing', { routing: query.routing });
+    if (query.cursor) {
+      const c = decodeCursor(query.cursor);
+      qb.andWhere('(i.created_at, i.id) < (:at, :cid)', { at: c.createdAt, cid: c.id });
+    }
+    const rows = await qb.orderBy('i.created_at', 'DESC').addOrderBy('i.id', 'DESC').limit(limit + 1).getMany();
+    const page = rows.slice(0, limit);
+    return { items: page.map(toItemView), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null };
+  }
+
+  async listEvents(principal: Principal, id: string) {
+    await this.findReadable(principal, id);
+    return { itemId: id, events: await this.events.list(id) };
+  }
+
+  async verifyEvents(principal: Principal, id: string) {
+    await this.findReadable(principal, id);
+    return this.events.verify(id);
+  }
+}

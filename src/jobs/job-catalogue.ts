@@ -1,0 +1,16 @@
+/**
+ * Every background job Verdict runs: its name, its payload and the BullMQ queue that carries
+ * it. A handler for each name must exist at boot (see JobsRunner), so a job can never be
+ * enqueued that nobody will process.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface JobCatalogue {}
+
+export type JobName = keyof JobCatalogue;
+
+export const JOB_QUEUES = ['timers', 'webhooks', 'exports'] as const;
+export type JobQueueName = (typeof JOB_QUEUES)[number];
+
+export const JOB_QUEUE_OF: Record<JobName, JobQueueName> = {};
+
+export const JOB_NAMES = Object.keys(JOB_QUEUE_OF) as JobName[];

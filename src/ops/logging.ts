@@ -1,0 +1,28 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Params } from 'nestjs-pino';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** One JSON line per request, with a request id (the caller's if sane) echoed in X-Request-Id. */
+export function loggingParams(level: string): Params {
+  return {
+    pinoHttp: {
+      level,
+      genReqId: (req: IncomingMessage, res: ServerResponse) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // Tokens, keys and passwords never reach the logs.
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.body.password'], remove: true },
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+    },
+  };
+}

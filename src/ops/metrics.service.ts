@@ -1,0 +1,60 @@
+import { Global, Injectable, Module } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { DataSource } from 'typeorm';
+
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  readonly httpDuration = new Histogram({
+    name: 'verdict_http_request_duration_seconds',
+    help: 'HTTP request latency',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60],
+    registers: [this.registry],
+  });
+
+  readonly submissions = new Counter({
+    name: 'verdict_submissions_total',
+    help: 'Items submitted, by queue and routing',
+    labelNames: ['queue', 'routing'],
+    registers: [this.registry],
+  });
+
+  readonly reviews = new Counter({
+    name: 'verdict_reviews_total',
+    help: 'Human decisions, by queue and action',
+    labelNames: ['queue', 'action'],
+    registers: [this.registry],
+  });
+
+  readonly webhookDeliveries = new Counter({
+    name: 'verdict_webhook_deliveries_total',
+    help: 'Webhook delivery attempts, by outcome',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+
+  constructor(@InjectDataSource() dataSource: DataSource) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'verdict_' });
+    // Depth comes from Postgres, the source of truth, at scrape time.
+    new Gauge({
+      name: 'verdict_queue_depth',
+      help: 'Items in a review queue, by queue and review state (waiting, claimed)',
+      labelNames: ['queue', 'state'],
+      registers: [this.registry],
+      async collect() {
+        const rows: { queue: string; state: string; n: string }[] = await dataSource.query(
+          `SELECT queue_slug AS queue, review_state AS state, count(*) AS n FROM items WHERE review_state <> 'none' GROUP BY 1, 2`,
+        );
+        this.reset();
+        for (const r of rows) this.set({ queue: r.queue, state: r.state }, Number(r.n));
+      },
+    });
+  }
+}
+
+@Global()
+@Module({ providers: [MetricsService], exports: [MetricsService] })
+export class MetricsModule {}

@@ -1,0 +1,24 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import type { Policy } from '../routing/policy.types';
+
+/** Every routing-relevant configuration a queue has had; items keep the version that routed them. */
+@Entity('policy_versions')
+export class PolicyVersion {
+  @PrimaryColumn({ name: 'queue_id', type: 'uuid' })
+  queueId!: string;
+
+  @PrimaryColumn({ type: 'int' })
+  version!: number;
+
+  @Column({ type: 'jsonb' })
+  policy!: Policy;
+
+  @Column({ name: 'output_schema', type: 'jsonb', nullable: true })
+  outputSchema!: Record<string, unknown> | boolean | null;
+
+  @Column({ name: 'created_by', type: 'uuid', nullable: true })
+  createdBy!: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}

@@ -1,0 +1,189 @@
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import type Redis from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import { DataSource, Repository } from 'typeorm';
+import { assert, canSeeQueue, isLead, requireUser } from '../auth/access';
+import { FieldProblem, invalid } from '../common/errors';
+import type { Principal } from '../common/principal';
+import { REDIS, REDIS_SUBSCRIBER, RedisKeys } from '../redis/redis.module';
+import { checkOutputSchema } from '../routing/output-schema';
+import { validatePolicy, validateSla } from '../routing/policy-validation';
+import { PolicyVersion } from './policy-version.entity';
+import { Queue } from './queue.entity';
+import { toQueueView } from './queue.view';
+import { CreateQueueDto, QueueSettingsDto } from './queues.dto';
+
+const CACHE_MS = 2_000;
+
+@Injectable()
+export class QueuesService {
+  private readonly cache = new Map<string, { queue: Queue; at: number }>();
+  private readonly channel: string;
+
+  constructor(
+    @InjectRepository(Queue) private readonly queues: Repository<Queue>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS_SUBSCRIBER) subscriber: Redis,
+    keys: RedisKeys,
+  ) {
+    this.channel = keys.key('queue-changed');
+    void subscriber.subscribe(this.channel).catch(() => undefined);
+    subscriber.on('message', (channel, slug) => {
+      if (channel === this.channel) this.cache.delete(slug);
+    });
+  }
+
+  /** The queue as routing and reviewing see it; cached briefly, invalidated on every change. */
+  async findBySlug(slug: string): Promise<Queue> {
+    const cached = this.cache.get(slug);
+    if (cached && Date.now() - cached.at < CACHE_MS) return cached.queue;
+    const queue = await this.queues.findOne({ where: { slug } });
+    if (!queue) throw new NotFoundException(`queue "${slug}" not found`);
+    this.cache.set(slug, { queue, at: Date.now() });
+    return queue;
+  }
+
+  async findById(id: string): Promise<Queue> {
+    const queue = await this.queues.findOne({ where: { id } });
+    if (!queue) throw new NotFoundException('queue not found');
+    return queue;
+  }
+
+  private async changed(slug: string): Promise<void> {
+    this.cache.delete(slug);
+    await this.redis.publish(this.channel, slug).catch(() => undefined);
+  }
+
+  private validateSettings(dto: QueueSettingsDto, problems: FieldProblem[]) {
+    const out: Partial<Queue> = {};
+    if (dto.outputSchema !== undefined) {
+      if (dto.outputSchema === null) out.outputSchema = null;
+      else {
+        const problem = checkOutputSchema(dto.outputSchema);
+        if (problem) problems.push({ field: 'outputSchema', message: problem });
+        else out.outputSchema = dto.outputSchema as Queue['outputSchema'];
+      }
+    }
+    if (dto.sla !== undefined) {
+      const { sla, problems: slaProblems } = validateSla(dto.sla);
+      problems.push(...slaProblems);
+      if (sla) out.sla = sla;
+    }
+    if (dto.name !== undefined) out.name = dto.name.trim();
+    if (dto.labels !== undefined) out.labels = dto.labels;
+    if (dto.requiredReviews !== undefined) out.requiredReviews = dto.requiredReviews;
+    if (dto.leaseSeconds !== undefined) out.leaseSeconds = dto.leaseSeconds;
+    if (dto.webhookUrl !== undefined) out.webhookUrl = dto.webhookUrl;
+    return out;
+  }
+
+  async create(principal: Principal, dto: CreateQueueDto) {
+    const user = requireUser(principal, 'admin', 'lead');
+    const problems: FieldProblem[] = [];
+    const { policy, problems: policyProblems } = validatePolicy(dto.policy ?? {});
+    problems.push(...policyProblems);
+    const settings = this.validateSettings(dto, problems);
+    if (problems.length > 0) throw invalid(problems);
+    const webhookSecret = `whsec_${randomBytes(24).toString('base64url')}`;
+    try {
+      const saved = await this.dataSource.transaction(async (manager) => {
+        const queue = await manager.save(
+          manager.create(Queue, {
+            slug: dto.slug,
+            name: dto.name.trim(),
+            policy: policy!,
+            policyVersion: 1,
+            outputSchema: settings.outputSchema ?? null,
+            labels: settings.labels ?? [],
+            requiredReviews: settings.requiredReviews ?? 1,
+            leaseSeconds: settings.leaseSeconds ?? 300,
+            sla: settings.sla ?? { blockedSeconds: null, onBlockedTimeout: 'reject', flaggedSeconds: null },
+            webhookUrl: settings.webhookUrl ?? null,
+            webhookSecret,
+          }),
+        );
+        await manager.save(
+          manager.create(PolicyVersion, { queueId: queue.id, version: 1, policy: queue.policy, outputSchema: queue.outputSchema, createdBy: user.id }),
+        );
+        return queue;
+      });
+      await this.changed(saved.slug);
+      // The signing secret is returned once, here; afterwards only signatures reveal it.
+      return { ...toQueueView(saved), webhookSecret };
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') throw new ConflictException(`queue "${dto.slug}" already exists`);
+      throw error;
+    }
+  }
+
+  async list(principal: Principal) {
+    const all = await this.queues.find({ order: { createdAt: 'ASC' } });
+    return all.filter((q) => canSeeQueue(principal, q.slug)).map(toQueueView);
+  }
+
+  async get(principal: Principal, slug: string) {
+    const queue = await this.queues.findOne({ where: { slug } });
+    if (!queue) throw new NotFoundException(`queue "${slug}" not found`);
+    assert(canSeeQueue(principal, slug), 'not allowed to see this queue');
+    return toQueueView(queue);
+  }
+
+  /** Replaces the policy as a new version; items keep the version that routed them. */
+  async replacePolicy(principal: Principal, slug: string, body: unknown) {
+    const user = requireUser(principal, 'admin', 'lead');
+    const { policy, problems } = validatePolicy(body);
+    if (!policy) throw invalid(problems);
+    return this.bumpVersion(slug, user.id, { policy });
+  }
+
+  /** Changes settings; an outputSchema change affects routing, so it also makes a new version. */
+  async updateSettings(principal: Principal, slug: string, dto: QueueSettingsDto) {
+    const user = requireUser(principal, 'admin', 'lead');
+    const problems: FieldProblem[] = [];
+    const settings = this.validateSettings(dto, problems);
+    if (problems.length > 0) throw invalid(problems);
+    if (settings.outputSchema !== undefined) return this.bumpVersion(slug, user.id, settings);
+    const queue = await this.findFresh(slug);
+    Object.assign(queue, settings);
+    const saved = await this.queues.save(queue);
+    await this.changed(slug);
+    return toQueueView(saved);
+  }
+
+  private async findFresh(slug: string): Promise<Queue> {
+    const queue = await this.queues.findOne({ where: { slug } });
+    if (!queue) throw new NotFoundException(`queue "${slug}" not found`);
+    return queue;
+  }
+
+  private async bumpVersion(slug: string, userId: string, changes: Partial<Queue>) {
+    const saved = await this.dataSource.transaction(async (manager) => {
+      const queue = await manager.findOne(Queue, { where: { slug }, lock: { mode: 'pessimistic_write' } });
+      if (!queue) throw new NotFoundException(`queue "${slug}" not found`);
+      Object.assign(queue, changes);
+      queue.policyVersion += 1;
+      await manager.save(queue);
+      await manager.save(
+        manager.create(PolicyVersion, {
+          queueId: queue.id, version: queue.policyVersion, policy: queue.policy, outputSchema: queue.outputSchema, createdBy: userId,
+        }),
+      );
+      return queue;
+    });
+    await this.changed(slug);
+    return toQueueView(saved);
+  }
+
+  async policyHistory(principal: Principal, slug: string) {
+    const queue = await this.findFresh(slug);
+    assert(isLead(principal) || (principal.kind === 'user' && principal.roles.includes('analyst')), 'requires role admin, lead or analyst');
+    const versions = await this.dataSource.getRepository(PolicyVersion).find({ where: { queueId: queue.id }, order: { version: 'DESC' } });
+    return {
+      queue: slug,
+      currentVersion: queue.policyVersion,
+      versions: versions.map((v) => ({ version: v.version, policy: v.policy, outputSchema: v.outputSchema, createdBy: v.createdBy, createdAt: v.createdAt })),
+    };
+  }
+}

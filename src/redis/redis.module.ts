@@ -1,0 +1,68 @@
+import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import Redis, { RedisOptions } from 'ioredis';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config';
+
+export const REDIS = Symbol('REDIS');
+export const REDIS_SUBSCRIBER = Symbol('REDIS_SUBSCRIBER');
+
+/** Every Redis key, channel and BullMQ queue lives under one prefix, so tests and tenants never collide. */
+@Injectable()
+export class RedisKeys {
+  readonly prefix: string;
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.prefix = config.redisPrefix;
+  }
+  key(...parts: string[]): string {
+    return [this.prefix, ...parts].join(':');
+  }
+}
+
+export function redisOptions(extra: RedisOptions = {}): RedisOptions {
+  return { lazyConnect: false, enableReadyCheck: true, ...extra };
+}
+
+/** A client for request paths: fails fast when Redis is down instead of queueing commands. */
+export function createFastFailRedis(url: string, name: string): Redis {
+  const client = new Redis(url, redisOptions({ connectionName: name, maxRetriesPerRequest: 1, enableOfflineQueue: false }));
+  client.on('error', () => undefined); // reconnects on its own; health reports the outage
+  return client;
+}
+
+/** A client for BullMQ workers and subscribers: waits out outages (BullMQ requires this). */
+export function createPatientRedis(url: string, name: string): Redis {
+  const client = new Redis(url, redisOptions({ connectionName: name, maxRetriesPerRequest: null }));
+  client.on('error', () => undefined);
+  return client;
+}
+
+@Injectable()
+class RedisLifecycle implements OnApplicationShutdown {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS_SUBSCRIBER) private readonly subscriber: Redis,
+  ) {}
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([this.redis.quit(), this.subscriber.quit()]);
+  }
+}
+
+@Global()
+@Module({
+  providers: [
+    RedisKeys,
+    {
+      provide: REDIS,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => createFastFailRedis(config.redisUrl, 'verdict-commands'),
+    },
+    {
+      provide: REDIS_SUBSCRIBER,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => createPatientRedis(config.redisUrl, 'verdict-subscriber'),
+    },
+    RedisLifecycle,
+  ],
+  exports: [REDIS, REDIS_SUBSCRIBER, RedisKeys],
+})
+export class RedisModule {}

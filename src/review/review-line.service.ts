@@ -1,0 +1,118 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Queue as BullQueue } from 'bullmq';
+import type Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { DomainEvents } from '../common/domain-events';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config';
+import type { Item } from '../items/item.entity';
+import { createFastFailRedis, REDIS, RedisKeys } from '../redis/redis.module';
+
+type LineEntry = Pick<Item, 'id' | 'queueSlug' | 'reviewRank'>;
+
+/**
+ * Each Verdict queue has a BullMQ review queue holding one job per item awaiting review (job id
+ * = item id, priority by review class, FIFO within a class). Postgres stays the source of truth:
+ * jobs are added only after the row commits, and a sweeper re-adds any that Redis lost.
+ */
+@Injectable()
+export class ReviewLineService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('ReviewLine');
+  private readonly queues = new Map<string, BullQueue>();
+  private readonly connection: Redis;
+  private timer?: NodeJS.Timeout;
+  private sweeping = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    events: DomainEvents,
+  ) {
+    this.connection = createFastFailRedis(config.redisUrl, 'verdict-review-line');
+    events.on('items.submitted', ({ items }) => this.push(items.filter((i) => i.reviewState !== 'none')));
+  }
+
+  queueFor(slug: string): BullQueue {
+    let queue = this.queues.get(slug);
+    if (!queue) {
+      queue = new BullQueue(`review-${slug}`, { connection: this.connection, prefix: this.config.redisPrefix });
+      this.queues.set(slug, queue);
+    }
+    return queue;
+  }
+
+  async push(items: LineEntry[]): Promise<void> {
+    const bySlug = new Map<string, LineEntry[]>();
+    for (const item of items) bySlug.set(item.queueSlug, [...(bySlug.get(item.queueSlug) ?? []), item]);
+    await Promise.all(
+      [...bySlug].map(([slug, entries]) =>
+        this.queueFor(slug).addBulk(
+          entries.map((e) => ({
+            name: 'review',
+            data: { itemId: e.id },
+            opts: { jobId: e.id, priority: (e.reviewRank ?? 3) + 1, removeOnComplete: true, removeOnFail: true },
+          })),
+        ),
+      ),
+    );
+  }
+
+  /** Takes an item out of its review queue once it no longer awaits review. */
+  async remove(item: LineEntry): Promise<void> {
+    await this.queueFor(item.queueSlug).remove(item.id).catch(() => undefined);
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.appRole === 'api') return;
+    this.timer = setInterval(() => void this.sweep(), this.config.sweepIntervalMs);
+    this.timer.unref();
+    void this.sweep();
+  }
+
+  /**
+   * Re-adds jobs for items awaiting review. When the sentinel key is gone Redis lost its data,
+   * so every waiting item is re-added; otherwise only recent ones (a crash between commit and
+   * push). Re-adding is idempotent: a job id that still exists is ignored by BullMQ.
+   */
+  async sweep(): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      const lock = await this.redis.set(this.keys.key('sweep-lock'), '1', 'PX', Math.max(1000, this.config.sweepIntervalMs - 100), 'NX');
+      if (lock !== 'OK') return;
+      const sentinel = this.keys.key('sentinel');
+      const intact = (await this.redis.exists(sentinel)) === 1;
+      let lastId = '00000000-0000-0000-0000-000000000000';
+      let total = 0;
+      for (;;) {
+        const rows: { id: string; queue_slug: string; review_rank: number }[] = await this.dataSource.query(
+          `SELECT id, queue_slug, review_rank FROM items
+           WHERE review_state <> 'none' AND id > $1 ${intact ? "AND queued_at > now() - interval '5 minutes'" : ''}
+           ORDER BY id LIMIT 2000`,
+          [lastId],
+        );
+        if (rows.length === 0) break;
+        await this.push(rows.map((r) => ({ id: r.id, queueSlug: r.queue_slug, reviewRank: r.review_rank })));
+        total += rows.length;
+        lastId = rows[rows.length - 1].id;
+      }
+      if (!intact) {
+        await this.redis.set(sentinel, new Date().toISOString());
+        if (total > 0) this.logger.warn(`Redis had lost its data: restored ${total} review job(s) from Postgres`);
+      }
+    } catch (error) {
+      this.logger.warn(`sweep failed: ${(error as Error).message}`);
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    this.connection.disconnect();
+  }
+}

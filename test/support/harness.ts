@@ -1,0 +1,248 @@
+/**
+ * Test harness: every test file gets its own database and Redis key prefix and talks to real
+ * Verdict server processes over HTTP, exactly as product systems and browsers do.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import Redis from 'ioredis';
+
+export const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const ADMIN = { email: 'admin@verdict.test', password: 'admin-password-1' };
+const MAIN = join(__dirname, '..', '..', 'src', 'main.js');
+
+export interface TestContext {
+  name: string;
+  database: string;
+  databaseUrl: string;
+  redisPrefix: string;
+}
+
+/** A fresh database name and Redis prefix for one test file. */
+export function testContext(file: string): TestContext {
+  const base = file.replace(/^.*[\\/]/, '').replace(/\.test\.js$/, '').replace(/[^a-z0-9]/gi, '_').toLowerCase();
+  const suffix = `${process.pid}_${Date.now().toString(36)}`;
+  const database = `vt_${base}_${suffix}`.slice(0, 60);
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${database}`;
+  return { name: base, database, databaseUrl: url.toString(), redisPrefix: `vt-${base}-${suffix}` };
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as { port: number }).port;
+  server.close();
+  return port;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  process: ChildProcess;
+  logs: string[];
+  /** SIGTERM and wait for exit. */
+  stop(): Promise<void>;
+  /** SIGKILL, as a crash. */
+  kill(): Promise<void>;
+}
+
+export async function startServer(ctx: TestContext, env: Record<string, string> = {}): Promise<RunningServer> {
+  const port = await freePort();
+  const logs: string[] = [];
+  const child = spawn(process.execPath, [MAIN], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATABASE_URL: ctx.databaseUrl,
+      REDIS_URL,
+      REDIS_PREFIX: ctx.redisPrefix,
+      JWT_SECRET: 'test-secret-0123456789abcdef',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+      SWEEP_INTERVAL_MS: '1000',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const collect = (chunk: Buffer) => {
+    logs.push(chunk.toString());
+    if (logs.length > 2000) logs.shift();
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const exited = once(child, 'exit');
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited during start:\n${logs.join('')}`);
+    try {
+      const res = await fetch(`${url}/health`);
+      if (res.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`server did not become healthy:\n${logs.join('')}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    port,
+    process: child,
+    logs,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+    },
+    async kill() {
+      if (child.exitCode === null) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
+  };
+}
+
+export async function dropTestState(ctx: TestContext): Promise<void> {
+  const client = new Client({ connectionString: PG_ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${ctx.database}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+  const redis = new Redis(REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${ctx.redisPrefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Direct SQL against the test database, for assertions about what was stored. */
+export async function sql<T = Record<string, unknown>>(ctx: TestContext, text: string, params: unknown[] = []): Promise<T[]> {
+  const client = new Client({ connectionString: ctx.databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query(text, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A small HTTP client bound to one server and (optionally) one bearer token. */
+export class Api {
+  constructor(
+    readonly baseUrl: string,
+    readonly token?: string,
+  ) {}
+
+  as(token: string): Api {
+    return new Api(this.baseUrl, token);
+  }
+
+  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+    const init: RequestInit = { method, headers: { ...headers } };
+    if (this.token) (init.headers as Record<string, string>).authorization = `Bearer ${this.token}`;
+    if (body !== undefined) {
+      (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+      init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    }
+    const res = await fetch(`${this.baseUrl}${path}`, init);
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON; keep the text
+    }
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  }
+
+  get<T = any>(path: string) {
+    return this.request<T>('GET', path);
+  }
+  post<T = any>(path: string, body?: unknown) {
+    return this.request<T>('POST', path, body ?? {});
+  }
+  put<T = any>(path: string, body?: unknown) {
+    return this.request<T>('PUT', path, body);
+  }
+  patch<T = any>(path: string, body?: unknown) {
+    return this.request<T>('PATCH', path, body);
+  }
+  delete<T = any>(path: string) {
+    return this.request<T>('DELETE', path);
+  }
+}
+
+export async function login(baseUrl: string, email: string, password: string): Promise<Api> {
+  const res = await new Api(baseUrl).post('/v1/auth/login', { email, password });
+  if (res.status !== 200) throw new Error(`login failed for ${email}: ${res.status} ${JSON.stringify(res.body)}`);
+  return new Api(baseUrl, res.body.accessToken);
+}
+
+export const adminApi = (baseUrl: string) => login(baseUrl, ADMIN.email, ADMIN.password);
+
+/** Creates a user with the given roles and returns an Api signed in as them. */
+export async function userApi(admin: Api, roles: string[], queues: string[] = [], name = `u${Math.random().toString(36).slice(2, 8)}`) {
+  const email = `${name}@verdict.test`;
+  const res = await admin.post('/v1/users', { email, name, password: 'password-123', roles, queues });
+  if (res.status !== 201) throw new Error(`create user failed: ${res.status} ${JSON.stringify(res.body)}`);
+  const api = await login(admin.baseUrl, email, 'password-123');
+  return Object.assign(api, { user: res.body as { id: string; email: string } });
+}
+
+export async function createQueue(admin: Api, slug: string, extra: Record<string, unknown> = {}) {
+  const res = await admin.post('/v1/queues', { slug, name: slug, ...extra });
+  if (res.status !== 201) throw new Error(`create queue failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { slug: string; webhookSecret: string; [k: string]: unknown };
+}
+
+export async function apiKey(admin: Api, queues: string[], scopes = ['items:write', 'items:read']): Promise<Api> {
+  const res = await admin.post('/v1/api-keys', { name: 'test key', queues, scopes });
+  if (res.status !== 201) throw new Error(`create key failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return admin.as(res.body.key);
+}
+
+export function submission(overrides: Record<string, unknown> = {}) {
+  return {
+    model: { name: 'support-llm', version: '2026-10-01' },
+    input: { messages: [{ role: 'user', content: 'Where is my refund?' }] },
+    output: { reply: 'Your refund was sent on Monday.' },
+    confidence: 0.73,
+    metadata: { amount: 40 },
+    ...overrides,
+  };
+}
+
+export async function eventually<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 10_000, intervalMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
