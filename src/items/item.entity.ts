@@ -23,6 +23,13 @@ export const REVIEW_CLASS_RANK: Record<ReviewClass, number> = {
 @Index('items_queue_external_id_key', ['queueId', 'externalId'], { unique: true, where: 'external_id IS NOT NULL' })
 @Index('items_queue_created_idx', ['queueId', 'createdAt', 'id'])
 @Index('items_review_line_idx', ['queueId', 'reviewRank', 'queuedAt', 'id'], { where: 'review_state = \'waiting\'' })
+// Sweeps that must stay cheap however many items wait: lapsed leases, overdue SLAs, and the
+// "just released" marks a reviewer's next claim clears.
+@Index('items_lease_expiry_idx', ['leaseExpiresAt'], { where: 'review_state = \'claimed\'' })
+@Index('items_sla_due_idx', ['slaDueAt'], {
+  where: 'sla_due_at IS NOT NULL AND sla_fired_at IS NULL AND status IN (\'pending\', \'in_review\', \'escalated\')',
+})
+@Index('items_released_by_idx', ['queueId', 'releasedBy'], { where: 'review_state = \'waiting\' AND released_by IS NOT NULL' })
 export class Item {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
@@ -91,6 +98,10 @@ export class Item {
 
   @Column({ name: 'sla_due_at', type: 'timestamptz', nullable: true })
   slaDueAt!: Date | null;
+
+  /** When the SLA timer was dealt with (acted on, or found moot), so sweeps never revisit it. */
+  @Column({ name: 'sla_fired_at', type: 'timestamptz', nullable: true })
+  slaFiredAt?: Date | null;
 
   /** none: not in a review queue; waiting: claimable; claimed: someone holds the lease. */
   @Column({ name: 'review_state', type: 'text', default: 'none' })
