@@ -10,6 +10,17 @@ export interface DomainEventMap {
   'items.submitted': { items: Item[] };
   /** An item changed state; `previousStatus` lets subscribers spot final-status changes. */
   'item.changed': { item: Item; previousStatus: Item['status']; change: ItemChange; actor: string };
+  /** A background export advanced or finished; live updates may forward it to the requester. */
+  'export.progress': ExportProgress;
+}
+
+export interface ExportProgress {
+  id: string;
+  requestedBy: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  /** Share of records written, 0..1. */
+  progress: number;
+  rows: number;
 }
 
 export type ItemChange = 'claimed' | 'released' | 'lease_expired' | 'decided' | 'escalated' | 'reported' | 'timed_out' | 'requeued';
