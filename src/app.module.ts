@@ -10,13 +10,16 @@ import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source';
 import { IngestionModule } from './ingestion/ingestion.module';
 import { ItemsModule } from './items/items.module';
+import { LiveModule } from './live/live.module';
 import { JobsModule } from './jobs/jobs.module';
 import { loggingParams } from './ops/logging';
 import { MetricsModule } from './ops/metrics.service';
 import { OpsModule } from './ops/ops.module';
 import { QueuesModule } from './queues/queues.module';
+import { QueueStatsModule } from './analytics/queue-stats.module';
 import { RedisModule } from './redis/redis.module';
 import { ReviewLineModule } from './review/review-line.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
 export class AppModule {
@@ -36,6 +39,9 @@ export class AppModule {
         ItemsModule,
         ReviewLineModule,
         IngestionModule,
+        QueueStatsModule,
+        LiveModule,
+        WebhooksModule,
         OpsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

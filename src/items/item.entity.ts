@@ -30,6 +30,8 @@ export const REVIEW_CLASS_RANK: Record<ReviewClass, number> = {
   where: 'sla_due_at IS NOT NULL AND sla_fired_at IS NULL AND status IN (\'pending\', \'in_review\', \'escalated\')',
 })
 @Index('items_released_by_idx', ['queueId', 'releasedBy'], { where: 'review_state = \'waiting\' AND released_by IS NOT NULL' })
+// Queue stats: decisions of the last day per queue (GET /v1/queues/:slug/stats, live queue.stats).
+@Index('items_queue_decided_idx', ['queueId', 'decidedAt'], { where: 'decided_at IS NOT NULL' })
 export class Item {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;

@@ -1,0 +1,125 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { QueueStatsService } from '../analytics/queue-stats.service';
+import { DomainEvents, type DomainEventMap } from '../common/domain-events';
+import { FINAL_STATUSES, type Item } from '../items/item.entity';
+import { LiveEmitter, type LiveSocket } from './live-emitter.service';
+
+/** At most this many 'queue.stats' per second per queue (per instance), trailing the changes. */
+const STATS_MIN_GAP_MS = 300;
+const STATS_SETTLE_MS = 50;
+
+interface StatsSlot {
+  queueId: string;
+  timer?: NodeJS.Timeout;
+  lastAt: number;
+}
+
+/**
+ * Turns domain events into live events for the queue's room. Item events go out at once; the
+ * queue's counts follow, coalesced, read fresh from Postgres after the change.
+ */
+@Injectable()
+export class LiveUpdatesService implements OnApplicationShutdown {
+  private readonly logger = new Logger('LiveUpdates');
+  private readonly slots = new Map<string, StatsSlot>();
+  private closed = false;
+
+  constructor(
+    private readonly emitter: LiveEmitter,
+    private readonly stats: QueueStatsService,
+    events: DomainEvents,
+  ) {
+    events.on('items.submitted', ({ items }) => this.submitted(items));
+    events.on('item.changed', (payload) => this.changed(payload));
+  }
+
+  private submitted(items: Item[]): void {
+    for (const item of items) {
+      if (item.reviewState === 'waiting') this.emitter.item('item.queued', item);
+      this.scheduleStats(item);
+    }
+  }
+
+  /**
+   * An escalation is a reviewer's decision (item.decided with status escalated) and also puts
+   * the item back in line for leads (item.queued); a partial decision under requiredReviews > 1
+   * only puts it back in line. Released and expired leases are item.released: back in line.
+   */
+  private changed({ item, change, actor }: DomainEventMap['item.changed']): void {
+    const final = FINAL_STATUSES.includes(item.status);
+    switch (change) {
+      case 'claimed':
+        this.emitter.item('item.claimed', item, actor);
+        break;
+      case 'released':
+      case 'lease_expired':
+        this.emitter.item('item.released', item, actor);
+        break;
+      case 'decided':
+      case 'timed_out':
+      case 'escalated':
+        if (final || item.status === 'escalated') this.emitter.item('item.decided', item, actor);
+        if (item.reviewState === 'waiting') this.emitter.item('item.queued', item, actor);
+        break;
+      default:
+        // reported, requeued: back in line for review
+        if (item.reviewState === 'waiting') this.emitter.item('item.queued', item, actor);
+        else if (final) this.emitter.item('item.decided', item, actor);
+    }
+    this.scheduleStats(item);
+  }
+
+  private scheduleStats(item: Pick<Item, 'queueSlug' | 'queueId'>): void {
+    if (this.closed) return;
+    let slot = this.slots.get(item.queueSlug);
+    if (!slot) this.slots.set(item.queueSlug, (slot = { queueId: item.queueId, lastAt: 0 }));
+    if (slot.timer) return;
+    const delay = Math.max(STATS_SETTLE_MS, slot.lastAt + STATS_MIN_GAP_MS - Date.now());
+    const s = slot;
+    s.timer = setTimeout(() => {
+      s.timer = undefined;
+      s.lastAt = Date.now();
+      void this.publishStats(item.queueSlug, s.queueId);
+    }, delay);
+  }
+
+  private async publishStats(slug: string, queueId: string): Promise<void> {
+    try {
+      const { pending, inReview, escalated, oldestPendingSeconds } = await this.stats.compute(
+        queueId,
+        0,
+      );
+      this.emitter.toQueue(slug, 'queue.stats', {
+        queue: slug,
+        pending,
+        inReview,
+        escalated,
+        oldestPendingSeconds,
+      });
+    } catch (error) {
+      this.logger.warn(`queue.stats for ${slug} failed: ${(error as Error).message}`);
+    }
+  }
+
+  /** The current counts for one socket that just subscribed. */
+  async sendStats(socket: LiveSocket, slug: string, queueId: string): Promise<void> {
+    try {
+      const { pending, inReview, escalated, oldestPendingSeconds } =
+        await this.stats.compute(queueId);
+      this.emitter.toSocket(socket, 'queue.stats', {
+        queue: slug,
+        pending,
+        inReview,
+        escalated,
+        oldestPendingSeconds,
+      });
+    } catch (error) {
+      this.logger.warn(`queue.stats for ${slug} failed: ${(error as Error).message}`);
+    }
+  }
+
+  onApplicationShutdown(): void {
+    this.closed = true;
+    for (const slot of this.slots.values()) clearTimeout(slot.timer);
+  }
+}

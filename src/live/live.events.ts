@@ -1,0 +1,77 @@
+import type { Item, ItemStatus, ReviewClass } from '../items/item.entity';
+import type { Route } from '../routing/policy.types';
+
+/** What a subscriber learns about an item: enough to update a list without fetching it. */
+export interface LiveItem {
+  id: string;
+  queue: string;
+  externalId: string | null;
+  status: ItemStatus;
+  routing: Route;
+  usable: boolean;
+  decidedBy: Item['decidedBy'];
+  reviewState: Item['reviewState'];
+  reviewClass: ReviewClass | null;
+  confidence: number;
+  model: { name: string; version: string | null };
+  claimedBy: string | null;
+  leaseExpiresAt: Date | null;
+  queuedAt: Date | null;
+  createdAt: Date;
+  decidedAt: Date | null;
+  slaDueAt: Date | null;
+  /** The audit actor behind the change ("user:<id>", "system", "timeout"), when there is one. */
+  actor?: string;
+}
+
+export interface QueueStatsEvent {
+  queue: string;
+  pending: number;
+  inReview: number;
+  escalated: number;
+  oldestPendingSeconds: number;
+}
+
+export type SubscribeAck = { ok: true } | { ok: false; error: string };
+
+/** Events the server sends on /live, always to the room of one queue (or to one socket). */
+export interface ServerToClientEvents {
+  'item.queued': (item: LiveItem) => void;
+  'item.claimed': (item: LiveItem) => void;
+  'item.released': (item: LiveItem) => void;
+  'item.decided': (item: LiveItem) => void;
+  'queue.stats': (stats: QueueStatsEvent) => void;
+}
+
+/** Events a client may send on /live. */
+export interface ClientToServerEvents {
+  subscribe: (body: { queue: string }, ack?: (result: SubscribeAck) => void) => void;
+  unsubscribe: (body: { queue: string }, ack?: (result: SubscribeAck) => void) => void;
+}
+
+export type LiveItemEvent = 'item.queued' | 'item.claimed' | 'item.released' | 'item.decided';
+
+export function toLiveItem(item: Item, actor?: string): LiveItem {
+  return {
+    id: item.id,
+    queue: item.queueSlug,
+    externalId: item.externalId,
+    status: item.status,
+    routing: item.routing,
+    usable: item.usable,
+    decidedBy: item.decidedBy,
+    reviewState: item.reviewState,
+    reviewClass: item.reviewClass,
+    confidence: item.confidence,
+    model: { name: item.modelName, version: item.modelVersion },
+    claimedBy: item.claimedBy,
+    leaseExpiresAt: item.leaseExpiresAt,
+    queuedAt: item.queuedAt,
+    createdAt: item.createdAt,
+    decidedAt: item.decidedAt,
+    slaDueAt: item.slaDueAt,
+    ...(actor ? { actor } : {}),
+  };
+}
+
+export const roomOf = (slug: string) => `queue:${slug}`;

@@ -1,0 +1,125 @@
+import { Inject, Logger, NotFoundException, OnApplicationShutdown } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import type Redis from 'ioredis';
+import { canSeeQueue } from '../auth/access';
+import { PrincipalResolver } from '../auth/principal-resolver.service';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config';
+import { QueuesService } from '../queues/queues.service';
+import { createPatientRedis, RedisKeys } from '../redis/redis.module';
+import { LiveEmitter, type LiveNamespace, type LiveSocket } from './live-emitter.service';
+import { roomOf, type SubscribeAck } from './live.events';
+import { LiveUpdatesService } from './live-updates.service';
+
+function tokenOf(socket: LiveSocket): string | undefined {
+  const auth = socket.handshake.auth as { token?: unknown } | undefined;
+  if (typeof auth?.token === 'string' && auth.token) return auth.token;
+  const header = socket.handshake.headers.authorization;
+  return header?.startsWith('Bearer ') ? header.slice(7) : undefined;
+}
+
+/**
+ * Socket.IO namespace /live. The handshake must carry a user's access token; clients then
+ * subscribe to the queues they may see and receive item and stats events for them.
+ */
+@WebSocketGateway({ namespace: '/live' })
+export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnApplicationShutdown {
+  private readonly logger = new Logger('Live');
+  private redis?: Redis;
+  private nsp?: LiveNamespace;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly keys: RedisKeys,
+    private readonly principals: PrincipalResolver,
+    private readonly queues: QueuesService,
+    private readonly emitter: LiveEmitter,
+    private readonly updates: LiveUpdatesService,
+  ) {}
+
+  afterInit(nsp: LiveNamespace): void {
+    this.nsp = nsp;
+    // Streams (not pub/sub) so a Redis blip delays packets instead of dropping them.
+    this.redis = createPatientRedis(this.config.redisUrl, 'verdict-live');
+    nsp.server.adapter(
+      createAdapter(this.redis, {
+        streamName: this.keys.key('socket.io'),
+        channelPrefix: this.keys.key('socket.io'),
+        sessionKeyPrefix: this.keys.key('sio-session:'),
+        onlyPlaintext: true,
+      }),
+    );
+    nsp.use((socket, next) => {
+      void this.authenticate(socket as LiveSocket).then(
+        (error) => next(error),
+        (error: Error) => next(new Error(`authentication failed: ${error.message}`)),
+      );
+    });
+    this.emitter.attach(nsp);
+    // Tell clients to reconnect elsewhere at once rather than hold the HTTP drain open.
+    process.once('SIGTERM', () => nsp.local.disconnectSockets(true));
+  }
+
+  private async authenticate(socket: LiveSocket): Promise<Error | undefined> {
+    const token = tokenOf(socket);
+    if (!token) return new Error('unauthorized: handshake auth.token is required');
+    const principal = token.startsWith('vk_') ? null : await this.principals.resolveFresh(token);
+    if (!principal || principal.kind !== 'user')
+      return new Error('unauthorized: invalid or expired access token');
+    socket.data.token = token;
+    socket.data.userId = principal.id;
+    return undefined;
+  }
+
+  @SubscribeMessage('subscribe')
+  async subscribe(
+    @ConnectedSocket() socket: LiveSocket,
+    @MessageBody() body: unknown,
+  ): Promise<SubscribeAck> {
+    const slug = (body as { queue?: unknown } | null)?.queue;
+    if (typeof slug !== 'string' || !slug) return { ok: false, error: 'queue is required' };
+    try {
+      // Re-resolved (cached for seconds) so a disabled user cannot keep subscribing on an old socket.
+      const principal = await this.principals.resolve(socket.data.token);
+      if (!principal) return { ok: false, error: 'unauthorized: access token no longer valid' };
+      const queue = await this.queues.findBySlug(slug).catch((error: unknown) => {
+        if (error instanceof NotFoundException) return null;
+        throw error;
+      });
+      if (!queue) return { ok: false, error: `queue "${slug}" not found` };
+      if (!canSeeQueue(principal, slug))
+        return { ok: false, error: `not allowed to see queue "${slug}"` };
+      await socket.join(roomOf(slug));
+      // After the ack, so the client has its listeners in place: the current numbers to start from.
+      setImmediate(() => void this.updates.sendStats(socket, slug, queue.id));
+      return { ok: true };
+    } catch (error) {
+      this.logger.warn(`subscribe failed: ${(error as Error).message}`);
+      return { ok: false, error: 'temporarily unavailable, try again' };
+    }
+  }
+
+  @SubscribeMessage('unsubscribe')
+  async unsubscribe(
+    @ConnectedSocket() socket: LiveSocket,
+    @MessageBody() body: unknown,
+  ): Promise<SubscribeAck> {
+    const slug = (body as { queue?: unknown } | null)?.queue;
+    if (typeof slug !== 'string' || !slug) return { ok: false, error: 'queue is required' };
+    await socket.leave(roomOf(slug));
+    return { ok: true };
+  }
+
+  onApplicationShutdown(): void {
+    this.nsp?.local.disconnectSockets(true);
+    this.redis?.disconnect();
+    this.logger.debug('closed');
+  }
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { QueueStatsModule } from '../analytics/queue-stats.module';
+import { AuthModule } from '../auth/auth.module';
+import { QueuesModule } from '../queues/queues.module';
+import { LiveEmitter } from './live-emitter.service';
+import { LiveGateway } from './live.gateway';
+import { LiveUpdatesService } from './live-updates.service';
+
+@Module({
+  imports: [AuthModule, QueuesModule, QueueStatsModule],
+  providers: [LiveEmitter, LiveUpdatesService, LiveGateway],
+  exports: [LiveEmitter],
+})
+export class LiveModule {}

@@ -1,0 +1,69 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DomainEvents } from '../common/domain-events';
+import { FINAL_STATUSES, type Item } from '../items/item.entity';
+import { JobsService } from '../jobs/jobs.service';
+import { QueuesService } from '../queues/queues.service';
+import { WEBHOOK_ATTEMPTS, WEBHOOK_BACKOFF, type WebhookJob } from './webhook-job';
+
+/**
+ * Decides when a webhook is due: an item reaching a final status (auto-approval at submission
+ * included) or a final status changing. One job per change, its id derived from the change, so
+ * the same event seen twice is delivered once.
+ */
+@Injectable()
+export class WebhookDispatchService {
+  private readonly logger = new Logger('Webhooks');
+
+  constructor(
+    private readonly jobs: JobsService,
+    private readonly queues: QueuesService,
+    events: DomainEvents,
+  ) {
+    events.on('items.submitted', ({ items }) =>
+      this.dispatch(items.filter((i) => FINAL_STATUSES.includes(i.status))),
+    );
+    events.on('item.changed', ({ item, previousStatus }) =>
+      FINAL_STATUSES.includes(item.status) && item.status !== previousStatus
+        ? this.dispatch([item])
+        : undefined,
+    );
+  }
+
+  private async dispatch(items: Item[]): Promise<void> {
+    const due: WebhookJob[] = [];
+    for (const item of items) {
+      if (!item.callbackUrl && !(await this.queueUrl(item.queueSlug))) continue;
+      const at = item.decidedAt ? new Date(item.decidedAt).getTime() : 0;
+      due.push({
+        itemId: item.id,
+        status: item.status,
+        deliveryKey: `${item.id}:${item.status}:${at}`,
+      });
+    }
+    if (due.length === 0) return;
+    try {
+      await this.jobs.enqueueBulk(
+        'webhook.deliver',
+        due.map((payload) => ({
+          payload,
+          // BullMQ job ids may not contain ':'.
+          opts: {
+            jobId: `webhook-${payload.deliveryKey.replaceAll(':', '-')}`,
+            attempts: WEBHOOK_ATTEMPTS,
+            backoff: WEBHOOK_BACKOFF,
+          },
+        })),
+      );
+    } catch (error) {
+      this.logger.warn(`could not enqueue ${due.length} webhook(s): ${(error as Error).message}`);
+    }
+  }
+
+  private async queueUrl(slug: string): Promise<string | null> {
+    try {
+      return (await this.queues.findBySlug(slug)).webhookUrl;
+    } catch {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { QueuesModule } from '../queues/queues.module';
+import { WebhookDelivery } from './webhook-delivery.entity';
+import { WebhookDeliveryService } from './webhook-delivery.service';
+import { WebhookDispatchService } from './webhook-dispatch.service';
+import { WebhooksController } from './webhooks.controller';
+import { WebhooksService } from './webhooks.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([WebhookDelivery]), QueuesModule],
+  controllers: [WebhooksController],
+  providers: [WebhooksService, WebhookDispatchService, WebhookDeliveryService],
+})
+export class WebhooksModule {}
