@@ -1,7 +1,17 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  adminApi, Api, apiKey, createQueue, dropTestState, eventually, RunningServer, startServer, submission, testContext, userApi,
+  adminApi,
+  Api,
+  apiKey,
+  createQueue,
+  dropTestState,
+  eventually,
+  RunningServer,
+  startServer,
+  submission,
+  testContext,
+  userApi,
 } from '../support/harness';
 import { connectLive, LiveClient, refusedLive } from '../support/live-client';
 
@@ -12,7 +22,11 @@ let product: Api;
 let reviewer: Api;
 const clients: LiveClient[] = [];
 
-async function watch(token: string | undefined, queue: string, transports?: string[]): Promise<LiveClient> {
+async function watch(
+  token: string | undefined,
+  queue: string,
+  transports?: string[],
+): Promise<LiveClient> {
   const client = await connectLive(server.url, token, transports);
   clients.push(client);
   assert.deepEqual(await client.subscribe(queue), { ok: true });
@@ -61,7 +75,9 @@ describe('live updates: subscriptions', () => {
     const forbidden = await client.subscribe('live-b');
     assert.equal(forbidden.ok, false);
     assert.match(forbidden.error!, /not allowed/);
-    const malformed = (await client.socket.timeout(5000).emitWithAck('subscribe', { queue: 42 })) as { ok: boolean };
+    const malformed = (await client.socket
+      .timeout(5000)
+      .emitWithAck('subscribe', { queue: 42 })) as { ok: boolean };
     assert.equal(malformed.ok, false);
   });
 
@@ -69,12 +85,16 @@ describe('live updates: subscriptions', () => {
     const client = await watch(admin.token, 'live-b');
     const stats = await client.waitFor('queue.stats');
     assert.equal(stats.queue, 'live-b');
-    for (const field of ['pending', 'inReview', 'escalated', 'oldestPendingSeconds']) assert.equal(typeof stats[field], 'number', field);
+    for (const field of ['pending', 'inReview', 'escalated', 'oldestPendingSeconds'])
+      assert.equal(typeof stats[field], 'number', field);
   });
 
   it('emits item.queued for items awaiting review, not for auto-approved ones, then fresh counts', async () => {
     const client = await watch(reviewer.token, 'live-a');
-    const approved = await product.post('/v1/queues/live-a/items', submission({ confidence: 0.97 }));
+    const approved = await product.post(
+      '/v1/queues/live-a/items',
+      submission({ confidence: 0.97 }),
+    );
     const flagged = await product.post('/v1/queues/live-a/items', submission({ confidence: 0.7 }));
     assert.equal(approved.status, 201);
     assert.equal(flagged.status, 201);
@@ -86,7 +106,9 @@ describe('live updates: subscriptions', () => {
     assert.equal(queued.usable, true);
     const stats = await client.waitFor('queue.stats', (s) => s.pending >= 1);
     assert.equal(stats.queue, 'live-a');
-    assert.ok(!client.received.some((r) => r.event === 'item.queued' && r.data.id === approved.body.id));
+    assert.ok(
+      !client.received.some((r) => r.event === 'item.queued' && r.data.id === approved.body.id),
+    );
   });
 
   it('does not deliver events of queues the socket is not subscribed to, nor after unsubscribe', async () => {
@@ -96,7 +118,9 @@ describe('live updates: subscriptions', () => {
     const b = await product.post('/v1/queues/live-b/items', submission({ confidence: 0.2 }));
     const a = await product.post('/v1/queues/live-a/items', submission({ confidence: 0.2 }));
     await other.waitFor('item.queued', (d) => d.id === a.body.id);
-    await eventually(async () => clients.some((c) => c.received.some((r) => r.data?.id === b.body.id)));
+    await eventually(async () =>
+      clients.some((c) => c.received.some((r) => r.data?.id === b.body.id)),
+    );
     assert.ok(!client.received.some((r) => r.event === 'item.queued'));
     assert.ok(!other.received.some((r) => r.data?.id === b.body.id));
   });
@@ -114,7 +138,11 @@ describe('live updates: reviewing', () => {
       const claim = await lead.post('/v1/queues/live-b/claim');
       assert.equal(claim.status, 200);
       claimedId = claim.body.item.id;
-      if (claimedId !== item.body.id) assert.equal((await lead.post(`/v1/items/${claimedId}/decision`, { action: 'approve' })).status, 200);
+      if (claimedId !== item.body.id)
+        assert.equal(
+          (await lead.post(`/v1/items/${claimedId}/decision`, { action: 'approve' })).status,
+          200,
+        );
     }
     const claimed = await client.waitFor('item.claimed', (d) => d.id === item.body.id);
     assert.equal(claimed.status, 'in_review');
@@ -126,7 +154,10 @@ describe('live updates: reviewing', () => {
 
     const again = await admin.post('/v1/queues/live-b/claim');
     assert.equal(again.body.item.id, item.body.id);
-    const decision = await admin.post(`/v1/items/${item.body.id}/decision`, { action: 'reject', reason: 'wrong refund date' });
+    const decision = await admin.post(`/v1/items/${item.body.id}/decision`, {
+      action: 'reject',
+      reason: 'wrong refund date',
+    });
     assert.equal(decision.status, 200);
     const decided = await client.waitFor('item.decided', (d) => d.id === item.body.id);
     assert.equal(decided.status, 'rejected');
@@ -143,12 +174,24 @@ describe('live updates: reviewing', () => {
       const claim = await reviewer.post('/v1/queues/live-a/claim');
       assert.equal(claim.status, 200);
       claimedId = claim.body.item.id;
-      if (claimedId !== item.body.id) await reviewer.post(`/v1/items/${claimedId}/decision`, { action: 'approve' });
+      if (claimedId !== item.body.id)
+        await reviewer.post(`/v1/items/${claimedId}/decision`, { action: 'approve' });
     }
-    assert.equal((await reviewer.post(`/v1/items/${item.body.id}/decision`, { action: 'escalate', reason: 'not sure' })).status, 200);
+    assert.equal(
+      (
+        await reviewer.post(`/v1/items/${item.body.id}/decision`, {
+          action: 'escalate',
+          reason: 'not sure',
+        })
+      ).status,
+      200,
+    );
     const decided = await client.waitFor('item.decided', (d) => d.id === item.body.id);
     assert.equal(decided.status, 'escalated');
-    const requeued = await client.waitFor('item.queued', (d) => d.id === item.body.id && d.status === 'escalated');
+    const requeued = await client.waitFor(
+      'item.queued',
+      (d) => d.id === item.body.id && d.status === 'escalated',
+    );
     assert.equal(requeued.reviewClass, 'escalated');
     await client.waitFor('queue.stats', (s) => s.escalated >= 1);
   });

@@ -12,7 +12,11 @@ export interface LiveClient {
   close(): void;
 }
 
-export function liveSocket(baseUrl: string, token: string | undefined, transports: string[] = ['websocket']): Socket {
+export function liveSocket(
+  baseUrl: string,
+  token: string | undefined,
+  transports: string[] = ['websocket'],
+): Socket {
   return io(`${baseUrl}/live`, {
     auth: token === undefined ? {} : { token },
     transports,
@@ -23,7 +27,11 @@ export function liveSocket(baseUrl: string, token: string | undefined, transport
 }
 
 /** Connects; rejects with the server's refusal message if the handshake is refused. */
-export async function connectLive(baseUrl: string, token: string | undefined, transports?: string[]): Promise<LiveClient> {
+export async function connectLive(
+  baseUrl: string,
+  token: string | undefined,
+  transports?: string[],
+): Promise<LiveClient> {
   const socket = liveSocket(baseUrl, token, transports);
   const received: LiveClient['received'] = [];
   const waiters = new Set<() => void>();
@@ -39,7 +47,10 @@ export async function connectLive(baseUrl: string, token: string | undefined, tr
     });
   });
   const ack = (event: string, queue: string) =>
-    socket.timeout(10_000).emitWithAck(event, { queue }) as Promise<{ ok: boolean; error?: string }>;
+    socket.timeout(10_000).emitWithAck(event, { queue }) as Promise<{
+      ok: boolean;
+      error?: string;
+    }>;
   return {
     socket,
     received,
@@ -59,7 +70,11 @@ export async function connectLive(baseUrl: string, token: string | undefined, tr
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`no ${event} within ${timeoutMs} ms; got: ${received.map((r) => r.event).join(', ')}`));
+          reject(
+            new Error(
+              `no ${event} within ${timeoutMs} ms; got: ${received.map((r) => r.event).join(', ')}`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(check);
       });
