@@ -17,8 +17,11 @@ import { MetricsModule } from './ops/metrics.service';
 import { OpsModule } from './ops/ops.module';
 import { QueuesModule } from './queues/queues.module';
 import { QueueStatsModule } from './analytics/queue-stats.module';
+import { AnalyticsModule } from './analytics/analytics.module';
+import { FeedbackModule } from './feedback/feedback.module';
 import { RedisModule } from './redis/redis.module';
 import { ReviewLineModule } from './review/review-line.module';
+import { ReviewModule } from './review/review.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
@@ -39,7 +42,10 @@ export class AppModule {
         ItemsModule,
         ReviewLineModule,
         IngestionModule,
+        ReviewModule,
         QueueStatsModule,
+        FeedbackModule,
+        AnalyticsModule,
         LiveModule,
         WebhooksModule,
         OpsModule,

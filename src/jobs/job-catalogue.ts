@@ -6,6 +6,12 @@
 import type { WebhookJob } from '../webhooks/webhook-job';
 export interface JobCatalogue {
   'webhook.deliver': WebhookJob;
+  /** A lease's end: the item returns to the line unless the lease (same token) was extended or settled. */
+  'lease.expire': { itemId: string; token: string };
+  /** An item's SLA deadline (blockedSeconds / flaggedSeconds). */
+  'sla.expire': { itemId: string };
+  /** A background feedback export (POST /v1/feedback/exports) writing its file. */
+  'export.run': { exportId: string };
 }
 
 export type JobName = keyof JobCatalogue;
@@ -15,6 +21,9 @@ export type JobQueueName = (typeof JOB_QUEUES)[number];
 
 export const JOB_QUEUE_OF: Record<JobName, JobQueueName> = {
   'webhook.deliver': 'webhooks',
+  'lease.expire': 'timers',
+  'sla.expire': 'timers',
+  'export.run': 'exports',
 };
 
 export const JOB_NAMES = Object.keys(JOB_QUEUE_OF) as JobName[];

@@ -1,0 +1,214 @@
+import { ConflictException, Injectable, Logger } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { assert, canReview, isLead } from '../auth/access';
+import { actorOf, type Principal, type UserPrincipal } from '../common/principal';
+import { Item } from '../items/item.entity';
+import { ItemEventsService } from '../items/item-events.service';
+import { ItemsService } from '../items/items.service';
+import { JobsService } from '../jobs/jobs.service';
+import { QueuesService } from '../queues/queues.service';
+import { NO_LEASE, requeueChanges } from './decision-rules';
+import { ItemTransitionsService } from './item-transitions.service';
+import { assertHolder, reviewableItem } from './review-access';
+
+/**
+ * Picks the next item for one reviewer and leases it, in one statement. Postgres is the
+ * arbiter (BullMQ's head-only fetch cannot skip items a reviewer already reviewed, or keep
+ * escalations for leads): the partial index items_review_line_idx yields candidates in
+ * hand-out order, SKIP LOCKED lets concurrent claimers pass each other, and the re-check
+ * under the row lock guarantees one holder.
+ * $4 = true also allows the item this reviewer last released (second attempt only).
+ */
+const CLAIM_SQL = `
+WITH picked AS (
+  SELECT id FROM items
+  WHERE queue_id = $1 AND review_state = 'waiting' AND review_rank >= $2
+    AND ($4 OR released_by IS DISTINCT FROM $3)
+    AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.item_id = items.id AND r.reviewer_id = $3)
+  ORDER BY review_rank, queued_at, id
+  LIMIT 1
+  FOR UPDATE SKIP LOCKED
+), claimed AS (
+  UPDATE items i SET
+    review_state = 'claimed', claimed_by = $3, claimed_at = now(), lease_token = $5,
+    lease_expires_at = now() + make_interval(secs => $6), released_by = NULL, updated_at = now(),
+    status = CASE WHEN i.status = 'pending' THEN 'in_review' ELSE i.status END
+  FROM picked WHERE i.id = picked.id
+  RETURNING i.*
+)
+SELECT * FROM claimed`;
+
+/** A margin so a lease.expire job never fires a hair before Postgres's clock says the lease ended. */
+const TIMER_SLACK_MS = 100;
+
+@Injectable()
+export class ClaimsService {
+  private readonly logger = new Logger('Claims');
+
+  constructor(
+    private readonly transitions: ItemTransitionsService,
+    private readonly queues: QueuesService,
+    private readonly items: ItemsService,
+    private readonly itemEvents: ItemEventsService,
+    private readonly jobs: JobsService,
+  ) {}
+
+  /** The next item for this person, leased to them; null when nothing waits for them. */
+  async claim(principal: Principal, slug: string) {
+    const queue = await this.queues.findBySlug(slug);
+    assert(canReview(principal, slug), 'not allowed to review this queue');
+    const user = principal as UserPrincipal;
+    const minRank = isLead(principal) ? 0 : 1;
+    const token = randomBytes(12).toString('base64url');
+    const item = await this.transitions.dataSource.transaction(async (manager) => {
+      const attempt = async (allowReleased: boolean) =>
+        (await manager.query(CLAIM_SQL, [
+          queue.id,
+          minRank,
+          user.id,
+          allowReleased,
+          token,
+          queue.leaseSeconds,
+        ])) as Record<string, unknown>[];
+      let rows = await attempt(false);
+      // What they just released is theirs again only when nothing else waits for them.
+      if (rows.length === 0) rows = await attempt(true);
+      if (rows.length === 0) return null;
+      const claimed = this.transitions.toItem(rows[0]);
+      // "Just released" holds for one claim: after it, their other released items are fair game again.
+      // SKIP LOCKED: a row someone else is claiming right now loses the mark anyway, and waiting
+      // for it could deadlock with a claimer clearing their own marks.
+      await manager.query(
+        `UPDATE items SET released_by = NULL WHERE id IN (
+           SELECT id FROM items WHERE queue_id = $1 AND review_state = 'waiting' AND released_by = $2
+           FOR UPDATE SKIP LOCKED)`,
+        [queue.id, user.id],
+      );
+      await this.itemEvents.append(manager, claimed.id, [
+        {
+          type: 'claimed',
+          actor: actorOf(principal),
+          details: { reviewClass: claimed.reviewClass, leaseExpiresAt: claimed.leaseExpiresAt },
+          at: claimed.claimedAt ?? undefined,
+        },
+      ]);
+      return claimed;
+    });
+    if (!item) return null;
+    const previous = Object.assign(new Item(), item, {
+      ...NO_LEASE,
+      reviewState: 'waiting',
+      status: item.status === 'in_review' ? 'pending' : item.status,
+    });
+    this.scheduleExpiry(item);
+    await this.transitions.announce(previous, item, 'claimed', actorOf(principal));
+    return { item: await this.items.withReviews(item), lease: { expiresAt: item.leaseExpiresAt } };
+  }
+
+  /** Pushes the holder's lease to now + leaseSeconds. */
+  async extend(principal: Principal, id: string) {
+    const { user, item } = await reviewableItem(this.transitions.dataSource.manager, principal, id);
+    const queue = await this.queues.findBySlug(item.queueSlug);
+    const rows: { lease_expires_at: Date; lease_token: string }[] =
+      await this.transitions.dataSource.query(
+        `UPDATE items SET lease_expires_at = now() + make_interval(secs => $3), updated_at = now()
+       WHERE id = $1 AND review_state = 'claimed' AND claimed_by = $2 AND lease_expires_at > now()
+       RETURNING lease_expires_at, lease_token`,
+        [id, user.id, queue.leaseSeconds],
+      );
+    if (rows.length === 0) {
+      // Say why: not theirs, expired, or already decided.
+      await this.transitions.dataSource.transaction(async (manager) => {
+        const locked = await this.transitions.lock(manager, id);
+        if (locked) assertHolder(locked, user.id);
+      });
+      throw new ConflictException('you do not hold the lease on this item');
+    }
+    const expiresAt = rows[0].lease_expires_at;
+    this.scheduleExpiry({ id, leaseToken: rows[0].lease_token, leaseExpiresAt: expiresAt });
+    return { expiresAt };
+  }
+
+  /** The holder hands the item back; it keeps its place in line but skips them on their next claim. */
+  async release(principal: Principal, id: string): Promise<void> {
+    const { user } = await reviewableItem(this.transitions.dataSource.manager, principal, id);
+    await this.transitions.apply(id, (locked) => {
+      assertHolder(locked, user.id);
+      return {
+        changes: requeueChanges(locked, user.id),
+        events: [
+          {
+            type: 'released',
+            actor: actorOf(principal),
+            details: { reviewClass: locked.reviewClass, why: 'released by the holder' },
+          },
+        ],
+        change: 'released',
+        actor: actorOf(principal),
+      };
+    });
+  }
+
+  /**
+   * Returns an item whose lease lapsed to the line (from the lease.expire job or the sweep).
+   * With a token, only that lease: a stale timer for an earlier claim does nothing.
+   */
+  async expire(id: string, token?: string, skipLocked = false): Promise<boolean> {
+    let early = 0;
+    const applied = await this.transitions.apply(
+      id,
+      (locked) => {
+        if (
+          locked.reviewState !== 'claimed' ||
+          (token !== undefined && locked.leaseToken !== token)
+        )
+          return null;
+        const left = (locked.leaseExpiresAt?.getTime() ?? 0) - locked.dbNow.getTime();
+        if (left > 0) {
+          early = left;
+          return null;
+        }
+        return {
+          changes: requeueChanges(locked, null),
+          events: [
+            {
+              type: 'lease_expired',
+              actor: 'system',
+              details: {
+                holder: `user:${locked.claimedBy}`,
+                expiredAt: locked.leaseExpiresAt,
+                why: 'the lease was not extended in time',
+              },
+            },
+          ],
+          change: 'lease_expired',
+          actor: 'system',
+        };
+      },
+      { skipLocked },
+    );
+    // A timer that fired a little early (clock skew) tries again; an extended lease has its own timer.
+    if (early > 0 && early < 5_000 && token)
+      this.scheduleExpiry({ id, leaseToken: token, leaseExpiresAt: new Date(Date.now() + early) });
+    return applied !== null;
+  }
+
+  private scheduleExpiry(item: Pick<Item, 'id' | 'leaseToken' | 'leaseExpiresAt'>): void {
+    if (!item.leaseToken || !item.leaseExpiresAt) return;
+    const at = item.leaseExpiresAt.getTime();
+    void this.jobs
+      .enqueue(
+        'lease.expire',
+        { itemId: item.id, token: item.leaseToken },
+        {
+          delay: Math.max(0, at - Date.now()) + TIMER_SLACK_MS,
+          jobId: `lease-${item.id}-${item.leaseToken}-${at}`,
+          removeOnComplete: true,
+        },
+      )
+      // The periodic Postgres sweep expires the lease anyway; the timer only makes it prompt.
+      .catch((error: Error) =>
+        this.logger.warn(`could not schedule lease expiry for ${item.id}: ${error.message}`),
+      );
+  }
+}

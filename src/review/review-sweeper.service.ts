@@ -1,0 +1,105 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import type { Job } from 'bullmq';
+import type Redis from 'ioredis';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config';
+import { JobHandler } from '../jobs/job-handler.decorator';
+import { REDIS, RedisKeys } from '../redis/redis.module';
+import { ClaimsService } from './claims.service';
+import { ItemTransitionsService } from './item-transitions.service';
+import { SlaService } from './sla.service';
+
+const BATCH = 200;
+
+/**
+ * Timers, twice over. BullMQ delayed jobs (lease.expire, sla.expire) act on time; this sweep
+ * finds lapsed leases and overdue SLAs in Postgres every SWEEP_INTERVAL_MS, so neither depends
+ * on Redis keeping its data. A Redis lock keeps the sweep to one instance at a time; without
+ * Redis every worker sweeps, which is safe because each item is re-checked under its row lock.
+ */
+@Injectable()
+export class ReviewSweeperService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('ReviewSweeper');
+  private timer?: NodeJS.Timeout;
+  private running = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly transitions: ItemTransitionsService,
+    private readonly claims: ClaimsService,
+    private readonly sla: SlaService,
+  ) {}
+
+  @JobHandler('lease.expire')
+  async expireLease(payload: { itemId: string; token: string }, _job: Job): Promise<unknown> {
+    return this.claims.expire(payload.itemId, payload.token);
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.appRole === 'api') return;
+    this.timer = setInterval(() => void this.sweep(), this.config.sweepIntervalMs);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  async sweep(): Promise<{ leases: number; slas: number }> {
+    const done = { leases: 0, slas: 0 };
+    if (this.running) return done;
+    this.running = true;
+    try {
+      const lock = await this.redis
+        .set(
+          this.keys.key('review-sweep-lock'),
+          '1',
+          'PX',
+          Math.max(500, this.config.sweepIntervalMs - 100),
+          'NX',
+        )
+        .catch(() => 'OK');
+      if (lock !== 'OK') return done;
+      done.leases = await this.drain(
+        `SELECT id FROM items WHERE review_state = 'claimed' AND lease_expires_at <= now() ORDER BY lease_expires_at LIMIT ${BATCH}`,
+        (id) => this.claims.expire(id, undefined, true),
+      );
+      done.slas = await this.drain(
+        `SELECT id FROM items WHERE sla_due_at IS NOT NULL AND sla_fired_at IS NULL
+           AND status IN ('pending', 'in_review', 'escalated') AND sla_due_at <= now()
+         ORDER BY sla_due_at LIMIT ${BATCH}`,
+        (id) => this.sla.fire(id, true),
+      );
+      if (done.leases + done.slas > 0)
+        this.logger.log(
+          `returned ${done.leases} lapsed lease(s), applied ${done.slas} SLA timeout(s)`,
+        );
+    } catch (error) {
+      this.logger.warn(`sweep failed: ${(error as Error).message}`);
+    } finally {
+      this.running = false;
+    }
+    return done;
+  }
+
+  /** Handles due rows in batches until none are left (rows locked elsewhere wait for the next sweep). */
+  private async drain(query: string, handle: (id: string) => Promise<boolean>): Promise<number> {
+    let total = 0;
+    for (let round = 0; round < 50; round++) {
+      const rows: { id: string }[] = await this.transitions.dataSource.query(query);
+      let changed = 0;
+      for (const { id } of rows) if (await handle(id)) changed += 1;
+      total += changed;
+      if (rows.length < BATCH || changed === 0) break;
+    }
+    return total;
+  }
+}

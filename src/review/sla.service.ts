@@ -1,0 +1,133 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { DomainEvents } from '../common/domain-events';
+import type { Item } from '../items/item.entity';
+import { JobHandler } from '../jobs/job-handler.decorator';
+import { JobsService } from '../jobs/jobs.service';
+import { QueuesService } from '../queues/queues.service';
+import type { BlockedTimeoutAction } from '../routing/policy.types';
+import { escalationChanges, finalChanges } from './decision-rules';
+import { ItemTransitionsService, LockedItem, Transition } from './item-transitions.service';
+
+const TIMER_SLACK_MS = 100;
+
+/**
+ * SLA timers. A blocked item still undecided at sla_due_at is decided by onBlockedTimeout; a
+ * flagged one still unreviewed is escalated. Each item gets a delayed BullMQ job when it is
+ * stored, and the review sweeper finds overdue rows in Postgres, so a timer survives Redis
+ * losing its data and restarts.
+ *
+ * If someone holds the item when the timer fires, the timeout wins: the lease is voided (their
+ * late decision gets 409) and the audit event names whose lease it was. The SLA is a promise to
+ * the product system, and a reviewer can hold a lease for as long as they keep extending it.
+ */
+@Injectable()
+export class SlaService {
+  private readonly logger = new Logger('Sla');
+
+  constructor(
+    private readonly transitions: ItemTransitionsService,
+    private readonly queues: QueuesService,
+    private readonly jobs: JobsService,
+    events: DomainEvents,
+  ) {
+    events.on('items.submitted', ({ items }) => this.schedule(items));
+  }
+
+  async schedule(items: Pick<Item, 'id' | 'slaDueAt'>[]): Promise<void> {
+    const timed = items.filter((i) => i.slaDueAt);
+    await this.jobs.enqueueBulk(
+      'sla.expire',
+      timed.map((i) => ({
+        payload: { itemId: i.id },
+        opts: {
+          delay: Math.max(0, i.slaDueAt!.getTime() - Date.now()) + TIMER_SLACK_MS,
+          jobId: `sla-${i.id}`,
+          removeOnComplete: true,
+        },
+      })),
+    );
+  }
+
+  @JobHandler('sla.expire')
+  async handle(payload: { itemId: string }, _job: Job): Promise<unknown> {
+    return this.fire(payload.itemId);
+  }
+
+  /** Applies the SLA to one item if it is due; returns true if the item changed. */
+  async fire(itemId: string, skipLocked = false): Promise<boolean> {
+    let early = 0;
+    const applied = await this.transitions.apply(
+      itemId,
+      async (locked) => {
+        if (!locked.slaDueAt || locked.slaFiredAt) return null;
+        const left = locked.slaDueAt.getTime() - locked.dbNow.getTime();
+        if (left > 0) {
+          early = left;
+          return null;
+        }
+        const queue = await this.queues.findBySlug(locked.queueSlug);
+        return this.plan(
+          locked,
+          locked.routing === 'block' ? queue.sla.onBlockedTimeout : 'escalate',
+        );
+      },
+      { skipLocked },
+    );
+    if (early > 0) {
+      await this.jobs
+        .enqueue(
+          'sla.expire',
+          { itemId },
+          {
+            delay: early + TIMER_SLACK_MS,
+            jobId: `sla-${itemId}-${Date.now()}`,
+            removeOnComplete: true,
+          },
+        )
+        .catch((error: Error) =>
+          this.logger.warn(`could not reschedule SLA timer for ${itemId}: ${error.message}`),
+        );
+    }
+    return applied !== null && !applied.transition.quiet;
+  }
+
+  private plan(item: LockedItem, action: BlockedTimeoutAction): Transition {
+    const now = item.dbNow;
+    const settled = { slaFiredAt: now };
+    // Final, or already with a lead and the timeout would only escalate again: nothing to do.
+    const moot =
+      item.status === 'approved' ||
+      item.status === 'rejected' ||
+      item.status === 'corrected' ||
+      (action === 'escalate' && item.status === 'escalated');
+    if (moot)
+      return { changes: settled, events: [], change: 'timed_out', actor: 'timeout', quiet: true };
+    const details = {
+      action,
+      slaDueAt: item.slaDueAt,
+      routing: item.routing,
+      ...(item.reviewState === 'claimed' ? { voidedLeaseOf: `user:${item.claimedBy}` } : {}),
+      why:
+        item.routing === 'block'
+          ? 'blocked item undecided when its SLA ran out'
+          : 'flagged item unreviewed when its SLA ran out',
+    };
+    const changes =
+      action === 'escalate'
+        ? escalationChanges(item, now)
+        : finalChanges(item, action, null, now, 'timeout');
+    return {
+      changes: { ...changes, ...settled },
+      events: [
+        {
+          type: 'timed_out',
+          actor: 'timeout',
+          details: { ...details, status: changes.status ?? item.status },
+        },
+      ],
+      change: 'timed_out',
+      actor: 'timeout',
+    };
+  }
+}
