@@ -1,0 +1,211 @@
+import {
+  Alert,
+  Badge,
+  Button,
+  Checkbox,
+  Code,
+  CopyButton,
+  Group,
+  Loader,
+  Modal,
+  MultiSelect,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { ApiError, del, get, post } from '../api/client';
+import { useQueues } from '../api/queries';
+import type { ApiKey } from '../api/types';
+import { ErrorAlert } from '../common/ErrorAlert';
+import { formatDateTime } from '../common/format';
+
+/** Keys for product systems. A new key is shown once, with a copy button; revoking is immediate. */
+export function ApiKeysPage() {
+  const keys = useQuery({ queryKey: ['api-keys'], queryFn: () => get<ApiKey[]>('/v1/api-keys') });
+  const [creating, setCreating] = useState(false);
+  const [revoking, setRevoking] = useState<ApiKey | null>(null);
+
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={2}>API keys</Title>
+        <Button onClick={() => setCreating(true)}>New API key</Button>
+      </Group>
+      {keys.isPending && <Loader aria-label="Loading API keys" />}
+      <ErrorAlert error={keys.error} />
+      {keys.data?.length === 0 && <Text c="dimmed">No API keys yet.</Text>}
+      {keys.data && keys.data.length > 0 && (
+        <Table striped aria-label="API keys">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">Name</Table.Th>
+              <Table.Th scope="col">Key</Table.Th>
+              <Table.Th scope="col">Queues</Table.Th>
+              <Table.Th scope="col">Scopes</Table.Th>
+              <Table.Th scope="col">Created</Table.Th>
+              <Table.Th scope="col">Last used</Table.Th>
+              <Table.Th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {keys.data.map((k) => (
+              <Table.Tr key={k.id}>
+                <Table.Td>{k.name}</Table.Td>
+                <Table.Td>
+                  <Code>{k.keyPrefix}…</Code>
+                </Table.Td>
+                <Table.Td>{k.queues.includes('*') ? 'all queues' : k.queues.join(', ')}</Table.Td>
+                <Table.Td>{k.scopes.join(', ')}</Table.Td>
+                <Table.Td>{formatDateTime(k.createdAt)}</Table.Td>
+                <Table.Td>{formatDateTime(k.lastUsedAt)}</Table.Td>
+                <Table.Td>
+                  {k.revokedAt ? (
+                    <Badge color="gray">revoked</Badge>
+                  ) : (
+                    <Button
+                      size="xs"
+                      color="red"
+                      variant="light"
+                      onClick={() => setRevoking(k)}
+                      aria-label={`Revoke ${k.name}`}
+                    >
+                      Revoke
+                    </Button>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      {creating && <CreateKeyModal onClose={() => setCreating(false)} />}
+      {revoking && <RevokeModal apiKey={revoking} onClose={() => setRevoking(null)} />}
+    </Stack>
+  );
+}
+
+function CreateKeyModal({ onClose }: { onClose(): void }) {
+  const queues = useQueues();
+  const queryClient = useQueryClient();
+  const [name, setName] = useState('');
+  const [queueSlugs, setQueueSlugs] = useState<string[]>([]);
+  const [scopes, setScopes] = useState<string[]>(['items:write', 'items:read']);
+  const create = useMutation({
+    mutationFn: () => post<ApiKey>('/v1/api-keys', { name, queues: queueSlugs, scopes }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['api-keys'] }),
+  });
+  const error = create.error instanceof ApiError ? create.error : null;
+  const created = create.data;
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    create.mutate();
+  }
+
+  return (
+    <Modal opened onClose={onClose} title={created ? 'API key created' : 'New API key'} size="lg">
+      {created?.key ? (
+        <Stack>
+          <Alert color="yellow" role="status">
+            Copy the key now. It is shown only this once; Verdict stores only its hash.
+          </Alert>
+          <Code block data-testid="new-api-key">
+            {created.key}
+          </Code>
+          <Group justify="flex-end">
+            <CopyButton value={created.key}>
+              {({ copied, copy }) => (
+                <Button variant="light" color={copied ? 'teal' : 'blue'} onClick={copy}>
+                  {copied ? 'Copied' : 'Copy key'}
+                </Button>
+              )}
+            </CopyButton>
+            <Button onClick={onClose}>Done</Button>
+          </Group>
+        </Stack>
+      ) : (
+        <form onSubmit={submit} noValidate>
+          <Stack>
+            {create.error && !error?.fields.length && (
+              <Alert color="red" role="alert">
+                {create.error.message}
+              </Alert>
+            )}
+            <TextInput
+              label="Name"
+              description="which system uses it, e.g. support bot (production)"
+              required
+              value={name}
+              onChange={(e) => setName(e.currentTarget.value)}
+              error={error?.fieldMessage('name')}
+            />
+            <MultiSelect
+              label="Queues"
+              data={[
+                { value: '*', label: 'All queues' },
+                ...(queues.data ?? []).map((q) => ({ value: q.slug, label: q.name })),
+              ]}
+              value={queueSlugs}
+              onChange={setQueueSlugs}
+              error={error?.fieldMessage('queues')}
+            />
+            <Checkbox.Group
+              label="Scopes"
+              value={scopes}
+              onChange={setScopes}
+              error={error?.fieldMessage('scopes')}
+            >
+              <Group mt={4}>
+                <Checkbox value="items:write" label="items:write (submit items)" />
+                <Checkbox value="items:read" label="items:read (read items and verdicts)" />
+              </Group>
+            </Checkbox.Group>
+            <Group justify="flex-end">
+              <Button variant="default" onClick={onClose}>
+                Cancel
+              </Button>
+              <Button type="submit" loading={create.isPending}>
+                Create key
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      )}
+    </Modal>
+  );
+}
+
+function RevokeModal({ apiKey, onClose }: { apiKey: ApiKey; onClose(): void }) {
+  const queryClient = useQueryClient();
+  const revoke = useMutation({
+    mutationFn: () => del(`/v1/api-keys/${apiKey.id}`),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: ['api-keys'] });
+      onClose();
+    },
+  });
+  return (
+    <Modal opened onClose={onClose} title={`Revoke ${apiKey.name}?`}>
+      <Stack>
+        <Text size="sm">
+          Requests with this key are refused from the moment you revoke it. This cannot be undone.
+        </Text>
+        <ErrorAlert error={revoke.error} />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button color="red" onClick={() => revoke.mutate()} loading={revoke.isPending}>
+            Revoke key
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}

@@ -1,0 +1,89 @@
+import {
+  AppShell,
+  Badge,
+  Button,
+  Group,
+  NavLink,
+  Stack,
+  Text,
+  Title,
+  Tooltip,
+} from '@mantine/core';
+import { Link, Outlet, useLocation } from 'react-router-dom';
+import type { Role } from '../api/types';
+import { hasRole, useSession } from '../auth/session';
+import { useLive } from '../live/LiveProvider';
+
+interface NavEntry {
+  to: string;
+  label: string;
+  roles: Role[];
+}
+
+/** What each role works with; the server enforces the same rules. */
+export const NAV: NavEntry[] = [
+  { to: '/queues', label: 'Queues', roles: ['admin', 'lead', 'reviewer'] },
+  { to: '/escalated', label: 'Escalated', roles: ['admin', 'lead'] },
+  { to: '/settings', label: 'Queue settings', roles: ['admin', 'lead'] },
+  { to: '/analytics', label: 'Analytics', roles: ['admin', 'lead', 'analyst'] },
+  { to: '/users', label: 'Users', roles: ['admin', 'lead'] },
+  { to: '/api-keys', label: 'API keys', roles: ['admin'] },
+];
+
+export function Shell() {
+  const { user, signOut } = useSession();
+  const { connected } = useLive();
+  const location = useLocation();
+  const entries = NAV.filter((e) => hasRole(user, ...e.roles));
+
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 210, breakpoint: 0 }} padding="md">
+      <AppShell.Header px="md">
+        <Group h="100%" justify="space-between">
+          <Group gap="sm">
+            <Title order={1} size="h3">
+              Verdict
+            </Title>
+            <Tooltip label={connected ? 'Counts update live' : 'Reconnecting to live updates…'}>
+              <Badge
+                color={connected ? 'teal' : 'gray'}
+                variant="dot"
+                aria-label={connected ? 'Live updates connected' : 'Live updates disconnected'}
+              >
+                {connected ? 'Live' : 'Offline'}
+              </Badge>
+            </Tooltip>
+          </Group>
+          <Group gap="sm">
+            <Text size="sm" aria-label="Signed in as">
+              {user?.name ?? user?.email}{' '}
+              <Text span c="dimmed" size="xs">
+                ({user?.roles.join(', ')})
+              </Text>
+            </Text>
+            <Button variant="default" size="xs" onClick={signOut}>
+              Sign out
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" component="nav" aria-label="Main">
+        <Stack gap={2}>
+          {entries.map((e) => (
+            <NavLink
+              key={e.to}
+              component={Link}
+              to={e.to}
+              label={e.label}
+              active={location.pathname === e.to || location.pathname.startsWith(`${e.to}/`)}
+              aria-current={location.pathname === e.to ? 'page' : undefined}
+            />
+          ))}
+        </Stack>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,190 @@
+import {
+  Alert,
+  Badge,
+  Button,
+  Group,
+  Loader,
+  Stack,
+  Table,
+  Text,
+  Title,
+  Tooltip,
+} from '@mantine/core';
+import { Link } from 'react-router-dom';
+import { useQueueStats, useQueues } from '../api/queries';
+import type { Queue } from '../api/types';
+import { isLead, useSession } from '../auth/session';
+import { ErrorAlert } from '../common/ErrorAlert';
+import { formatDuration, formatPercent } from '../common/format';
+import { useNow } from '../common/useNow';
+import { useWatchQueues } from '../live/LiveProvider';
+import { NewQueueButton } from './NewQueueButton';
+
+export function QueuesPage() {
+  const { user } = useSession();
+  const queues = useQueues();
+  const slugs = (queues.data ?? []).map((q) => q.slug);
+  useWatchQueues(slugs);
+
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={2}>Queues</Title>
+        {isLead(user) && <NewQueueButton />}
+      </Group>
+      {queues.isPending && <Loader aria-label="Loading queues" />}
+      <ErrorAlert error={queues.error} title="Could not load queues" />
+      {queues.data && queues.data.length === 0 && (
+        <Alert color="gray" role="status">
+          {isLead(user)
+            ? 'No queues yet. Create one to start routing AI outputs.'
+            : 'You have not been given any queues yet. Ask a lead to add you to one.'}
+        </Alert>
+      )}
+      {queues.data && queues.data.length > 0 && (
+        <Table
+          striped
+          highlightOnHover
+          verticalSpacing="sm"
+          aria-label="Queues and their live counts"
+        >
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">Queue</Table.Th>
+              <Table.Th scope="col">Pending</Table.Th>
+              <Table.Th scope="col">In review</Table.Th>
+              <Table.Th scope="col">Escalated</Table.Th>
+              <Table.Th scope="col">Oldest waiting</Table.Th>
+              <Table.Th scope="col">SLA breaches</Table.Th>
+              <Table.Th scope="col">Decided (24h)</Table.Th>
+              <Table.Th scope="col">Auto-approved</Table.Th>
+              <Table.Th scope="col">
+                <VisuallyHiddenLabel>Actions</VisuallyHiddenLabel>
+              </Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {queues.data.map((q) => (
+              <QueueRow key={q.slug} queue={q} />
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </Stack>
+  );
+}
+
+function VisuallyHiddenLabel({ children }: { children: string }) {
+  return <span className="visually-hidden">{children}</span>;
+}
+
+/** The tightest SLA of the queue, in seconds, or null when it has none. */
+function slaSeconds(queue: Queue): number | null {
+  const limits = [queue.sla?.blockedSeconds, queue.sla?.flaggedSeconds].filter(
+    (v): v is number => typeof v === 'number' && v > 0,
+  );
+  return limits.length ? Math.min(...limits) : null;
+}
+
+function QueueRow({ queue }: { queue: Queue }) {
+  const { user } = useSession();
+  const stats = useQueueStats(queue.slug);
+  const now = useNow();
+  const s = stats.data;
+  const mayReview =
+    isLead(user) || (user?.roles.includes('reviewer') && user.queues.includes(queue.slug));
+  const oldest =
+    s && s.pending > 0 && s.oldestPendingSeconds !== null && s.oldestPendingSeconds !== undefined
+      ? s.oldestPendingSeconds + Math.max(0, (now - (s.receivedAt ?? now)) / 1000)
+      : null;
+  const sla = slaSeconds(queue);
+  const overSla = oldest !== null && sla !== null && oldest > sla;
+  const byRouting = s?.pendingByRouting;
+  const cell = (testId: string, value: React.ReactNode) => (
+    <Table.Td data-testid={`${testId}-${queue.slug}`}>{stats.isPending ? '…' : value}</Table.Td>
+  );
+
+  return (
+    <Table.Tr data-testid={`queue-${queue.slug}`}>
+      <Table.Td>
+        <Text fw={600}>{queue.name}</Text>
+        <Text size="xs" c="dimmed">
+          {queue.slug}
+        </Text>
+      </Table.Td>
+      {cell(
+        'pending',
+        <Group gap={6}>
+          <Text fw={600} aria-label={`${s?.pending ?? 0} pending`}>
+            {s?.pending ?? '—'}
+          </Text>
+          {byRouting && (
+            <Text size="xs" c="dimmed">
+              {byRouting.block ?? 0} blocked · {byRouting.flag ?? 0} flagged
+              {byRouting.approve ? ` · ${byRouting.approve} sampled` : ''}
+            </Text>
+          )}
+        </Group>,
+      )}
+      {cell('in-review', s?.inReview ?? '—')}
+      {cell(
+        'escalated',
+        s && s.escalated > 0 ? <Badge color="orange">{s.escalated}</Badge> : (s?.escalated ?? '—'),
+      )}
+      {cell(
+        'oldest',
+        <Text
+          c={overSla ? 'red.8' : undefined}
+          fw={overSla ? 700 : undefined}
+          title={overSla ? 'Waiting longer than the queue SLA' : undefined}
+        >
+          {formatDuration(oldest)}
+          {overSla && ' (over SLA)'}
+        </Text>,
+      )}
+      {cell(
+        'sla-breaches',
+        s?.slaBreaches ? (
+          <Badge color="red" variant="filled">
+            {s.slaBreaches} breached
+          </Badge>
+        ) : (
+          (s?.slaBreaches ?? '—')
+        ),
+      )}
+      {cell('decided', s?.decidedLast24h ?? '—')}
+      {cell(
+        'auto-approve-rate',
+        <Tooltip label={`median review ${formatDuration(s?.medianReviewSeconds)}`}>
+          <span>{formatPercent(s?.autoApproveRate)}</span>
+        </Tooltip>,
+      )}
+      <Table.Td>
+        <Group gap="xs" justify="flex-end" wrap="nowrap">
+          {mayReview && (
+            <Button
+              component={Link}
+              to={`/review/${queue.slug}`}
+              state={{ start: true }}
+              size="xs"
+              aria-label={`Start reviewing ${queue.name}`}
+            >
+              Start reviewing
+            </Button>
+          )}
+          {isLead(user) && (
+            <Button
+              component={Link}
+              to={`/settings/${queue.slug}`}
+              size="xs"
+              variant="default"
+              aria-label={`Settings of ${queue.name}`}
+            >
+              Settings
+            </Button>
+          )}
+        </Group>
+      </Table.Td>
+    </Table.Tr>
+  );
+}

@@ -1,0 +1,275 @@
+import {
+  Alert,
+  Button,
+  Chip,
+  Grid,
+  Group,
+  Kbd,
+  Paper,
+  Stack,
+  Text,
+  TextInput,
+  Textarea,
+  Title,
+} from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useRef, useState } from 'react';
+import { ApiError, get } from '../api/client';
+import type { Decision, DecisionAction, Item, Queue } from '../api/types';
+import { ValueBlock } from '../common/ValueBlock';
+import { chatMessages, Conversation } from './Conversation';
+import { CorrectionEditor } from './CorrectionEditor';
+import { ItemSummary, Metadata } from './ItemSummary';
+import { useShortcuts } from './shortcuts';
+
+interface Props {
+  item: Item;
+  queue: Queue;
+  busy: boolean;
+  onDecide(decision: Decision): Promise<ApiError | null>;
+  onSkip(): void;
+}
+
+/** One claimed item: what the model saw and said, and the decision controls. */
+export function Workspace({ item, queue, busy, onDecide, onSkip }: Props) {
+  const [labels, setLabels] = useState<string[]>([]);
+  const [reason, setReason] = useState('');
+  const [comment, setComment] = useState('');
+  const [correcting, setCorrecting] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [serverError, setServerError] = useState<ApiError | null>(null);
+  const reasonRef = useRef<HTMLInputElement>(null);
+  const labelsRef = useRef<HTMLDivElement>(null);
+  const escalated = item.status === 'escalated';
+
+  const history = useQuery({
+    queryKey: ['item', item.id],
+    queryFn: () => get<Item>(`/v1/items/${item.id}`),
+    enabled: escalated || item.review?.class === 'report',
+  });
+
+  /** reject and correct need a label when the queue has labels, else a reason. */
+  function missingJustification(action: DecisionAction): string | null {
+    if (action !== 'reject' && action !== 'correct') return null;
+    if (queue.labels.length > 0 && labels.length === 0)
+      return `Choose at least one label to ${action} this item.`;
+    if (queue.labels.length === 0 && !reason.trim()) return `Give a reason to ${action} this item.`;
+    return null;
+  }
+
+  async function send(action: DecisionAction, correctedOutput?: unknown) {
+    if (busy) return;
+    const missing = missingJustification(action);
+    if (missing) {
+      setProblem(missing);
+      (queue.labels.length > 0
+        ? labelsRef.current?.querySelector('input')
+        : reasonRef.current
+      )?.focus();
+      return;
+    }
+    setProblem(null);
+    setServerError(null);
+    const decision: Decision = { action };
+    if (labels.length) decision.labels = labels;
+    if (reason.trim()) decision.reason = reason.trim();
+    if (comment.trim()) decision.comment = comment.trim();
+    if (action === 'correct') decision.correctedOutput = correctedOutput;
+    const refused = await onDecide(decision);
+    if (refused) setServerError(refused);
+  }
+
+  function startCorrection() {
+    const missing = missingJustification('correct');
+    setCorrecting(true);
+    if (missing) setProblem(missing);
+  }
+
+  function toggleLabel(index: number) {
+    const label = queue.labels[index];
+    if (!label) return;
+    setLabels((ls) => (ls.includes(label) ? ls.filter((l) => l !== label) : [...ls, label]));
+    setProblem(null);
+  }
+
+  // While the correction editor is open only label and reason keys apply: a stray A must not approve.
+  const shortcuts: Record<string, () => void> = { '/': () => reasonRef.current?.focus() };
+  queue.labels.slice(0, 9).forEach((_, i) => (shortcuts[String(i + 1)] = () => toggleLabel(i)));
+  if (!correcting) {
+    Object.assign(shortcuts, {
+      a: () => void send('approve'),
+      r: () => void send('reject'),
+      c: startCorrection,
+      s: onSkip,
+    });
+    if (!escalated) shortcuts.e = () => void send('escalate');
+  }
+  useShortcuts(shortcuts, !busy);
+
+  const messages = chatMessages(item.input);
+  const otherInput =
+    messages && item.input && typeof item.input === 'object'
+      ? Object.fromEntries(
+          Object.entries(item.input as Record<string, unknown>).filter(([k]) => k !== 'messages'),
+        )
+      : undefined;
+  const fieldError = (...fields: string[]) => serverError?.fieldMessage(...fields);
+  const generalServerError =
+    serverError && !fieldError('labels', 'reason', 'correctedOutput') ? serverError.message : null;
+
+  return (
+    <Stack gap="sm" data-testid="workspace" data-item-id={item.id}>
+      <ItemSummary item={item} />
+
+      <Paper withBorder p="xs" radius="md" component="section" aria-label="Decision">
+        <Group gap="xs">
+          <Button color="teal" onClick={() => void send('approve')} disabled={busy}>
+            Approve <Kbd ml={6}>A</Kbd>
+          </Button>
+          <Button color="red" onClick={() => void send('reject')} disabled={busy}>
+            Reject <Kbd ml={6}>R</Kbd>
+          </Button>
+          <Button color="violet" onClick={startCorrection} disabled={busy || correcting}>
+            Correct <Kbd ml={6}>C</Kbd>
+          </Button>
+          {!escalated && (
+            <Button color="orange" onClick={() => void send('escalate')} disabled={busy}>
+              Escalate <Kbd ml={6}>E</Kbd>
+            </Button>
+          )}
+          <Button variant="default" onClick={onSkip} disabled={busy}>
+            Skip <Kbd ml={6}>S</Kbd>
+          </Button>
+        </Group>
+        {(problem || generalServerError) && (
+          <Alert color="red" role="alert" mt="xs" py={6}>
+            {problem ?? generalServerError}
+          </Alert>
+        )}
+      </Paper>
+
+      <Grid gap="sm">
+        <Grid.Col span={6}>
+          <Paper withBorder p="sm" radius="md" component="section" aria-labelledby="input-title">
+            <Title order={3} size="h5" id="input-title" mb="xs">
+              Input
+            </Title>
+            {messages ? (
+              <Conversation messages={messages} extra={otherInput} />
+            ) : (
+              <ValueBlock value={item.input} label="input" />
+            )}
+          </Paper>
+          <Paper
+            withBorder
+            p="sm"
+            radius="md"
+            mt="sm"
+            component="section"
+            aria-labelledby="metadata-title"
+          >
+            <Title order={3} size="h5" id="metadata-title" mb="xs">
+              Metadata
+            </Title>
+            <Metadata metadata={item.metadata} />
+          </Paper>
+          {history.data?.reviews && history.data.reviews.length > 0 && (
+            <Paper
+              withBorder
+              p="sm"
+              radius="md"
+              mt="sm"
+              component="section"
+              aria-labelledby="history-title"
+            >
+              <Title order={3} size="h5" id="history-title" mb="xs">
+                Earlier decisions
+              </Title>
+              <Stack gap={4}>
+                {history.data.reviews.map((r, i) => (
+                  <Text size="sm" key={i}>
+                    <b>{r.action}</b>
+                    {r.labels?.length ? ` [${r.labels.join(', ')}]` : ''}
+                    {r.reason ? ` — ${r.reason}` : ''}
+                    {r.comment ? ` (${r.comment})` : ''}
+                  </Text>
+                ))}
+              </Stack>
+            </Paper>
+          )}
+        </Grid.Col>
+        <Grid.Col span={6}>
+          <Paper withBorder p="sm" radius="md" component="section" aria-labelledby="output-title">
+            <Title order={3} size="h5" id="output-title" mb="xs">
+              Output
+            </Title>
+            <ValueBlock value={item.output} label="output" />
+          </Paper>
+          <Stack gap="xs" mt="sm">
+            {queue.labels.length > 0 && (
+              <div ref={labelsRef}>
+                <Text size="sm" fw={500} id="labels-title" mb={4}>
+                  Labels
+                </Text>
+                <Chip.Group multiple value={labels} onChange={setLabels}>
+                  <Group gap={6} role="group" aria-labelledby="labels-title">
+                    {queue.labels.map((label, i) => (
+                      <Chip key={label} value={label} size="sm">
+                        {label}
+                        {i < 9 && (
+                          <Kbd ml={6} size="xs">
+                            {i + 1}
+                          </Kbd>
+                        )}
+                      </Chip>
+                    ))}
+                  </Group>
+                </Chip.Group>
+                {fieldError('labels') && (
+                  <Text c="red" size="sm" role="alert">
+                    {fieldError('labels')}
+                  </Text>
+                )}
+              </div>
+            )}
+            <TextInput
+              ref={reasonRef}
+              label="Reason"
+              description={
+                queue.labels.length === 0
+                  ? 'Needed to reject or correct. Press / to jump here.'
+                  : 'Press / to jump here.'
+              }
+              value={reason}
+              onChange={(e) => setReason(e.currentTarget.value)}
+              onKeyDown={(e) => e.key === 'Escape' && e.currentTarget.blur()}
+              error={fieldError('reason')}
+            />
+            <Textarea
+              label="Comment (optional)"
+              autosize
+              minRows={1}
+              maxRows={4}
+              value={comment}
+              onChange={(e) => setComment(e.currentTarget.value)}
+              onKeyDown={(e) => e.key === 'Escape' && e.currentTarget.blur()}
+            />
+            {correcting && (
+              <CorrectionEditor
+                original={item.output}
+                schema={queue.outputSchema}
+                busy={busy}
+                serverError={fieldError('correctedOutput')}
+                onSubmit={(value) => void send('correct', value)}
+                onCancel={() => {
+                  setCorrecting(false);
+                  setProblem(null);
+                }}
+              />
+            )}
+          </Stack>
+        </Grid.Col>
+      </Grid>
+    </Stack>
+  );
+}
