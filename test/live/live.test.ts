@@ -48,14 +48,14 @@ after(async () => {
   await dropTestState(ctx);
 });
 
-describe('live updates: handshake', () => {
-  it('refuses a connection without a token, with a bad token, or with an API key', async () => {
+void describe('live updates: handshake', () => {
+  void it('refuses a connection without a token, with a bad token, or with an API key', async () => {
     assert.match(await refusedLive(server.url, undefined), /unauthorized/);
     assert.match(await refusedLive(server.url, 'not-a-token'), /unauthorized/);
     assert.match(await refusedLive(server.url, product.token), /unauthorized/);
   });
 
-  it('accepts a user access token over websocket and over polling', async () => {
+  void it('accepts a user access token over websocket and over polling', async () => {
     const ws = await connectLive(server.url, reviewer.token, ['websocket']);
     const polling = await connectLive(server.url, reviewer.token, ['polling']);
     clients.push(ws, polling);
@@ -64,8 +64,8 @@ describe('live updates: handshake', () => {
   });
 });
 
-describe('live updates: subscriptions', () => {
-  it('acks ok for a visible queue and an error for an unknown or forbidden one', async () => {
+void describe('live updates: subscriptions', () => {
+  void it('acks ok for a visible queue and an error for an unknown or forbidden one', async () => {
     const client = await connectLive(server.url, reviewer.token);
     clients.push(client);
     assert.deepEqual(await client.subscribe('live-a'), { ok: true });
@@ -81,7 +81,7 @@ describe('live updates: subscriptions', () => {
     assert.equal(malformed.ok, false);
   });
 
-  it('sends the queue counts right after subscribing', async () => {
+  void it('sends the queue counts right after subscribing', async () => {
     const client = await watch(admin.token, 'live-b');
     const stats = await client.waitFor('queue.stats');
     assert.equal(stats.queue, 'live-b');
@@ -89,7 +89,7 @@ describe('live updates: subscriptions', () => {
       assert.equal(typeof stats[field], 'number', field);
   });
 
-  it('emits item.queued for items awaiting review, not for auto-approved ones, then fresh counts', async () => {
+  void it('emits item.queued for items awaiting review, not for auto-approved ones, then fresh counts', async () => {
     const client = await watch(reviewer.token, 'live-a');
     const approved = await product.post(
       '/v1/queues/live-a/items',
@@ -111,7 +111,7 @@ describe('live updates: subscriptions', () => {
     );
   });
 
-  it('does not deliver events of queues the socket is not subscribed to, nor after unsubscribe', async () => {
+  void it('does not deliver events of queues the socket is not subscribed to, nor after unsubscribe', async () => {
     const client = await watch(admin.token, 'live-b');
     assert.deepEqual(await client.unsubscribe('live-b'), { ok: true });
     const other = await watch(admin.token, 'live-a');
@@ -126,8 +126,8 @@ describe('live updates: subscriptions', () => {
   });
 });
 
-describe('live updates: reviewing', () => {
-  it('streams claimed, released and decided as people work', async () => {
+void describe('live updates: reviewing', () => {
+  void it('streams claimed, released and decided as people work', async () => {
     const client = await watch(admin.token, 'live-b');
     const lead = await userApi(admin, ['lead']);
     const item = await product.post('/v1/queues/live-b/items', submission({ confidence: 0.1 }));
@@ -165,7 +165,7 @@ describe('live updates: reviewing', () => {
     assert.equal(decided.usable, false);
   });
 
-  it('announces an escalation as a decision and puts the item back in line for leads', async () => {
+  void it('announces an escalation as a decision and puts the item back in line for leads', async () => {
     const client = await watch(admin.token, 'live-a');
     const item = await product.post('/v1/queues/live-a/items', submission({ confidence: 0.05 }));
     await client.waitFor('item.queued', (d) => d.id === item.body.id);

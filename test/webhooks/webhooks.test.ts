@@ -97,8 +97,8 @@ after(async () => {
   await dropTestState(ctx);
 });
 
-describe('webhooks', () => {
-  it('POSTs an auto-approved item to its callbackUrl at once, signed with the queue secret', async () => {
+void describe('webhooks', () => {
+  void it('POSTs an auto-approved item to its callbackUrl at once, signed with the queue secret', async () => {
     const res = await product.post(
       '/v1/queues/hooks/items',
       submission({ confidence: 0.99, callbackUrl: `${receiver.url}/auto` }),
@@ -116,7 +116,7 @@ describe('webhooks', () => {
     assert.ok(!verify(hookedSecret, hit), 'another queue secret must not verify');
   });
 
-  it('retries a failing receiver with backoff and records every attempt', async () => {
+  void it('retries a failing receiver with backoff and records every attempt', async () => {
     receiver.failFirst.set('/flaky', 2);
     const res = await product.post(
       '/v1/queues/hooks/items',
@@ -161,7 +161,7 @@ describe('webhooks', () => {
     assert.equal((await product.get(`/v1/items/${res.body.id}/events/verify`)).body.valid, true);
   });
 
-  it("falls back to the queue's webhookUrl, and sends nothing when there is no URL at all", async () => {
+  void it("falls back to the queue's webhookUrl, and sends nothing when there is no URL at all", async () => {
     const hooked = await product.post('/v1/queues/hooked/items', submission({ confidence: 0.99 }));
     const silent = await product.post('/v1/queues/hooks/items', submission({ confidence: 0.99 }));
     const [hit] = await eventually(async () =>
@@ -173,7 +173,7 @@ describe('webhooks', () => {
     assert.deepEqual(none.body, { itemId: silent.body.id, deliveries: [] });
   });
 
-  it('announces a reviewer decision, and again when a report overturns an approval', async () => {
+  void it('announces a reviewer decision, and again when a report overturns an approval', async () => {
     const lead = await userApi(admin, ['lead']);
     const blocked = await product.post(
       '/v1/queues/hooks/items',
@@ -231,7 +231,7 @@ describe('webhooks', () => {
     assert.notEqual(hits[0].headers['verdict-delivery'], hits[1].headers['verdict-delivery']);
   });
 
-  it('lets only readers of the item list its deliveries', async () => {
+  void it('lets only readers of the item list its deliveries', async () => {
     const item = await product.post('/v1/queues/hooks/items', submission({ confidence: 0.99 }));
     const outsider = await userApi(admin, ['reviewer'], ['hooked']);
     assert.equal((await outsider.get(`/v1/items/${item.body.id}/deliveries`)).status, 403);
@@ -245,7 +245,7 @@ describe('webhooks', () => {
     );
   });
 
-  it('rotates the signing secret for admins and leads only', async () => {
+  void it('rotates the signing secret for admins and leads only', async () => {
     const reviewer = await userApi(admin, ['reviewer'], ['hooked']);
     assert.equal((await reviewer.post('/v1/queues/hooked/webhook-secret')).status, 403);
     const rotated = await admin.post('/v1/queues/hooked/webhook-secret');
