@@ -1,0 +1,127 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  adminApi,
+  Api,
+  apiKey,
+  createQueue,
+  dropTestState,
+  RunningServer,
+  startServer,
+  submission,
+  testContext,
+  userApi,
+} from '../support/harness';
+import { connectLive, LiveClient } from '../support/live-client';
+
+/** Two servers on one database and one Redis act as one service. */
+const ctx = testContext(__filename);
+let a: RunningServer;
+let b: RunningServer;
+let adminA: Api;
+let productA: Api;
+let productB: Api;
+const clients: LiveClient[] = [];
+
+/** The same signed-in user, talking to the other instance. */
+const on = (api: Api, server: RunningServer) => new Api(server.url, api.token);
+
+before(async () => {
+  a = await startServer(ctx);
+  b = await startServer(ctx);
+  adminA = await adminApi(a.url);
+  await createQueue(adminA, 'pair');
+  await createQueue(adminA, 'race');
+  productA = await apiKey(adminA, ['pair', 'race']);
+  productB = on(productA, b);
+});
+
+after(async () => {
+  for (const c of clients) c.close();
+  await Promise.all([a.stop(), b.stop()]);
+  await dropTestState(ctx);
+});
+
+void describe('two instances', () => {
+  void it('honour on one instance a claim made on the other', async () => {
+    const item = await productA.post('/v1/queues/pair/items', submission({ confidence: 0.1 }));
+    const holder = await userApi(adminA, ['reviewer'], ['pair']);
+    const other = await userApi(adminA, ['reviewer'], ['pair']);
+    const claim = await holder.post('/v1/queues/pair/claim');
+    assert.equal(claim.status, 200);
+    assert.equal(claim.body.item.id, item.body.id);
+
+    assert.equal(
+      (await on(other, b).post('/v1/queues/pair/claim')).status,
+      204,
+      'the only item is leased',
+    );
+    assert.equal(
+      (await on(other, b).post(`/v1/items/${item.body.id}/decision`, { action: 'approve' })).status,
+      409,
+    );
+    assert.equal((await on(other, b).post(`/v1/items/${item.body.id}/lease`)).status, 409);
+    assert.equal((await on(holder, b).post(`/v1/items/${item.body.id}/lease`)).status, 200);
+    const decided = await on(holder, b).post(`/v1/items/${item.body.id}/decision`, {
+      action: 'approve',
+    });
+    assert.equal(decided.status, 200);
+    assert.equal(decided.body.status, 'approved');
+    assert.equal((await productA.get(`/v1/items/${item.body.id}`)).body.status, 'approved');
+  });
+
+  void it('deliver socket events caused on the other instance', async () => {
+    const watcher = await connectLive(b.url, adminA.token);
+    clients.push(watcher);
+    assert.deepEqual(await watcher.subscribe('pair'), { ok: true });
+    const item = await productA.post('/v1/queues/pair/items', submission({ confidence: 0.2 }));
+    const queued = await watcher.waitFor('item.queued', (d) => d.id === item.body.id);
+    assert.equal(queued.routing, 'block');
+
+    const lead = await userApi(adminA, ['lead']);
+    const claim = await lead.post('/v1/queues/pair/claim');
+    assert.equal(claim.body.item.id, item.body.id);
+    await watcher.waitFor('item.claimed', (d) => d.id === item.body.id);
+    await lead.post(`/v1/items/${item.body.id}/decision`, { action: 'reject', reason: 'made up' });
+    const decided = await watcher.waitFor('item.decided', (d) => d.id === item.body.id);
+    assert.equal(decided.status, 'rejected');
+    await watcher.waitFor(
+      'queue.stats',
+      (s) => s.queue === 'pair' && s.pending === 0 && s.inReview === 0,
+    );
+  });
+
+  void it('never hand one item to two of 8 reviewers racing across both', async () => {
+    const total = 60;
+    const batch = await productB.post('/v1/queues/race/items/batch', {
+      items: Array.from({ length: total }, (_, i) =>
+        submission({ confidence: i % 2 ? 0.1 : 0.7, externalId: `race-${i}` }),
+      ),
+    });
+    assert.equal(batch.status, 200);
+    const reviewers = await Promise.all(
+      Array.from({ length: 8 }, () => userApi(adminA, ['reviewer'], ['race'])),
+    );
+    const claims: { reviewer: number; id: string }[] = [];
+    await Promise.all(
+      reviewers.map(async (reviewer, n) => {
+        const api = on(reviewer, n % 2 ? b : a);
+        for (;;) {
+          const claim = await api.post('/v1/queues/race/claim');
+          if (claim.status === 204) return;
+          assert.equal(claim.status, 200, JSON.stringify(claim.body));
+          claims.push({ reviewer: n, id: claim.body.item.id });
+          const decision = await api.post(`/v1/items/${claim.body.item.id}/decision`, {
+            action: 'approve',
+          });
+          assert.equal(decision.status, 200, JSON.stringify(decision.body));
+        }
+      }),
+    );
+    const ids = claims.map((c) => c.id);
+    assert.equal(new Set(ids).size, ids.length, 'an item was handed out twice');
+    assert.equal(ids.length, total);
+    const left = await productA.get('/v1/queues/race/items?status=pending&limit=10');
+    assert.equal(left.body.items.length, 0);
+  });
+});
