@@ -1,0 +1,45 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import type { Principal } from '../common/principal';
+import { CalibrationQuery, DriftQuery, ReviewersQuery } from './analytics.dto';
+import { CalibrationService } from './calibration.service';
+import { DriftService } from './drift.service';
+import { ReviewerQualityService } from './reviewer-quality.service';
+
+@ApiTags('analytics')
+@ApiBearerAuth()
+@Controller('v1/analytics')
+export class AnalyticsController {
+  constructor(
+    private readonly calibrationService: CalibrationService,
+    private readonly driftService: DriftService,
+    private readonly reviewerQuality: ReviewerQualityService,
+  ) {}
+
+  @Get('calibration')
+  @ApiOperation({
+    summary: 'Confidence vs human approval per bin, ECE and count reviewed (admin, lead, analyst)',
+    description:
+      'From items people decided, once per item by its final human decision: approve counts as approved, reject and ' +
+      'correct as not approved, escalations are not verdicts. Equal-width bins on [0, 1]; the last includes 1.0.',
+  })
+  calibration(@CurrentPrincipal() principal: Principal, @Query() query: CalibrationQuery) {
+    return this.calibrationService.calibration(principal, query);
+  }
+
+  @Get('drift')
+  @ApiOperation({
+    summary:
+      'Per model version: PSI of confidence against the previous version and the human override rate per day',
+  })
+  drift(@CurrentPrincipal() principal: Principal, @Query() query: DriftQuery) {
+    return this.driftService.drift(principal, query);
+  }
+
+  @Get('reviewers')
+  @ApiOperation({ summary: 'Reviewer throughput, median review time and agreement (admin, lead)' })
+  reviewers(@CurrentPrincipal() principal: Principal, @Query() query: ReviewersQuery) {
+    return this.reviewerQuality.reviewers(principal, query);
+  }
+}

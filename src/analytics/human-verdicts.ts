@@ -1,0 +1,42 @@
+/**
+ * Which items carry a human verdict, in SQL shared by calibration, simulation, recommendation
+ * and drift. An item counts once, by its final human decision:
+ * - decided by a reviewer (decided_by = 'reviewer') and final: its status is the verdict
+ *   (approved = approved; rejected and corrected = not approved);
+ * - approved by policy and then confirmed by a reviewer (an audit sample or a report that a
+ *   reviewer approved keeps decided_by = 'policy'): approved.
+ * Escalations are not verdicts; items settled by an SLA timeout are not human verdicts.
+ *
+ * Confirmations come from a small partial index (reviews_confirmed_approval_idx), so the
+ * common path is one pass over items with no per-row lookups.
+ */
+export const CONFIRMED_JOIN = `LEFT JOIN (
+    SELECT DISTINCT item_id FROM reviews
+    WHERE action = 'approve' AND review_class IN ('sample', 'report', 'escalated')
+  ) confirmed ON confirmed.item_id = i.id`;
+
+export const IS_HUMAN_VERDICT = `(i.status IN ('approved', 'rejected', 'corrected') AND (i.decided_by = 'reviewer'
+    OR (i.decided_by = 'policy' AND i.status = 'approved' AND confirmed.item_id IS NOT NULL)))`;
+
+/** Within human verdicts: the person did not let the output through as it was. */
+export const IS_OVERRIDE = `i.status <> 'approved'`;
+
+/** Collects positional parameters while a WHERE clause is built. */
+export class SqlParams {
+  readonly values: unknown[] = [];
+  readonly where: string[] = [];
+
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+
+  and(condition: string): this {
+    this.where.push(condition);
+    return this;
+  }
+
+  whereSql(): string {
+    return this.where.length ? `WHERE ${this.where.join(' AND ')}` : '';
+  }
+}

@@ -1,0 +1,227 @@
+import { stringify } from 'csv-stringify';
+import { Transform, TransformCallback } from 'node:stream';
+import type { ExportFormat } from './export-params';
+import type { ReviewerPseudonyms } from './reviewer-pseudonym';
+
+/** A decision row as Postgres sends it: every column as text (see DECISION_COLUMNS). */
+export type DecisionRow = (string | null)[];
+
+/** The public field names, in record order; also the CSV header. */
+export const RECORD_FIELDS = [
+  'itemId',
+  'queue',
+  'model',
+  'confidence',
+  'routing',
+  'policyVersion',
+  'input',
+  'output',
+  'finalOutput',
+  'status',
+  'action',
+  'labels',
+  'reason',
+  'comment',
+  'reviewer',
+  'reviewSeconds',
+  'createdAt',
+  'decidedAt',
+] as const;
+
+const str = (value: string | null) => (value === null ? 'null' : JSON.stringify(value));
+const json = (value: string | null) => value ?? 'null';
+
+/**
+ * Builds the JSON line from Postgres's text directly: jsonb columns are already JSON text and
+ * ids, enums and timestamps need no escaping, so nothing is parsed and re-serialised.
+ */
+export function decisionLine(row: DecisionRow, reviewers: ReviewerPseudonyms): string {
+  const [
+    id,
+    queue,
+    modelName,
+    modelVersion,
+    confidence,
+    routing,
+    policyVersion,
+    input,
+    output,
+    finalOutput,
+    status,
+    action,
+    labels,
+    reason,
+    comment,
+    reviewerId,
+    reviewSeconds,
+    createdAt,
+    decidedAt,
+  ] = row;
+  return (
+    `{"itemId":"${id}","queue":${str(queue)},"model":{"name":${str(modelName)},"version":${str(modelVersion)}},` +
+    `"confidence":${confidence},"routing":"${routing}","policyVersion":${policyVersion},"input":${json(input)},` +
+    `"output":${json(output)},"finalOutput":${json(finalOutput)},"status":"${status}","action":"${action}",` +
+    `"labels":${json(labels)},"reason":${str(reason)},"comment":${str(comment)},"reviewer":"${reviewers.of(reviewerId!)}",` +
+    `"reviewSeconds":${reviewSeconds},"createdAt":"${createdAt}","decidedAt":"${decidedAt}"}\n`
+  );
+}
+
+/** CSV cells: JSON-valued fields (model, input, output, finalOutput, labels) as JSON text, null as empty. */
+export function decisionCells(row: DecisionRow, reviewers: ReviewerPseudonyms): (string | null)[] {
+  const [
+    id,
+    queue,
+    modelName,
+    modelVersion,
+    confidence,
+    routing,
+    policyVersion,
+    input,
+    output,
+    finalOutput,
+    status,
+    action,
+    labels,
+    reason,
+    comment,
+    reviewerId,
+    reviewSeconds,
+    createdAt,
+    decidedAt,
+  ] = row;
+  return [
+    id,
+    queue,
+    `{"name":${str(modelName)},"version":${str(modelVersion)}}`,
+    confidence,
+    routing,
+    policyVersion,
+    compact(input),
+    compact(output),
+    compact(finalOutput),
+    status,
+    action,
+    labels,
+    reason,
+    comment,
+    reviewers.of(reviewerId!),
+    reviewSeconds,
+    createdAt,
+    decidedAt,
+  ];
+}
+
+/** JSON text from Postgres (jsonb prints with spaces) as compact JSON, the way JSON.stringify writes it. */
+function compact(text: string | null): string | null {
+  return text === null ? null : JSON.stringify(JSON.parse(text));
+}
+
+export interface ChatMessage {
+  role: string;
+  content: unknown;
+}
+
+/** The input as chat turns: its own `messages` array, else the whole input as one user message. */
+export function promptMessages(inputText: string | null): ChatMessage[] {
+  const input: unknown = inputText === null ? null : JSON.parse(inputText);
+  if (input === null) return [];
+  const messages = (input as { messages?: unknown }).messages;
+  if (typeof input === 'object' && !Array.isArray(input) && Array.isArray(messages))
+    return messages as ChatMessage[];
+  return [{ role: 'user', content: typeof input === 'string' ? input : JSON.stringify(input) }];
+}
+
+/** {"messages": [...prompt, {role: "assistant", content: final output (text as is, else JSON text)}]} */
+export function chatLine(row: DecisionRow): string {
+  const final: unknown = JSON.parse(row[1]!);
+  const messages = [
+    ...promptMessages(row[0]),
+    { role: 'assistant', content: typeof final === 'string' ? final : JSON.stringify(final) },
+  ];
+  return `${JSON.stringify({ messages })}\n`;
+}
+
+/** {prompt: the input as chat turns, chosen: the correction, rejected: the original output} */
+export function preferenceLine(row: DecisionRow): string {
+  return `${JSON.stringify({ prompt: promptMessages(row[0]), chosen: JSON.parse(row[1]!), rejected: JSON.parse(row[2]!) })}\n`;
+}
+
+const CHUNK = 64 * 1024;
+
+/**
+ * Turns row objects into text and hands the response ~64 KiB at a time: one write per row
+ * would cost a syscall each. Backpressure passes through: rows are pulled only as fast as the
+ * client reads.
+ */
+export class LineEncoder extends Transform {
+  private buffer = '';
+
+  constructor(private readonly encode: (row: DecisionRow) => string) {
+    super({ writableObjectMode: true, readableObjectMode: false, writableHighWaterMark: 1000 });
+  }
+
+  override _transform(
+    row: DecisionRow,
+    _encoding: BufferEncoding,
+    callback: TransformCallback,
+  ): void {
+    try {
+      this.buffer += this.encode(row);
+    } catch (error) {
+      callback(error as Error);
+      return;
+    }
+    if (this.buffer.length >= CHUNK) {
+      const chunk = this.buffer;
+      this.buffer = '';
+      callback(null, chunk);
+    } else callback();
+  }
+
+  override _flush(callback: TransformCallback): void {
+    if (this.buffer) this.push(this.buffer);
+    this.buffer = '';
+    callback();
+  }
+}
+
+/** Joins small chunks (one per CSV record) into larger writes. */
+class Coalesce extends Transform {
+  private parts: string[] = [];
+  private size = 0;
+
+  override _transform(
+    chunk: Buffer | string,
+    _encoding: BufferEncoding,
+    callback: TransformCallback,
+  ): void {
+    const text = chunk.toString();
+    this.parts.push(text);
+    this.size += text.length;
+    if (this.size >= CHUNK) {
+      const out = this.parts.join('');
+      this.parts = [];
+      this.size = 0;
+      callback(null, out);
+    } else callback();
+  }
+
+  override _flush(callback: TransformCallback): void {
+    if (this.size > 0) this.push(this.parts.join(''));
+    callback();
+  }
+}
+
+/** The transform chain from cursor rows to the bytes of one export format. */
+export function encoderFor(format: ExportFormat, reviewers: ReviewerPseudonyms): Transform[] {
+  if (format === 'chat') return [new LineEncoder(chatLine)];
+  if (format === 'preference') return [new LineEncoder(preferenceLine)];
+  if (format === 'jsonl') return [new LineEncoder((row) => decisionLine(row, reviewers))];
+  const toCells = new Transform({
+    objectMode: true,
+    transform(row: DecisionRow, _encoding, callback) {
+      callback(null, decisionCells(row, reviewers));
+    },
+  });
+  return [toCells, stringify({ header: true, columns: [...RECORD_FIELDS] }), new Coalesce()];
+}

@@ -1,0 +1,86 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import type { Principal } from '../common/principal';
+import { ExportJobsService } from './export-jobs.service';
+import { CreateExportDto, ExportJobView, ExportQuery } from './feedback.dto';
+import { FeedbackService } from './feedback.service';
+
+@ApiTags('feedback')
+@ApiBearerAuth()
+@Controller('v1/feedback')
+export class FeedbackController {
+  constructor(
+    private readonly feedback: FeedbackService,
+    private readonly exportJobs: ExportJobsService,
+  ) {}
+
+  @Get('export')
+  @ApiOperation({
+    summary: 'Stream human decisions as jsonl, csv, chat or preference data (admin, lead, analyst)',
+    description:
+      'Streamed from a database cursor, never buffered. jsonl/csv: one record per review, oldest decision first. ' +
+      'chat/preference: one line per item from its final human decision (escalations are not verdicts). ' +
+      'gzip with ?gzip=1 or Accept-Encoding: gzip.',
+  })
+  @ApiProduces('application/x-ndjson', 'text/csv')
+  stream(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: ExportQuery,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    return this.feedback.streamExport(principal, query, req, res);
+  }
+
+  @Post('exports')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Run an export in the background; poll it and download the file when done',
+  })
+  @ApiAcceptedResponse({ type: ExportJobView })
+  create(@CurrentPrincipal() principal: Principal, @Body() body: CreateExportDto) {
+    return this.exportJobs.create(principal, body);
+  }
+
+  @Get('exports')
+  @ApiOkResponse({ type: [ExportJobView] })
+  list(@CurrentPrincipal() principal: Principal) {
+    return this.exportJobs.list(principal);
+  }
+
+  @Get('exports/:id')
+  @ApiOkResponse({ type: ExportJobView })
+  get(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
+    return this.exportJobs.get(principal, id);
+  }
+
+  @Get('exports/:id/download')
+  @ApiProduces('application/x-ndjson', 'text/csv', 'application/gzip')
+  download(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Res() res: Response,
+  ) {
+    return this.exportJobs.download(principal, id, res);
+  }
+}

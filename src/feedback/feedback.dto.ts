@@ -1,0 +1,101 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString } from 'class-validator';
+import { REVIEW_ACTIONS } from '../review/review.entity';
+import { EXPORT_FORMATS } from './export-params';
+
+const FORMAT_DOC =
+  'jsonl/csv: one record per human decision (every review, escalations included). chat: one line per approved or ' +
+  'corrected item that people decided, from its final decision. preference: one line per corrected item.';
+
+/**
+ * Filters of an export. Only shapes are checked here; parseExportParams checks values (dates,
+ * enums) so the streaming route and the background job refuse exactly the same input.
+ */
+export class ExportQuery {
+  @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'jsonl', description: FORMAT_DOC })
+  @IsOptional()
+  @IsIn(EXPORT_FORMATS, { message: `format must be one of ${EXPORT_FORMATS.join(', ')}` })
+  format?: string;
+
+  @ApiPropertyOptional({ example: 'support-replies', description: 'queue slug' })
+  @IsOptional()
+  @IsString({ message: 'queue must be a queue slug' })
+  queue?: string;
+
+  @ApiPropertyOptional({
+    example: '2026-11-01',
+    description: "decisions made at or after this time (ISO 8601; the decision's decidedAt)",
+  })
+  @IsOptional()
+  @IsString({ message: 'since must be an ISO 8601 date or date-time' })
+  since?: string;
+
+  @ApiPropertyOptional({
+    example: '2026-11-30T23:59:59Z',
+    description: 'decisions made at or before this time (inclusive, to the millisecond)',
+  })
+  @IsOptional()
+  @IsString({ message: 'until must be an ISO 8601 date or date-time' })
+  until?: string;
+
+  @ApiPropertyOptional({
+    example: 'support-llm@2026-10-01',
+    description: 'model name, or name@version',
+  })
+  @IsOptional()
+  @IsString({ message: 'model must be a model name or name@version' })
+  model?: string;
+
+  @ApiPropertyOptional({
+    enum: REVIEW_ACTIONS,
+    description: "the decision's action (for chat/preference: the final decision's)",
+  })
+  @IsOptional()
+  @IsIn(REVIEW_ACTIONS, { message: `action must be one of ${REVIEW_ACTIONS.join(', ')}` })
+  action?: string;
+
+  @ApiPropertyOptional({ example: 'tone', description: 'only decisions carrying this label' })
+  @IsOptional()
+  @IsString({ message: 'label must be a string' })
+  label?: string;
+
+  @ApiPropertyOptional({
+    enum: ['1', '0', 'true', 'false'],
+    description: 'gzip the body (also on Accept-Encoding: gzip)',
+  })
+  @IsOptional()
+  @IsIn(['1', '0', 'true', 'false', true, false], { message: 'gzip must be 1, 0, true or false' })
+  gzip?: string | boolean;
+}
+
+/** The body of POST /v1/feedback/exports: the same filters as the streaming export. */
+export class CreateExportDto extends ExportQuery {}
+
+export class ExportJobView {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ enum: ['queued', 'running', 'done', 'failed'] })
+  status!: string;
+
+  @ApiProperty({ example: 0.42, description: 'share of records written, 0..1' })
+  progress!: number;
+
+  @ApiProperty({ example: 4200, description: 'records written so far' })
+  rows!: number;
+
+  @ApiProperty({ example: { format: 'jsonl', queue: 'support-replies' } })
+  params!: Record<string, unknown>;
+
+  @ApiPropertyOptional({ nullable: true, example: '/v1/feedback/exports/…/download' })
+  downloadUrl!: string | null;
+
+  @ApiPropertyOptional({ nullable: true })
+  error!: string | null;
+
+  @ApiProperty()
+  createdAt!: Date;
+
+  @ApiPropertyOptional({ nullable: true })
+  finishedAt!: Date | null;
+}
