@@ -1,0 +1,133 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import Redis from 'ioredis';
+import {
+  adminApi,
+  Api,
+  apiKey,
+  createQueue,
+  dropTestState,
+  eventually,
+  RunningServer,
+  sql,
+  startServer,
+  submission,
+  testContext,
+  userApi,
+} from '../support/harness';
+import { connectLive, LiveClient } from '../support/live-client';
+
+/**
+ * Redis loses everything (FLUSHDB) while items wait and some are leased. FLUSHDB wipes a whole
+ * Redis database, so this file runs its servers on a database index of its own (1–15, from the
+ * pid) instead of the shared index 0 other test files use.
+ */
+const ctx = testContext(__filename);
+const dbIndex = 1 + (process.pid % 15);
+const redisUrl = `redis://127.0.0.1:6379/${dbIndex}`;
+const env = { REDIS_URL: redisUrl };
+let a: RunningServer;
+let b: RunningServer;
+let admin: Api;
+let product: Api;
+let watcher: LiveClient;
+
+before(async () => {
+  a = await startServer(ctx, env);
+  b = await startServer(ctx, env);
+  admin = await adminApi(a.url);
+  await createQueue(admin, 'lossy');
+  product = await apiKey(admin, ['lossy']);
+});
+
+after(async () => {
+  watcher?.close();
+  await Promise.all([a.stop(), b.stop()]);
+  await dropTestState(ctx);
+  const redis = new Redis(redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${ctx.redisPrefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+});
+
+void describe('Redis loses its data', () => {
+  void it('loses no item: waiting ones are claimable again within 30 s, leased ones are kept or returned', async () => {
+    const batch = await product.post('/v1/queues/lossy/items/batch', {
+      items: Array.from({ length: 12 }, (_, i) =>
+        submission({ confidence: i % 3 ? 0.7 : 0.1, externalId: `loss-${i}` }),
+      ),
+    });
+    const ids: string[] = batch.body.results.map((r: { id: string }) => r.id);
+    assert.equal(ids.length, 12);
+    const holder = await userApi(admin, ['reviewer'], ['lossy']);
+    const held: string[] = [];
+    for (let i = 0; i < 3; i++)
+      held.push((await holder.post('/v1/queues/lossy/claim')).body.item.id);
+    watcher = await connectLive(a.url, admin.token);
+    assert.deepEqual(await watcher.subscribe('lossy'), { ok: true });
+
+    const redis = new Redis(redisUrl);
+    assert.equal(await redis.flushdb(), 'OK');
+    redis.disconnect();
+    const flushedAt = Date.now();
+
+    // Every item that was waiting can be claimed again, on either instance, within 30 s.
+    const reviewer = await userApi(admin, ['reviewer'], ['lossy']);
+    const waiting = new Set(ids.filter((id) => !held.includes(id)));
+    const reclaimed: string[] = [];
+    while (reclaimed.length < waiting.size) {
+      assert.ok(
+        Date.now() - flushedAt < 30_000,
+        `only ${reclaimed.length} of ${waiting.size} waiting items came back within 30 s`,
+      );
+      const claim = await new Api(reclaimed.length % 2 ? b.url : a.url, reviewer.token).post(
+        '/v1/queues/lossy/claim',
+      );
+      if (claim.status === 204) {
+        await new Promise((r) => setTimeout(r, 500));
+        continue;
+      }
+      assert.equal(claim.status, 200);
+      reclaimed.push(claim.body.item.id);
+      assert.equal(
+        (await reviewer.post(`/v1/items/${claim.body.item.id}/decision`, { action: 'approve' }))
+          .status,
+        200,
+      );
+    }
+    assert.deepEqual(new Set(reclaimed), waiting);
+
+    // Leases held through the loss: the holder still decides, or the item went back in line.
+    for (const id of held) {
+      const decision = await new Api(b.url, holder.token).post(`/v1/items/${id}/decision`, {
+        action: 'approve',
+      });
+      if (decision.status === 409) {
+        const again = await reviewer.post('/v1/queues/lossy/claim');
+        assert.equal(again.status, 200);
+        await reviewer.post(`/v1/items/${again.body.item.id}/decision`, { action: 'approve' });
+      } else assert.equal(decision.status, 200);
+    }
+    const rows = await sql<{ status: string; n: string }>(
+      ctx,
+      `SELECT status, count(*) AS n FROM items GROUP BY status`,
+    );
+    assert.deepEqual(rows, [{ status: 'approved', n: '12' }]);
+
+    // Live updates keep flowing across instances once Redis is back (the streams adapter resumes).
+    const item = await new Api(b.url, product.token).post(
+      '/v1/queues/lossy/items',
+      submission({ confidence: 0.3 }),
+    );
+    assert.equal(item.status, 201);
+    await watcher.waitFor('item.queued', (d) => d.id === item.body.id, 15_000);
+    await eventually(async () => (await new Api(a.url).get('/health')).status === 200);
+  });
+});
