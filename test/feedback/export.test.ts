@@ -186,8 +186,8 @@ function checkRecord(record: any, item: any, review: any) {
   assert.equal(record.decidedAt, review.decidedAt);
 }
 
-describe('GET /v1/feedback/export', () => {
-  it('jsonl: one record per human decision, every field as the API shows it, oldest decision first', async () => {
+void describe('GET /v1/feedback/export', () => {
+  void it('jsonl: one record per human decision, every field as the API shows it, oldest decision first', async () => {
     const res = await admin.get('/v1/feedback/export?format=jsonl');
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type')!, /^application\/x-ndjson/);
@@ -208,7 +208,7 @@ describe('GET /v1/feedback/export', () => {
     );
   });
 
-  it('names reviewers by a stable pseudonym, never by email or id', async () => {
+  void it('names reviewers by a stable pseudonym, never by email or id', async () => {
     const records = await lines(admin, 'format=jsonl');
     const byReviewer = new Map<string, Set<string>>();
     for (const item of Object.values(items)) {
@@ -241,7 +241,7 @@ describe('GET /v1/feedback/export', () => {
     );
   });
 
-  it('csv: a header row, then the same records, quoted so commas, quotes and newlines survive', async () => {
+  void it('csv: a header row, then the same records, quoted so commas, quotes and newlines survive', async () => {
     const res = await admin.get('/v1/feedback/export?format=csv');
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type')!, /^text\/csv/);
@@ -287,7 +287,7 @@ describe('GET /v1/feedback/export', () => {
     );
   });
 
-  it('chat: one line per approved or corrected item, prompt then the final output as the assistant turn', async () => {
+  void it('chat: one line per approved or corrected item, prompt then the final output as the assistant turn', async () => {
     const chat = await lines(admin, 'format=chat');
     const expected = new Map<string, unknown>([
       [
@@ -330,7 +330,7 @@ describe('GET /v1/feedback/export', () => {
     );
   });
 
-  it('chat: a non-string, non-messages input becomes one user message of JSON text', async () => {
+  void it('chat: a non-string, non-messages input becomes one user message of JSON text', async () => {
     // C was rejected (not in chat); approve a fresh item with such an input to see it.
     const H = await submit(admin, 'support', {
       confidence: 0.6,
@@ -357,7 +357,7 @@ describe('GET /v1/feedback/export', () => {
     items.H = (await admin.get(`/v1/items/${H.id}`)).body;
   });
 
-  it('preference: one {prompt, chosen, rejected} line per corrected item', async () => {
+  void it('preference: one {prompt, chosen, rejected} line per corrected item', async () => {
     const pref = await lines(admin, 'format=preference');
     assert.deepEqual(pref, [
       {
@@ -368,7 +368,7 @@ describe('GET /v1/feedback/export', () => {
     ]);
   });
 
-  it('filters by queue, model (name or name@version), action, label and decision time', async () => {
+  void it('filters by queue, model (name or name@version), action, label and decision time', async () => {
     const ids = async (q: string) =>
       (await lines(admin, `format=jsonl&${q}`)).map((r) => `${r.itemId}:${r.action}`);
     assert.deepEqual(await ids('queue=other'), [`${items.E.id}:approve`]);
@@ -406,7 +406,7 @@ describe('GET /v1/feedback/export', () => {
     assert.equal((await lines(admin, 'format=jsonl&until=2000-01-01')).length, 0);
   });
 
-  it('refuses bad parameters with 400 naming the field, an unknown queue with 404', async () => {
+  void it('refuses bad parameters with 400 naming the field, an unknown queue with 404', async () => {
     for (const [query, field] of [
       ['since=yesterday', 'since'],
       ['until=2026-13-45', 'until'],
@@ -422,7 +422,7 @@ describe('GET /v1/feedback/export', () => {
     assert.equal((await admin.get('/v1/feedback/export?queue=nope')).status, 404);
   });
 
-  it('gzips on Accept-Encoding: gzip or ?gzip=1, and not otherwise', async () => {
+  void it('gzips on Accept-Encoding: gzip or ?gzip=1, and not otherwise', async () => {
     const plain = await rawGet('/v1/feedback/export?format=jsonl', {});
     assert.equal(plain.headers['content-encoding'], undefined);
     const viaHeader = await rawGet('/v1/feedback/export?format=jsonl', {
@@ -442,7 +442,7 @@ describe('GET /v1/feedback/export', () => {
     assert.equal(refused.headers['content-encoding'], undefined);
   });
 
-  it('is for admins, leads and analysts only', async () => {
+  void it('is for admins, leads and analysts only', async () => {
     assert.equal((await analyst.get('/v1/feedback/export?format=jsonl')).status, 200);
     const lead = await userApi(admin, ['lead'], []);
     assert.equal((await lead.get('/v1/feedback/export?format=csv')).status, 200);
@@ -455,8 +455,8 @@ describe('GET /v1/feedback/export', () => {
   });
 });
 
-describe('POST /v1/feedback/exports (background)', () => {
-  it('runs the export as a job, reports progress and serves the same file when done', async () => {
+void describe('POST /v1/feedback/exports (background)', () => {
+  void it('runs the export as a job, reports progress and serves the same file when done', async () => {
     const created = await analyst.post('/v1/feedback/exports', {
       format: 'jsonl',
       queue: 'support',
@@ -478,7 +478,7 @@ describe('POST /v1/feedback/exports (background)', () => {
     assert.equal(file.body, expected.body);
   });
 
-  it('validates like the streaming export, and keeps exports to their requester, admins and leads', async () => {
+  void it('validates like the streaming export, and keeps exports to their requester, admins and leads', async () => {
     const bad = await admin.post('/v1/feedback/exports', { format: 'jsonl', since: 'last week' });
     assert.equal(bad.status, 400);
     assert.match(bad.body.message, /since/);
