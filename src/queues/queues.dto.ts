@@ -39,10 +39,10 @@ export class QueueSettingsDto {
   @Max(10)
   requiredReviews?: number;
 
-  @ApiPropertyOptional({ example: 300, minimum: 10, maximum: 86400 })
+  @ApiPropertyOptional({ example: 300, minimum: 1, maximum: 86400, description: 'how long a claim lasts unless extended' })
   @IsOptional()
   @IsInt()
-  @Min(10)
+  @Min(1)
   @Max(86400)
   leaseSeconds?: number;
 

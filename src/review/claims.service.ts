@@ -111,9 +111,12 @@ export class ClaimsService {
     const queue = await this.queues.findBySlug(item.queueSlug);
     const rows: { lease_expires_at: Date; lease_token: string }[] =
       await this.transitions.dataSource.query(
-        `UPDATE items SET lease_expires_at = now() + make_interval(secs => $3), updated_at = now()
-       WHERE id = $1 AND review_state = 'claimed' AND claimed_by = $2 AND lease_expires_at > now()
-       RETURNING lease_expires_at, lease_token`,
+        // Wrapped in a CTE so the driver returns plain rows (a bare UPDATE yields [rows, count]).
+        `WITH extended AS (
+         UPDATE items SET lease_expires_at = now() + make_interval(secs => $3), updated_at = now()
+         WHERE id = $1 AND review_state = 'claimed' AND claimed_by = $2 AND lease_expires_at > now()
+         RETURNING lease_expires_at, lease_token)
+       SELECT * FROM extended`,
         [id, user.id, queue.leaseSeconds],
       );
     if (rows.length === 0) {

@@ -58,13 +58,13 @@ export function decisionProblems(dto: DecisionDto, queue: Queue, output: unknown
   if (needsWhy && queue.labels.length > 0 && cleanLabels(dto.labels).length === 0) {
     problems.push({
       field: 'labels',
-      message: `${dto.action} needs at least one label from this queue's list (${queue.labels.join(', ')})`,
+      message: `labels must hold at least one of this queue's labels (${queue.labels.join(', ')}) to ${dto.action}`,
     });
   }
   if (needsWhy && queue.labels.length === 0 && !cleanText(dto.reason)) {
     problems.push({
       field: 'reason',
-      message: `${dto.action} needs a reason (this queue defines no labels)`,
+      message: `reason is required to ${dto.action} (this queue defines no labels)`,
     });
   }
   if (dto.action === 'correct')
@@ -77,7 +77,7 @@ function correctionProblems(corrected: unknown, queue: Queue, output: unknown): 
     return [
       {
         field: 'correctedOutput',
-        message: 'correct needs a correctedOutput (the output as it should have been)',
+        message: 'correctedOutput is required to correct (the output as it should have been)',
       },
     ];
   }

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue as BullQueue } from 'bullmq';
 import type Redis from 'ioredis';
@@ -32,13 +38,18 @@ export class ReviewLineService implements OnApplicationBootstrap, OnApplicationS
     events: DomainEvents,
   ) {
     this.connection = createFastFailRedis(config.redisUrl, 'verdict-review-line');
-    events.on('items.submitted', ({ items }) => this.push(items.filter((i) => i.reviewState !== 'none')));
+    events.on('items.submitted', ({ items }) =>
+      this.push(items.filter((i) => i.reviewState !== 'none')),
+    );
   }
 
   queueFor(slug: string): BullQueue {
     let queue = this.queues.get(slug);
     if (!queue) {
-      queue = new BullQueue(`review-${slug}`, { connection: this.connection, prefix: this.config.redisPrefix });
+      queue = new BullQueue(`review-${slug}`, {
+        connection: this.connection,
+        prefix: this.config.redisPrefix,
+      });
       this.queues.set(slug, queue);
     }
     return queue;
@@ -46,14 +57,20 @@ export class ReviewLineService implements OnApplicationBootstrap, OnApplicationS
 
   async push(items: LineEntry[]): Promise<void> {
     const bySlug = new Map<string, LineEntry[]>();
-    for (const item of items) bySlug.set(item.queueSlug, [...(bySlug.get(item.queueSlug) ?? []), item]);
+    for (const item of items)
+      bySlug.set(item.queueSlug, [...(bySlug.get(item.queueSlug) ?? []), item]);
     await Promise.all(
       [...bySlug].map(([slug, entries]) =>
         this.queueFor(slug).addBulk(
           entries.map((e) => ({
             name: 'review',
             data: { itemId: e.id },
-            opts: { jobId: e.id, priority: (e.reviewRank ?? 3) + 1, removeOnComplete: true, removeOnFail: true },
+            opts: {
+              jobId: e.id,
+              priority: (e.reviewRank ?? 3) + 1,
+              removeOnComplete: true,
+              removeOnFail: true,
+            },
           })),
         ),
       ),
@@ -62,7 +79,9 @@ export class ReviewLineService implements OnApplicationBootstrap, OnApplicationS
 
   /** Takes an item out of its review queue once it no longer awaits review. */
   async remove(item: LineEntry): Promise<void> {
-    await this.queueFor(item.queueSlug).remove(item.id).catch(() => undefined);
+    await this.queueFor(item.queueSlug)
+      .remove(item.id)
+      .catch(() => undefined);
   }
 
   onApplicationBootstrap(): void {
@@ -81,27 +100,39 @@ export class ReviewLineService implements OnApplicationBootstrap, OnApplicationS
     if (this.sweeping) return;
     this.sweeping = true;
     try {
-      const lock = await this.redis.set(this.keys.key('sweep-lock'), '1', 'PX', Math.max(1000, this.config.sweepIntervalMs - 100), 'NX');
+      const lock = await this.redis.set(
+        this.keys.key('sweep-lock'),
+        '1',
+        'PX',
+        Math.max(1000, this.config.sweepIntervalMs - 100),
+        'NX',
+      );
       if (lock !== 'OK') return;
       const sentinel = this.keys.key('sentinel');
       const intact = (await this.redis.exists(sentinel)) === 1;
       let lastId = '00000000-0000-0000-0000-000000000000';
       let total = 0;
       for (;;) {
-        const rows: { id: string; queue_slug: string; review_rank: number }[] = await this.dataSource.query(
-          `SELECT id, queue_slug, review_rank FROM items
+        const rows: { id: string; queue_slug: string; review_rank: number }[] =
+          await this.dataSource.query(
+            `SELECT id, queue_slug, review_rank FROM items
            WHERE review_state <> 'none' AND id > $1 ${intact ? "AND queued_at > now() - interval '5 minutes'" : ''}
            ORDER BY id LIMIT 2000`,
-          [lastId],
-        );
+            [lastId],
+          );
         if (rows.length === 0) break;
-        await this.push(rows.map((r) => ({ id: r.id, queueSlug: r.queue_slug, reviewRank: r.review_rank })));
+        await this.push(
+          rows.map((r) => ({ id: r.id, queueSlug: r.queue_slug, reviewRank: r.review_rank })),
+        );
         total += rows.length;
         lastId = rows[rows.length - 1].id;
       }
       if (!intact) {
         await this.redis.set(sentinel, new Date().toISOString());
-        if (total > 0) this.logger.warn(`Redis had lost its data: restored ${total} review job(s) from Postgres`);
+        if (total > 0)
+          this.logger.warn(
+            `Redis had lost its data: restored ${total} review job(s) from Postgres`,
+          );
       }
     } catch (error) {
       this.logger.warn(`sweep failed: ${(error as Error).message}`);
