@@ -13,13 +13,15 @@ export type Plan = Map<string, PlannedDecision>;
 
 /**
  * Claims from the queue until every planned item is decided. Every item the reviewer is handed
- * must have a plan (tests submit items they do not want decided only afterwards). Returns the
+ * must have a plan (tests submit items they do not want decided only afterwards), unless
+ * releaseOthers is set. Returns the
  * decision responses (items) by id, in decision order.
  */
 export async function decideAll(
   reviewer: Api,
   slug: string,
   plan: Plan,
+  opts: { releaseOthers?: boolean } = {},
 ): Promise<Map<string, any>> {
   const results = new Map<string, any>();
   const todo = new Map(plan);
@@ -32,6 +34,11 @@ export async function decideAll(
     );
     const id = claim.body.item.id as string;
     const decision = todo.get(id);
+    if (!decision && opts.releaseOthers) {
+      // Released items are not handed straight back to the same person while others wait.
+      assert.equal((await reviewer.delete(`/v1/items/${id}/lease`)).status, 204);
+      continue;
+    }
     assert.ok(decision, `claimed an item without a plan: ${id}`);
     const res = await reviewer.post(`/v1/items/${id}/decision`, decision);
     assert.equal(res.status, 200, JSON.stringify(res.body));
