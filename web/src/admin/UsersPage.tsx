@@ -6,7 +6,6 @@ import {
   Loader,
   Modal,
   MultiSelect,
-  PasswordInput,
   Stack,
   Switch,
   Table,
@@ -170,7 +169,8 @@ function UserModal({ user, onClose }: { user?: User; onClose(): void }) {
             onChange={(e) => setName(e.currentTarget.value)}
             error={field('name')}
           />
-          <PasswordInput
+          <TextInput
+            type="password"
             label={user ? 'New password (optional)' : 'Password'}
             description="at least 8 characters"
             required={!user}

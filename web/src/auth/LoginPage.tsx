@@ -1,27 +1,17 @@
-import {
-  Alert,
-  Button,
-  Center,
-  Paper,
-  PasswordInput,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Button, Center, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { Navigate } from 'react-router-dom';
 import { ApiError } from '../api/client';
 import { homePath, useSession } from './session';
 
 export function LoginPage() {
-  const { user, expired, signIn } = useSession();
+  const { user, expired, landing, signIn } = useSession();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  if (user) return <Navigate to={homePath(user)} replace />;
+  if (user) return <Navigate to={landing ?? homePath(user)} replace />;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -73,7 +63,8 @@ export function LoginPage() {
               value={email}
               onChange={(e) => setEmail(e.currentTarget.value)}
             />
-            <PasswordInput
+            <TextInput
+              type="password"
               label="Password"
               autoComplete="current-password"
               required

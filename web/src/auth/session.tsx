@@ -21,6 +21,8 @@ interface Session {
   token: string | null;
   /** True after a 401 ended the session, until the next sign-in. */
   expired: boolean;
+  /** Where sign-in should land: the place the person was, else their home page. */
+  landing: string | null;
   signIn(email: string, password: string): Promise<void>;
   signOut(): void;
 }
@@ -51,6 +53,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null>(storedUser);
   const [token, setToken] = useState<string | null>(() => tokenStore.get());
   const [expired, setExpired] = useState(false);
+  const [landing, setLanding] = useState<string | null>(null);
   const navigate = useNavigate();
   const location = useLocation();
   const queryClient = useQueryClient();
@@ -88,20 +91,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       .catch(() => undefined);
   }, []);
 
-  const signIn = useCallback(
-    async (email: string, password: string) => {
-      const res = await post<LoginResponse>('/v1/auth/login', { email, password });
-      tokenStore.set(res.accessToken);
-      localStorage.setItem(USER_KEY, JSON.stringify(res.user));
-      const back = sessionStorage.getItem(RETURN_KEY);
-      sessionStorage.removeItem(RETURN_KEY);
-      setToken(res.accessToken);
-      setUser(res.user);
-      setExpired(false);
-      void navigate(back && back !== '/login' ? back : homePath(res.user), { replace: true });
-    },
-    [navigate],
-  );
+  const signIn = useCallback(async (email: string, password: string) => {
+    const res = await post<LoginResponse>('/v1/auth/login', { email, password });
+    tokenStore.set(res.accessToken);
+    localStorage.setItem(USER_KEY, JSON.stringify(res.user));
+    const back = sessionStorage.getItem(RETURN_KEY);
+    sessionStorage.removeItem(RETURN_KEY);
+    // The sign-in page redirects once it sees the user; it reads `landing` for where to.
+    setLanding(back && back !== '/login' ? back : homePath(res.user));
+    setToken(res.accessToken);
+    setUser(res.user);
+    setExpired(false);
+  }, []);
 
   const signOut = useCallback(() => {
     sessionStorage.removeItem(RETURN_KEY);
@@ -111,8 +112,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [clear, navigate]);
 
   const value = useMemo(
-    () => ({ user, token, expired, signIn, signOut }),
-    [user, token, expired, signIn, signOut],
+    () => ({ user, token, expired, landing, signIn, signOut }),
+    [user, token, expired, landing, signIn, signOut],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

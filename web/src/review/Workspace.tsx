@@ -12,9 +12,8 @@ import {
   Textarea,
   Title,
 } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
-import { ApiError, get } from '../api/client';
+import type { ApiError } from '../api/client';
 import type { Decision, DecisionAction, Item, Queue } from '../api/types';
 import { ValueBlock } from '../common/ValueBlock';
 import { chatMessages, Conversation } from './Conversation';
@@ -42,11 +41,7 @@ export function Workspace({ item, queue, busy, onDecide, onSkip }: Props) {
   const labelsRef = useRef<HTMLDivElement>(null);
   const escalated = item.status === 'escalated';
 
-  const history = useQuery({
-    queryKey: ['item', item.id],
-    queryFn: () => get<Item>(`/v1/items/${item.id}`),
-    enabled: escalated || item.review?.class === 'report',
-  });
+  const earlier = item.reviews ?? [];
 
   /** reject and correct need a label when the queue has labels, else a reason. */
   function missingJustification(action: DecisionAction): string | null {
@@ -173,7 +168,7 @@ export function Workspace({ item, queue, busy, onDecide, onSkip }: Props) {
             </Title>
             <Metadata metadata={item.metadata} />
           </Paper>
-          {history.data?.reviews && history.data.reviews.length > 0 && (
+          {earlier.length > 0 && (
             <Paper
               withBorder
               p="sm"
@@ -186,7 +181,7 @@ export function Workspace({ item, queue, busy, onDecide, onSkip }: Props) {
                 Earlier decisions
               </Title>
               <Stack gap={4}>
-                {history.data.reviews.map((r, i) => (
+                {earlier.map((r, i) => (
                   <Text size="sm" key={i}>
                     <b>{r.action}</b>
                     {r.labels?.length ? ` [${r.labels.join(', ')}]` : ''}
