@@ -33,8 +33,8 @@ after(async () => {
   await dropTestState(ctx);
 });
 
-describe('signing in', () => {
-  it('refuses a wrong password, then signs in and shows every admin section', async () => {
+void describe('signing in', () => {
+  void it('refuses a wrong password, then signs in and shows every admin section', async () => {
     const s = await openSession(browser, server.url);
     try {
       await s.page.goto('/');
@@ -66,7 +66,7 @@ describe('signing in', () => {
     }
   });
 
-  it('shows a reviewer only their queues and the reviewing sections', async () => {
+  void it('shows a reviewer only their queues and the reviewing sections', async () => {
     const reviewer = await userApi(admin, ['reviewer'], ['support-replies'], 'rita');
     const s = await openSession(browser, server.url);
     try {
@@ -86,7 +86,7 @@ describe('signing in', () => {
     }
   });
 
-  it('sends an analyst to analytics', async () => {
+  void it('sends an analyst to analytics', async () => {
     const analyst = await userApi(admin, ['analyst'], [], 'anna');
     const s = await openSession(browser, server.url);
     try {
@@ -103,7 +103,7 @@ describe('signing in', () => {
     }
   });
 
-  it('opens a deep link after sign-in, and reloads it', async () => {
+  void it('opens a deep link after sign-in, and reloads it', async () => {
     const s = await openSession(browser, server.url);
     try {
       await s.page.goto('/settings/support-replies');
@@ -119,7 +119,7 @@ describe('signing in', () => {
     }
   });
 
-  it('returns to sign-in when the session ends, then back to the same place', async () => {
+  void it('returns to sign-in when the session ends, then back to the same place', async () => {
     const s = await openSession(browser, server.url);
     try {
       await signIn(s.page, ADMIN.email, ADMIN.password);
@@ -139,7 +139,7 @@ describe('signing in', () => {
     }
   });
 
-  it('signs out', async () => {
+  void it('signs out', async () => {
     const s = await openSession(browser, server.url);
     try {
       await signIn(s.page, ADMIN.email, ADMIN.password);
