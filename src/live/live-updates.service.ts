@@ -85,17 +85,8 @@ export class LiveUpdatesService implements OnApplicationShutdown {
 
   private async publishStats(slug: string, queueId: string): Promise<void> {
     try {
-      const { pending, inReview, escalated, oldestPendingSeconds } = await this.stats.compute(
-        queueId,
-        0,
-      );
-      this.emitter.toQueue(slug, 'queue.stats', {
-        queue: slug,
-        pending,
-        inReview,
-        escalated,
-        oldestPendingSeconds,
-      });
+      const stats = await this.stats.lineStats(queueId, 0);
+      this.emitter.toQueue(slug, 'queue.stats', { queue: slug, ...stats });
     } catch (error) {
       this.logger.warn(`queue.stats for ${slug} failed: ${(error as Error).message}`);
     }
@@ -104,15 +95,8 @@ export class LiveUpdatesService implements OnApplicationShutdown {
   /** The current counts for one socket that just subscribed. */
   async sendStats(socket: LiveSocket, slug: string, queueId: string): Promise<void> {
     try {
-      const { pending, inReview, escalated, oldestPendingSeconds } =
-        await this.stats.compute(queueId);
-      this.emitter.toSocket(socket, 'queue.stats', {
-        queue: slug,
-        pending,
-        inReview,
-        escalated,
-        oldestPendingSeconds,
-      });
+      const stats = await this.stats.lineStats(queueId);
+      this.emitter.toSocket(socket, 'queue.stats', { queue: slug, ...stats });
     } catch (error) {
       this.logger.warn(`queue.stats for ${slug} failed: ${(error as Error).message}`);
     }

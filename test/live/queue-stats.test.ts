@@ -74,7 +74,7 @@ void describe('GET /v1/queues/:slug/stats', () => {
     }
     const first = await eventually(async () => {
       const s = await stats(admin, 'stats-q');
-      return s.pending === 2 ? s : undefined;
+      return s.pending === 2 && s.decidedLast24h === 2 ? s : undefined;
     });
     assert.equal(first.inReview, 0);
     assert.equal(first.decidedLast24h, 2);
@@ -86,7 +86,7 @@ void describe('GET /v1/queues/:slug/stats', () => {
     assert.equal(claim.body.item.routing, 'block', 'blocked items come first');
     const held = await eventually(async () => {
       const s = await stats(admin, 'stats-q');
-      return s.inReview === 1 ? s : undefined;
+      return s.inReview === 1 && s.pending === 1 ? s : undefined;
     });
     assert.equal(held.pending, 1);
 
@@ -96,7 +96,9 @@ void describe('GET /v1/queues/:slug/stats', () => {
     );
     const decided = await eventually(async () => {
       const s = await stats(admin, 'stats-q');
-      return s.decidedLast24h === 3 ? s : undefined;
+      return s.decidedLast24h === 3 && s.inReview === 0 && s.medianReviewSeconds !== null
+        ? s
+        : undefined;
     });
     assert.equal(decided.inReview, 0);
     assert.equal(typeof decided.medianReviewSeconds, 'number');
@@ -126,7 +128,7 @@ void describe('GET /v1/queues/:slug/stats', () => {
     const timedOut = await eventually(
       async () => {
         const s = await stats(admin, 'stats-sla');
-        return s.slaBreaches >= 1 && s.pending === 0 ? s : undefined;
+        return s.slaBreaches >= 1 && s.pending === 0 && s.decidedLast24h === 1 ? s : undefined;
       },
       20_000,
       250,
