@@ -1,0 +1,277 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import {
+  Api,
+  adminApi,
+  apiKey,
+  createQueue,
+  dropTestState,
+  eventually,
+  RunningServer,
+  startServer,
+  submission,
+  testContext,
+  userApi,
+} from '../support/harness';
+import {
+  assertNoConsoleErrors,
+  BrowserSession,
+  launchBrowser,
+  openSession,
+  signIn,
+} from '../support/browser';
+
+const ctx = testContext(__filename);
+const QUEUES = ['live-counts', 'keyboard', 'corrections', 'xss', 'short-lease', 'skipping'];
+const LABELS = ['hallucination', 'tone', 'policy', 'format'];
+const SCHEMA = { type: 'object', required: ['reply'], properties: { reply: { type: 'string' } } };
+let server: RunningServer;
+let admin: Api;
+let product: Api;
+let reviewer: Api & { user: { id: string; email: string } };
+let browser: Browser;
+
+before(async () => {
+  server = await startServer(ctx);
+  admin = await adminApi(server.url);
+  for (const slug of QUEUES) {
+    await createQueue(admin, slug, {
+      name: slug.replace('-', ' '),
+      labels: LABELS,
+      outputSchema: SCHEMA,
+      leaseSeconds: slug === 'short-lease' ? 10 : 300,
+    });
+  }
+  product = await apiKey(admin, QUEUES);
+  reviewer = await userApi(admin, ['reviewer'], QUEUES, 'reviewer');
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  await dropTestState(ctx);
+});
+
+async function submit(slug: string, overrides: Record<string, unknown> = {}) {
+  const res = await product.post(`/v1/queues/${slug}/items`, submission(overrides));
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  return res.body as { id: string };
+}
+
+async function reviewerSession(): Promise<BrowserSession> {
+  const s = await openSession(browser, server.url);
+  await signIn(s.page, reviewer.user.email, 'password-123');
+  return s;
+}
+
+/** Opens the review workspace of a queue and claims, as a reviewer would. */
+async function startReviewing(page: Page, slug: string) {
+  await page.goto(`/review/${slug}`);
+  await page.getByRole('button', { name: 'Start reviewing' }).click();
+}
+
+const output = (page: Page) => page.getByTestId('output');
+
+void describe('reviewer web app', () => {
+  void it('updates a queue count live when an item is submitted through the API', async () => {
+    const s = await reviewerSession();
+    try {
+      const pending = s.page.getByTestId('pending-live-counts');
+      await pending.getByText('0', { exact: true }).waitFor();
+      await s.page.getByLabel('Live updates connected').waitFor();
+      await submit('live-counts');
+      await pending.getByText('1', { exact: true }).waitFor({ timeout: 10_000 });
+      await submit('live-counts', { confidence: 0.2 });
+      await pending.getByText('2', { exact: true }).waitFor({ timeout: 10_000 });
+      assertNoConsoleErrors(s);
+    } finally {
+      await s.close();
+    }
+  });
+
+  void it('claims, decides with the keyboard and loads the next item at once', async () => {
+    const first = await submit('keyboard', {
+      output: { reply: 'First reply: refund sent Monday.' },
+    });
+    const second = await submit('keyboard', {
+      output: { reply: 'Second reply: refund sent Tuesday.' },
+      model: { name: 'support-llm', version: '2026-11-02' },
+      metadata: { amount: 40, locale: 'de' },
+    });
+    const s = await reviewerSession();
+    try {
+      await s.page.getByRole('link', { name: 'Start reviewing keyboard' }).click();
+      await output(s.page).getByText('First reply: refund sent Monday.').waitFor();
+      // Routing, reasons, confidence, model and the chat input are all on screen.
+      await s.page.getByTestId('routing').getByText('flagged').waitFor();
+      await s.page.getByTestId('reasons').getByText('confidence 0.73', { exact: false }).waitFor();
+      await s.page
+        .getByRole('list', { name: 'Conversation' })
+        .getByText('Where is my refund?')
+        .waitFor();
+      await s.page.getByRole('button', { name: 'Approve A' }).waitFor();
+
+      await s.page.keyboard.press('a');
+      await output(s.page).getByText('Second reply: refund sent Tuesday.').waitFor();
+      await s.page.getByTestId('model').getByText('support-llm · 2026-11-02').waitFor();
+      await s.page.getByTestId('metadata').getByText('de', { exact: true }).waitFor();
+      const approved = await admin.get(`/v1/items/${first.id}`);
+      assert.equal(approved.body.status, 'approved');
+      assert.equal(approved.body.decidedBy, 'reviewer');
+
+      // Rejecting needs a label: the app says so instead of sending.
+      await s.page.keyboard.press('r');
+      await s.page
+        .getByRole('alert')
+        .getByText('Choose at least one label to reject this item.')
+        .waitFor();
+      await s.page.locator('body').press('2');
+      assert.equal(await s.page.getByRole('checkbox', { name: /tone/ }).isChecked(), true);
+      await s.page.locator('body').press('r');
+      await s.page.getByTestId('empty-queue').waitFor();
+      const rejected = await admin.get(`/v1/items/${second.id}`);
+      assert.equal(rejected.body.status, 'rejected');
+      assert.deepEqual(rejected.body.reviews.at(-1).labels, ['tone']);
+
+      // The empty queue picks up a new item as soon as it arrives.
+      const third = await submit('keyboard', { output: { reply: 'Third reply, arrived later.' } });
+      await output(s.page).getByText('Third reply, arrived later.').waitFor({ timeout: 10_000 });
+      const claimed = await admin.get(`/v1/items/${third.id}`);
+      assert.equal(claimed.body.status, 'in_review');
+      assertNoConsoleErrors(s);
+    } finally {
+      await s.close();
+    }
+  });
+
+  void it('skips an item: it goes back to the queue and the next one loads', async () => {
+    const a = await submit('skipping', { output: { reply: 'Item A' } });
+    await submit('skipping', { output: { reply: 'Item B' } });
+    const s = await reviewerSession();
+    try {
+      await startReviewing(s.page, 'skipping');
+      await output(s.page).getByText('Item A').waitFor();
+      await s.page.keyboard.press('s');
+      await output(s.page).getByText('Item B').waitFor();
+      const skipped = await admin.get(`/v1/items/${a.id}`);
+      assert.equal(skipped.body.status, 'pending');
+      assertNoConsoleErrors(s);
+    } finally {
+      await s.close();
+    }
+  });
+
+  void it('corrects with the editor, checking the schema in the browser, and the API shows the correction', async () => {
+    const item = await submit('corrections', {
+      output: { reply: 'Your refund was sent on Monday.' },
+    });
+    const s = await reviewerSession();
+    try {
+      await startReviewing(s.page, 'corrections');
+      await output(s.page).getByText('Your refund was sent on Monday.').waitFor();
+      await s.page.keyboard.press('c');
+      const editor = s.page.getByLabel('Corrected output');
+      await editor.waitFor();
+      const save = s.page.getByRole('button', { name: /Save correction/ });
+
+      await editor.fill('{"reply": ');
+      await s.page.getByText(/Not valid JSON/).waitFor();
+      assert.equal(await save.isDisabled(), true);
+
+      await editor.fill('{"reply": 42}');
+      await s.page.getByText('output/reply must be string').waitFor();
+      assert.equal(await save.isDisabled(), true);
+
+      await editor.fill('{\n  "reply": "Your refund was sent on Tuesday."\n}');
+      const diff = s.page.getByTestId('correction-diff');
+      await diff
+        .locator('.diff-removed')
+        .getByText('"reply": "Your refund was sent on Monday."')
+        .waitFor();
+      await diff
+        .locator('.diff-added')
+        .getByText('"reply": "Your refund was sent on Tuesday."')
+        .waitFor();
+      await s.page.getByRole('checkbox', { name: /hallucination/ }).check();
+      await editor.press('Control+Enter');
+      await s.page.getByTestId('empty-queue').waitFor();
+
+      const corrected = await admin.get(`/v1/items/${item.id}`);
+      assert.equal(corrected.body.status, 'corrected');
+      assert.deepEqual(corrected.body.finalOutput, { reply: 'Your refund was sent on Tuesday.' });
+      assert.deepEqual(corrected.body.reviews.at(-1).labels, ['hallucination']);
+      assertNoConsoleErrors(s);
+    } finally {
+      await s.close();
+    }
+  });
+
+  void it('shows HTML and script in inputs and outputs as text, never running them', async () => {
+    const payloads = [
+      '<img src=x onerror="window.__pwned=1;alert(1)">',
+      '<script>window.__pwned=2;alert(2)</script>',
+      '<svg onload="window.__pwned=3">',
+    ];
+    await submit('xss', {
+      input: { messages: [{ role: 'user', content: payloads[0] }], system: payloads[1] },
+      output: `${payloads[1]}${payloads[0]}`,
+      metadata: { note: payloads[2], nested: { html: payloads[0] } },
+      model: { name: payloads[2], version: payloads[1] },
+    });
+    await submit('xss', { input: payloads[2], output: { reply: payloads[0] } });
+    const s = await reviewerSession();
+    try {
+      await startReviewing(s.page, 'xss');
+      await output(s.page).getByText(`${payloads[1]}${payloads[0]}`).waitFor();
+      await s.page.getByRole('list', { name: 'Conversation' }).getByText(payloads[0]).waitFor();
+      await s.page.getByTestId('metadata').getByText(payloads[2]).waitFor();
+      await s.page.keyboard.press('a');
+      await output(s.page).getByText(payloads[0], { exact: false }).waitFor();
+      await s.page.getByTestId('input').getByText(payloads[2]).waitFor();
+      // Give any injected handler time to fire before looking for its effects.
+      await s.page.waitForTimeout(500);
+      assert.equal(await s.page.evaluate('typeof window.__pwned'), 'undefined');
+      assert.equal(await s.page.locator('img[src="x"], svg[onload], main script').count(), 0);
+      assert.deepEqual(s.dialogs, []);
+      assertNoConsoleErrors(s);
+    } finally {
+      await s.close();
+    }
+  });
+
+  void it('warns before an idle reviewer’s lease expires, and keeps it when asked', async () => {
+    const item = await submit('short-lease', { output: { reply: 'Lease me' } });
+    const s = await reviewerSession();
+    try {
+      await startReviewing(s.page, 'short-lease');
+      await output(s.page).getByText('Lease me').waitFor();
+      await s.page.getByRole('timer').waitFor();
+      const warning = s.page
+        .getByRole('alert')
+        .filter({ hasText: 'Your lease is about to expire' });
+      await warning.waitFor({ timeout: 12_000 });
+      const before = (await admin.get(`/v1/items/${item.id}`)).body.review.leaseExpiresAt as string;
+      await warning.getByRole('button', { name: 'Keep reviewing' }).click();
+      await warning.waitFor({ state: 'detached' });
+      const extended = await eventually(async () => {
+        const now = (await admin.get(`/v1/items/${item.id}`)).body.review.leaseExpiresAt as string;
+        return Date.parse(now) > Date.parse(before) && now;
+      });
+      assert.ok(extended);
+      // Left alone again, the warning returns and then the lease runs out.
+      await warning.waitFor({ timeout: 12_000 });
+      await s.page
+        .getByText('Your lease expired, so the item went back to the queue.')
+        .waitFor({ timeout: 12_000 });
+      await eventually(
+        async () => (await admin.get(`/v1/items/${item.id}`)).body.status === 'pending',
+        10_000,
+      );
+      assertNoConsoleErrors(s);
+    } finally {
+      await s.close();
+    }
+  });
+});
