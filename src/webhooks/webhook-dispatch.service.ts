@@ -29,7 +29,9 @@ export class WebhookDispatchService {
     );
   }
 
-  private async dispatch(items: Item[]): Promise<void> {
+  async dispatch(
+    items: Pick<Item, 'id' | 'status' | 'decidedAt' | 'callbackUrl' | 'queueSlug'>[],
+  ): Promise<void> {
     const due: WebhookJob[] = [];
     for (const item of items) {
       if (!item.callbackUrl && !(await this.queueUrl(item.queueSlug))) continue;

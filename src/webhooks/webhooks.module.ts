@@ -4,12 +4,18 @@ import { QueuesModule } from '../queues/queues.module';
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 import { WebhookDispatchService } from './webhook-dispatch.service';
+import { WebhookRecoveryService } from './webhook-recovery.service';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([WebhookDelivery]), QueuesModule],
   controllers: [WebhooksController],
-  providers: [WebhooksService, WebhookDispatchService, WebhookDeliveryService],
+  providers: [
+    WebhooksService,
+    WebhookDispatchService,
+    WebhookDeliveryService,
+    WebhookRecoveryService,
+  ],
 })
 export class WebhooksModule {}

@@ -1,5 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
 import Redis from 'ioredis';
 import {
   adminApi,
@@ -129,5 +131,39 @@ void describe('Redis loses its data', () => {
     assert.equal(item.status, 201);
     await watcher.waitFor('item.queued', (d) => d.id === item.body.id, 15_000);
     await eventually(async () => (await new Api(a.url).get('/health')).status === 200);
+  });
+
+  void it('still delivers a webhook whose retry was pending when Redis lost it', async () => {
+    let calls = 0;
+    const receiver = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(++calls === 1 ? 503 : 200).end());
+    });
+    receiver.listen(0, '127.0.0.1');
+    await once(receiver, 'listening');
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
+      const item = await product.post(
+        '/v1/queues/lossy/items',
+        submission({ confidence: 0.99, callbackUrl: url }),
+      );
+      assert.equal(item.status, 201);
+      await eventually(async () => calls >= 1, 10_000, 20);
+      // The retry now waits in Redis (2 s backoff); wipe it.
+      const redis = new Redis(redisUrl);
+      await redis.flushdb();
+      redis.disconnect();
+      await eventually(async () => calls >= 2, 30_000, 200);
+      const deliveries = await eventually(async () => {
+        const res = await product.get(`/v1/items/${item.body.id}/deliveries`);
+        return res.body.deliveries.some((d: { succeeded: boolean }) => d.succeeded)
+          ? res.body.deliveries
+          : undefined;
+      });
+      assert.equal(deliveries[0].succeeded, false);
+      assert.equal(deliveries[0].statusCode, 503);
+    } finally {
+      receiver.close();
+    }
   });
 });
