@@ -131,6 +131,13 @@ export class Item {
   @Column({ name: 'lease_expires_at', type: 'timestamptz', nullable: true })
   leaseExpiresAt!: Date | null;
 
+  /**
+   * Everyone who has decided this item, kept on the row so a claim can skip items the claimer
+   * already reviewed with a plain filter instead of a join per candidate.
+   */
+  @Column({ name: 'reviewed_by', type: 'uuid', array: true, default: () => "'{}'" })
+  reviewedBy?: string[];
+
   /** The reviewer who last released the item, so their next claim skips it while others wait. */
   @Column({ name: 'released_by', type: 'uuid', nullable: true })
   releasedBy!: string | null;

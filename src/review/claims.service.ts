@@ -1,6 +1,6 @@
-import { ConflictException, Injectable, Logger } from '@nestjs/common';
+import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { assert, canReview, isLead } from '../auth/access';
+import { assert, canReview, isLead, requireUser } from '../auth/access';
 import { actorOf, type Principal, type UserPrincipal } from '../common/principal';
 import { Item } from '../items/item.entity';
 import { ItemEventsService } from '../items/item-events.service';
@@ -9,7 +9,7 @@ import { JobsService } from '../jobs/jobs.service';
 import { QueuesService } from '../queues/queues.service';
 import { NO_LEASE, requeueChanges } from './decision-rules';
 import { ItemTransitionsService } from './item-transitions.service';
-import { assertHolder, reviewableItem } from './review-access';
+import { assertHolder, assertReviewer, reviewableItem } from './review-access';
 
 /**
  * Picks the next item for one reviewer and leases it, in one statement. Postgres is the
@@ -24,7 +24,7 @@ WITH picked AS (
   SELECT id FROM items
   WHERE queue_id = $1 AND review_state = 'waiting' AND review_rank >= $2
     AND ($4 OR released_by IS DISTINCT FROM $3)
-    AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.item_id = items.id AND r.reviewer_id = $3)
+    AND NOT ($3 = ANY (reviewed_by))
   ORDER BY review_rank, queued_at, id
   LIMIT 1
   FOR UPDATE SKIP LOCKED
@@ -35,6 +35,16 @@ WITH picked AS (
     status = CASE WHEN i.status = 'pending' THEN 'in_review' ELSE i.status END
   FROM picked WHERE i.id = picked.id
   RETURNING i.*
+), cleared AS (
+  -- "Just released" holds for one claim: after it, their other released items are fair game
+  -- again. SKIP LOCKED: a row someone else is claiming loses the mark anyway, and waiting for it
+  -- could deadlock with a claimer clearing their own marks.
+  UPDATE items SET released_by = NULL
+  WHERE id IN (
+      SELECT id FROM items WHERE queue_id = $1 AND review_state = 'waiting' AND released_by = $3
+      FOR UPDATE SKIP LOCKED)
+    AND id NOT IN (SELECT id FROM picked)
+    AND EXISTS (SELECT 1 FROM picked)
 )
 SELECT * FROM claimed`;
 
@@ -75,15 +85,6 @@ export class ClaimsService {
       if (rows.length === 0) rows = await attempt(true);
       if (rows.length === 0) return null;
       const claimed = this.transitions.toItem(rows[0]);
-      // "Just released" holds for one claim: after it, their other released items are fair game again.
-      // SKIP LOCKED: a row someone else is claiming right now loses the mark anyway, and waiting
-      // for it could deadlock with a claimer clearing their own marks.
-      await manager.query(
-        `UPDATE items SET released_by = NULL WHERE id IN (
-           SELECT id FROM items WHERE queue_id = $1 AND review_state = 'waiting' AND released_by = $2
-           FOR UPDATE SKIP LOCKED)`,
-        [queue.id, user.id],
-      );
       await this.itemEvents.append(manager, claimed.id, [
         {
           type: 'claimed',
@@ -101,8 +102,11 @@ export class ClaimsService {
       status: item.status === 'in_review' ? 'pending' : item.status,
     });
     this.scheduleExpiry(item);
-    await this.transitions.announce(previous, item, 'claimed', actorOf(principal));
-    return { item: await this.items.withReviews(item), lease: { expiresAt: item.leaseExpiresAt } };
+    const [view] = await Promise.all([
+      this.items.withReviews(item),
+      this.transitions.announce(previous, item, 'claimed', actorOf(principal)),
+    ]);
+    return { item: view, lease: { expiresAt: item.leaseExpiresAt } };
   }
 
   /** Pushes the holder's lease to now + leaseSeconds. */
@@ -134,8 +138,9 @@ export class ClaimsService {
 
   /** The holder hands the item back; it keeps its place in line but skips them on their next claim. */
   async release(principal: Principal, id: string): Promise<void> {
-    const { user } = await reviewableItem(this.transitions.dataSource.manager, principal, id);
-    await this.transitions.apply(id, (locked) => {
+    const user = requireUser(principal);
+    const applied = await this.transitions.apply(id, (locked) => {
+      assertReviewer(principal, locked);
       assertHolder(locked, user.id);
       return {
         changes: requeueChanges(locked, user.id),
@@ -150,6 +155,7 @@ export class ClaimsService {
         actor: actorOf(principal),
       };
     });
+    if (!applied) throw new NotFoundException('item not found');
   }
 
   /**

@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { assert, isLead } from '../auth/access';
+import { assert, isLead, requireUser } from '../auth/access';
 import { invalid, invalidField } from '../common/errors';
 import { actorOf, type Principal, type UserPrincipal } from '../common/principal';
 import { ItemsService } from '../items/items.service';
@@ -18,7 +18,7 @@ import {
   Vote,
 } from './decision-rules';
 import { ItemTransitionsService, LockedItem, Transition } from './item-transitions.service';
-import { assertHolder, reviewableItem } from './review-access';
+import { assertHolder, assertReviewer } from './review-access';
 import type { DecisionDto } from './review.dto';
 import type { Review } from './review.entity';
 
@@ -32,20 +32,23 @@ export class DecisionsService {
   ) {}
 
   /**
-   * The holder's decision. Body rules are checked first (400), then the lease under the row
-   * lock (409), so of two decisions sent at once exactly one wins.
+   * The holder's decision. The lease is checked under the row lock, so of two decisions sent
+   * at once exactly one wins (the other sees the item settled: 409).
    */
   async decide(principal: Principal, id: string, dto: DecisionDto) {
-    const { user, item } = await reviewableItem(this.transitions.dataSource.manager, principal, id);
-    const queue = await this.queues.findBySlug(item.queueSlug);
-    const problems = decisionProblems(dto, queue, item.output);
-    if (problems.length > 0) throw invalid(problems);
-    const applied = await this.transitions.apply(id, (locked, manager) => {
+    const user = requireUser(principal);
+    // Everything is checked under the row lock, in the contract's order: 404, 403, 400, 409.
+    const applied = await this.transitions.apply(id, async (locked, manager) => {
+      assertReviewer(principal, locked);
+      const queue = await this.queues.findBySlug(locked.queueSlug);
+      const problems = decisionProblems(dto, queue, locked.output);
+      if (problems.length > 0) throw invalid(problems);
       assertHolder(locked, user.id);
       return this.plan(locked, manager, user, queue, dto);
     });
-    this.metrics.reviews.inc({ queue: queue.slug, action: dto.action });
-    return this.items.withReviews(applied!.item);
+    if (!applied) throw new NotFoundException('item not found');
+    this.metrics.reviews.inc({ queue: applied.item.queueSlug, action: dto.action });
+    return this.items.withReviews(applied.item);
   }
 
   private async plan(

@@ -86,7 +86,10 @@ export class ItemTransitionsService {
       const transition = await plan(locked, manager);
       if (!transition) return null;
       const { dbNow, ...previous } = locked;
-      const changes = { ...transition.changes, updatedAt: dbNow };
+      const changes: Partial<Item> = { ...transition.changes, updatedAt: dbNow };
+      // Kept on the row so claims skip what the claimer already reviewed without a join.
+      if (transition.review)
+        changes.reviewedBy = [...(locked.reviewedBy ?? []), transition.review.reviewerId!];
       // jsonb columns hold any JSON, which TypeORM's deep-partial type cannot express.
       await manager.update(Item, { id }, changes as QueryDeepPartialEntity<Item>);
       if (transition.review)

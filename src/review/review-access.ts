@@ -22,6 +22,11 @@ export async function reviewableItem(
   return { user, item };
 }
 
+/** 403 unless the principal may review the (locked) item's queue. */
+export function assertReviewer(principal: Principal, item: Pick<Item, 'queueSlug'>): void {
+  assert(canReview(principal, item.queueSlug), 'not allowed to review items of this queue');
+}
+
 /** 409 unless `userId` holds a live lease on the locked item. */
 export function assertHolder(item: LockedItem, userId: string): void {
   if (item.reviewState === 'none' && isFinal(item)) {
