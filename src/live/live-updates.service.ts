@@ -35,6 +35,8 @@ export class LiveUpdatesService implements OnApplicationShutdown {
 
   private submitted(items: Item[]): void {
     for (const item of items) {
+      // Auto-approval is the policy's decision; an audit-sampled item is also queued for review.
+      if (FINAL_STATUSES.includes(item.status)) this.emitter.item('item.decided', item);
       if (item.reviewState === 'waiting') this.emitter.item('item.queued', item);
       this.scheduleStats(item);
     }

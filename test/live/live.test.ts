@@ -89,7 +89,7 @@ void describe('live updates: subscriptions', () => {
       assert.equal(typeof stats[field], 'number', field);
   });
 
-  void it('emits item.queued for items awaiting review, not for auto-approved ones, then fresh counts', async () => {
+  void it('emits item.queued for items awaiting review, item.decided for auto-approved ones, then fresh counts', async () => {
     const client = await watch(reviewer.token, 'live-a');
     const approved = await product.post(
       '/v1/queues/live-a/items',
@@ -109,6 +109,9 @@ void describe('live updates: subscriptions', () => {
     assert.ok(
       !client.received.some((r) => r.event === 'item.queued' && r.data.id === approved.body.id),
     );
+    const decided = await client.waitFor('item.decided', (d) => d.id === approved.body.id);
+    assert.equal(decided.status, 'approved');
+    assert.equal(decided.decidedBy, 'policy');
   });
 
   void it('does not deliver events of queues the socket is not subscribed to, nor after unsubscribe', async () => {
