@@ -148,7 +148,7 @@ void describe('Redis loses its data', () => {
         submission({ confidence: 0.99, callbackUrl: url }),
       );
       assert.equal(item.status, 201);
-      await eventually(async () => calls >= 1, 10_000, 20);
+      await eventually(async () => calls >= 1, 20_000, 20);
       // The retry now waits in Redis (2 s backoff); wipe it.
       const redis = new Redis(redisUrl);
       await redis.flushdb();
@@ -159,7 +159,7 @@ void describe('Redis loses its data', () => {
         return res.body.deliveries.some((d: { succeeded: boolean }) => d.succeeded)
           ? res.body.deliveries
           : undefined;
-      });
+      }, 20_000);
       assert.equal(deliveries[0].succeeded, false);
       assert.equal(deliveries[0].statusCode, 503);
     } finally {
