@@ -117,24 +117,75 @@ export function Workspace({ item, queue, busy, onDecide, onSkip }: Props) {
       <ItemSummary item={item} />
 
       <Paper withBorder p="xs" radius="md" component="section" aria-label="Decision">
-        <Group gap="xs">
-          <Button color="teal" onClick={() => void send('approve')} disabled={busy}>
-            Approve <Kbd ml={6}>A</Kbd>
-          </Button>
-          <Button color="red" onClick={() => void send('reject')} disabled={busy}>
-            Reject <Kbd ml={6}>R</Kbd>
-          </Button>
-          <Button color="violet" onClick={startCorrection} disabled={busy || correcting}>
-            Correct <Kbd ml={6}>C</Kbd>
-          </Button>
-          {!escalated && (
-            <Button color="orange" onClick={() => void send('escalate')} disabled={busy}>
-              Escalate <Kbd ml={6}>E</Kbd>
-            </Button>
-          )}
-          <Button variant="default" onClick={onSkip} disabled={busy}>
-            Skip <Kbd ml={6}>S</Kbd>
-          </Button>
+        <Group justify="space-between" align="flex-start" wrap="nowrap" gap="md">
+          <Stack gap={8}>
+            <Group gap="xs">
+              <Button color="teal" onClick={() => void send('approve')} disabled={busy}>
+                Approve <Kbd ml={6}>A</Kbd>
+              </Button>
+              <Button color="red" onClick={() => void send('reject')} disabled={busy}>
+                Reject <Kbd ml={6}>R</Kbd>
+              </Button>
+              <Button color="violet" onClick={startCorrection} disabled={busy || correcting}>
+                Correct <Kbd ml={6}>C</Kbd>
+              </Button>
+              {!escalated && (
+                <Button color="orange" onClick={() => void send('escalate')} disabled={busy}>
+                  Escalate <Kbd ml={6}>E</Kbd>
+                </Button>
+              )}
+              <Button variant="default" onClick={onSkip} disabled={busy}>
+                Skip <Kbd ml={6}>S</Kbd>
+              </Button>
+            </Group>
+            {queue.labels.length > 0 && (
+              <Group gap={6} ref={labelsRef} role="group" aria-labelledby="labels-title">
+                <Text size="sm" fw={500} id="labels-title">
+                  Labels
+                </Text>
+                <Chip.Group multiple value={labels} onChange={setLabels}>
+                  {queue.labels.map((label, i) => (
+                    <Chip key={label} value={label} size="sm">
+                      {label}
+                      {i < 9 && (
+                        <Kbd ml={6} size="xs">
+                          {i + 1}
+                        </Kbd>
+                      )}
+                    </Chip>
+                  ))}
+                </Chip.Group>
+              </Group>
+            )}
+            {fieldError('labels') && (
+              <Text c="red" size="sm" role="alert">
+                {fieldError('labels')}
+              </Text>
+            )}
+          </Stack>
+          <Stack gap={6} w={360} style={{ flexShrink: 0 }}>
+            <TextInput
+              ref={reasonRef}
+              label="Reason"
+              size="xs"
+              placeholder="Press / to type a reason"
+              description={queue.labels.length === 0 ? 'Needed to reject or correct.' : undefined}
+              value={reason}
+              onChange={(e) => setReason(e.currentTarget.value)}
+              onKeyDown={(e) => e.key === 'Escape' && e.currentTarget.blur()}
+              error={fieldError('reason')}
+            />
+            <Textarea
+              label="Comment (optional)"
+              size="xs"
+              autosize
+              minRows={1}
+              maxRows={4}
+              value={comment}
+              onChange={(e) => setComment(e.currentTarget.value)}
+              onKeyDown={(e) => e.key === 'Escape' && e.currentTarget.blur()}
+            />
+          </Stack>
         </Group>
         {(problem || generalServerError) && (
           <Alert color="red" role="alert" mt="xs" py={6}>
@@ -194,75 +245,27 @@ export function Workspace({ item, queue, busy, onDecide, onSkip }: Props) {
           )}
         </Grid.Col>
         <Grid.Col span={6}>
-          <Paper withBorder p="sm" radius="md" component="section" aria-labelledby="output-title">
-            <Title order={3} size="h5" id="output-title" mb="xs">
-              Output
-            </Title>
-            <ValueBlock value={item.output} label="output" />
-          </Paper>
-          <Stack gap="xs" mt="sm">
-            {queue.labels.length > 0 && (
-              <div ref={labelsRef}>
-                <Text size="sm" fw={500} id="labels-title" mb={4}>
-                  Labels
-                </Text>
-                <Chip.Group multiple value={labels} onChange={setLabels}>
-                  <Group gap={6} role="group" aria-labelledby="labels-title">
-                    {queue.labels.map((label, i) => (
-                      <Chip key={label} value={label} size="sm">
-                        {label}
-                        {i < 9 && (
-                          <Kbd ml={6} size="xs">
-                            {i + 1}
-                          </Kbd>
-                        )}
-                      </Chip>
-                    ))}
-                  </Group>
-                </Chip.Group>
-                {fieldError('labels') && (
-                  <Text c="red" size="sm" role="alert">
-                    {fieldError('labels')}
-                  </Text>
-                )}
-              </div>
-            )}
-            <TextInput
-              ref={reasonRef}
-              label="Reason"
-              description={
-                queue.labels.length === 0
-                  ? 'Needed to reject or correct. Press / to jump here.'
-                  : 'Press / to jump here.'
-              }
-              value={reason}
-              onChange={(e) => setReason(e.currentTarget.value)}
-              onKeyDown={(e) => e.key === 'Escape' && e.currentTarget.blur()}
-              error={fieldError('reason')}
+          {/* The editor takes the output's place: its diff shows the original line by line. */}
+          {correcting ? (
+            <CorrectionEditor
+              original={item.output}
+              schema={queue.outputSchema}
+              busy={busy}
+              serverError={fieldError('correctedOutput')}
+              onSubmit={(value) => void send('correct', value)}
+              onCancel={() => {
+                setCorrecting(false);
+                setProblem(null);
+              }}
             />
-            <Textarea
-              label="Comment (optional)"
-              autosize
-              minRows={1}
-              maxRows={4}
-              value={comment}
-              onChange={(e) => setComment(e.currentTarget.value)}
-              onKeyDown={(e) => e.key === 'Escape' && e.currentTarget.blur()}
-            />
-            {correcting && (
-              <CorrectionEditor
-                original={item.output}
-                schema={queue.outputSchema}
-                busy={busy}
-                serverError={fieldError('correctedOutput')}
-                onSubmit={(value) => void send('correct', value)}
-                onCancel={() => {
-                  setCorrecting(false);
-                  setProblem(null);
-                }}
-              />
-            )}
-          </Stack>
+          ) : (
+            <Paper withBorder p="sm" radius="md" component="section" aria-labelledby="output-title">
+              <Title order={3} size="h5" id="output-title" mb="xs">
+                Output
+              </Title>
+              <ValueBlock value={item.output} label="output" />
+            </Paper>
+          )}
         </Grid.Col>
       </Grid>
     </Stack>
