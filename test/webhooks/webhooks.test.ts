@@ -29,6 +29,8 @@ interface Received {
 class Receiver {
   readonly received: Received[] = [];
   readonly failFirst = new Map<string, number>();
+  /** Paths whose first request gets no answer at all. */
+  readonly hangFirst = new Set<string>();
   private server!: Server;
   url = '';
 
@@ -46,6 +48,7 @@ class Receiver {
           headers: req.headers,
         });
         const left = this.failFirst.get(path) ?? 0;
+        if (this.hangFirst.delete(path)) return;
         if (left > 0) {
           this.failFirst.set(path, left - 1);
           res.writeHead(500).end('try later');
@@ -62,6 +65,7 @@ class Receiver {
   }
 
   stop() {
+    this.server.closeAllConnections();
     this.server.close();
   }
 }
@@ -159,6 +163,27 @@ void describe('webhooks', () => {
       ['webhook_failed', 'webhook_failed', 'webhook_delivered'],
     );
     assert.equal((await product.get(`/v1/items/${res.body.id}/events/verify`)).body.valid, true);
+  });
+
+  void it('gives up on a receiver that does not answer within 5 s, and retries', async () => {
+    receiver.hangFirst.add('/slow');
+    const res = await product.post(
+      '/v1/queues/hooks/items',
+      submission({ confidence: 0.95, callbackUrl: `${receiver.url}/slow` }),
+    );
+    const attempts = await eventually(
+      async () => {
+        const list = await product.get(`/v1/items/${res.body.id}/deliveries`);
+        return list.body.deliveries?.length === 2 ? list.body.deliveries : undefined;
+      },
+      30_000,
+      250,
+    );
+    assert.equal(attempts[0].succeeded, false);
+    assert.equal(attempts[0].statusCode, null);
+    assert.match(attempts[0].error, /5 s/);
+    assert.ok(attempts[0].durationMs >= 4_900);
+    assert.equal(attempts[1].succeeded, true);
   });
 
   void it("falls back to the queue's webhookUrl, and sends nothing when there is no URL at all", async () => {
