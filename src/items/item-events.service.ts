@@ -33,9 +33,18 @@ export class ItemEventsService {
   async append(manager: EntityManager, itemId: string, events: NewItemEvent[]): Promise<void> {
     if (events.length === 0) return;
     const last = await manager.findOne(ItemEvent, { where: { itemId }, order: { seq: 'DESC' } });
+    const rows = ItemEventsService.chain(itemId, last ?? null, events);
+    await manager.save(rows.map((r) => manager.create(ItemEvent, r)));
+  }
+
+  /**
+   * The rows that extend an item's chain after `last` (its newest event, or null). For callers
+   * that read the newest link together with the item row and write in one statement.
+   */
+  static chain(itemId: string, last: { seq: number; hash: string } | null, events: NewItemEvent[]) {
     let prev = last?.hash ?? '';
     let seq = last?.seq ?? 0;
-    const rows = events.map((e) => {
+    return events.map((e) => {
       seq += 1;
       // Postgres keeps microseconds, JS milliseconds: truncate so the stored time hashes the same.
       const row = { itemId, seq, type: e.type, actor: e.actor, details: e.details ?? {}, createdAt: new Date((e.at ?? new Date()).getTime()) };
@@ -44,7 +53,6 @@ export class ItemEventsService {
       prev = hash;
       return out;
     });
-    await manager.save(rows.map((r) => manager.create(ItemEvent, r)));
   }
 
   async list(itemId: string) {

@@ -3,12 +3,16 @@ import { randomBytes } from 'node:crypto';
 import { assert, canReview, isLead, requireUser } from '../auth/access';
 import { actorOf, type Principal, type UserPrincipal } from '../common/principal';
 import { Item } from '../items/item.entity';
-import { ItemEventsService } from '../items/item-events.service';
 import { ItemsService } from '../items/items.service';
 import { JobsService } from '../jobs/jobs.service';
 import { QueuesService } from '../queues/queues.service';
 import { NO_LEASE, requeueChanges } from './decision-rules';
-import { ItemTransitionsService } from './item-transitions.service';
+import {
+  ItemTransitionsService,
+  lastEventOf,
+  readLastEvent,
+  retryOnChainRace,
+} from './item-transitions.service';
 import { assertHolder, assertReviewer, reviewableItem } from './review-access';
 
 /**
@@ -46,7 +50,9 @@ WITH picked AS (
     AND id NOT IN (SELECT id FROM picked)
     AND EXISTS (SELECT 1 FROM picked)
 )
-SELECT * FROM claimed`;
+SELECT c.*, e.seq AS last_event_seq, e.hash AS last_event_hash
+FROM claimed c
+LEFT JOIN LATERAL (SELECT seq, hash FROM item_events WHERE item_id = c.id ORDER BY seq DESC LIMIT 1) e ON true`;
 
 /** A margin so a lease.expire job never fires a hair before Postgres's clock says the lease ended. */
 const TIMER_SLACK_MS = 100;
@@ -59,7 +65,6 @@ export class ClaimsService {
     private readonly transitions: ItemTransitionsService,
     private readonly queues: QueuesService,
     private readonly items: ItemsService,
-    private readonly itemEvents: ItemEventsService,
     private readonly jobs: JobsService,
   ) {}
 
@@ -70,31 +75,34 @@ export class ClaimsService {
     const user = principal as UserPrincipal;
     const minRank = isLead(principal) ? 0 : 1;
     const token = randomBytes(12).toString('base64url');
-    const item = await this.transitions.dataSource.transaction(async (manager) => {
-      const attempt = async (allowReleased: boolean) =>
-        (await manager.query(CLAIM_SQL, [
-          queue.id,
-          minRank,
-          user.id,
-          allowReleased,
-          token,
-          queue.leaseSeconds,
-        ])) as Record<string, unknown>[];
-      let rows = await attempt(false);
-      // What they just released is theirs again only when nothing else waits for them.
-      if (rows.length === 0) rows = await attempt(true);
-      if (rows.length === 0) return null;
-      const claimed = this.transitions.toItem(rows[0]);
-      await this.itemEvents.append(manager, claimed.id, [
-        {
-          type: 'claimed',
-          actor: actorOf(principal),
-          details: { reviewClass: claimed.reviewClass, leaseExpiresAt: claimed.leaseExpiresAt },
-          at: claimed.claimedAt ?? undefined,
-        },
-      ]);
-      return claimed;
-    });
+    const item = await retryOnChainRace((careful) =>
+      this.transitions.dataSource.transaction(async (manager) => {
+        const attempt = async (allowReleased: boolean) =>
+          (await manager.query(CLAIM_SQL, [
+            queue.id,
+            minRank,
+            user.id,
+            allowReleased,
+            token,
+            queue.leaseSeconds,
+          ])) as Record<string, unknown>[];
+        let rows = await attempt(false);
+        // What they just released is theirs again only when nothing else waits for them.
+        if (rows.length === 0) rows = await attempt(true);
+        if (rows.length === 0) return null;
+        const claimed = this.transitions.toItem(rows[0]);
+        const last = careful ? await readLastEvent(manager, claimed.id) : lastEventOf(rows[0]);
+        await this.transitions.appendEvents(manager, claimed.id, last, [
+          {
+            type: 'claimed',
+            actor: actorOf(principal),
+            details: { reviewClass: claimed.reviewClass, leaseExpiresAt: claimed.leaseExpiresAt },
+            at: claimed.claimedAt ?? undefined,
+          },
+        ]);
+        return claimed;
+      }),
+    );
     if (!item) return null;
     const previous = Object.assign(new Item(), item, {
       ...NO_LEASE,

@@ -1,16 +1,55 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { DataSource, EntityManager, EntityMetadata } from 'typeorm';
 import { DomainEvents, ItemChange } from '../common/domain-events';
 import { ItemChangesService } from '../items/item-changes.service';
 import { Item } from '../items/item.entity';
+import { ItemEvent } from '../items/item-event.entity';
 import { ItemEventsService, NewItemEvent } from '../items/item-events.service';
+import { insertSql, SqlParams, updateSql } from './sql-writer';
 import { Review } from './review.entity';
 import { ReviewLineService } from './review-line.service';
 
-/** An item row read under its row lock, with the database's clock at that moment. */
-export type LockedItem = Item & { dbNow: Date };
+export type LastEvent = { seq: number; hash: string } | null;
+
+/** An item row read under its row lock, with the database's clock and its newest audit link. */
+export type LockedItem = Item & { dbNow: Date; lastEvent: LastEvent };
+
+export function lastEventOf(row: Record<string, unknown>): LastEvent {
+  return row.last_event_hash
+    ? { seq: Number(row.last_event_seq), hash: row.last_event_hash as string }
+    : null;
+}
+
+/**
+ * Reading an item's newest audit link in the statement that locks the row saves a round trip,
+ * but the link comes from the statement's snapshot: if the row lock had to wait, another writer
+ * may have appended meanwhile, and our insert collides on item_events (item_id, seq). Then the
+ * work runs again with `careful` set: read the link only once the lock is held, which cannot race.
+ */
+export async function retryOnChainRace<T>(work: (careful: boolean) => Promise<T>): Promise<T> {
+  try {
+    return await work(false);
+  } catch (error) {
+    const e = error as {
+      code?: string;
+      constraint?: string;
+      driverError?: { code?: string; constraint?: string };
+    };
+    const code = e.code ?? e.driverError?.code;
+    const constraint = e.constraint ?? e.driverError?.constraint;
+    if (code !== '23505' || constraint !== 'item_events_item_seq_key') throw error;
+    return work(true);
+  }
+}
+
+export async function readLastEvent(manager: EntityManager, itemId: string): Promise<LastEvent> {
+  const rows: Record<string, unknown>[] = await manager.query(
+    'SELECT seq AS last_event_seq, hash AS last_event_hash FROM item_events WHERE item_id = $1 ORDER BY seq DESC LIMIT 1',
+    [itemId],
+  );
+  return rows.length ? lastEventOf(rows[0]) : null;
+}
 
 /** What one state change does to a locked item; `null` from a planner means "nothing to do". */
 export interface Transition {
@@ -39,14 +78,35 @@ export interface Applied {
 export class ItemTransitionsService {
   private readonly logger = new Logger('ItemTransitions');
   private columns?: [string, string][];
+  private readonly metas = new Map<unknown, EntityMetadata>();
 
   constructor(
     @InjectDataSource() readonly dataSource: DataSource,
-    private readonly itemEvents: ItemEventsService,
     private readonly reviewLine: ReviewLineService,
     private readonly domainEvents: DomainEvents,
     private readonly itemChanges: ItemChangesService,
   ) {}
+
+  meta(entity: typeof Item | typeof Review | typeof ItemEvent): EntityMetadata {
+    let meta = this.metas.get(entity);
+    if (!meta) this.metas.set(entity, (meta = this.dataSource.getMetadata(entity)));
+    return meta;
+  }
+
+  /** Appends audit events after `last` inside the caller's transaction (row already locked). */
+  async appendEvents(
+    manager: EntityManager,
+    itemId: string,
+    last: LastEvent,
+    events: NewItemEvent[],
+  ): Promise<void> {
+    if (events.length === 0) return;
+    const params = new SqlParams();
+    await manager.query(
+      insertSql(this.meta(ItemEvent), ItemEventsService.chain(itemId, last, events), params),
+      params.values,
+    );
+  }
 
   /** Maps a raw `items` row (snake_case, as pg returns it) onto an Item. */
   toItem(row: Record<string, unknown>): Item {
@@ -59,18 +119,33 @@ export class ItemTransitionsService {
     return item;
   }
 
-  async lock(manager: EntityManager, id: string, skipLocked = false): Promise<LockedItem | null> {
+  /**
+   * Locks the item row and reads its newest audit link in the same statement. The link is read
+   * from the statement's snapshot: if we had to wait for the lock, another transaction may have
+   * appended meanwhile, and our insert then collides on (item_id, seq); `apply` retries that.
+   */
+  async lock(
+    manager: EntityManager,
+    id: string,
+    skipLocked = false,
+    careful = false,
+  ): Promise<LockedItem | null> {
     const rows: Record<string, unknown>[] = await manager.query(
-      `SELECT *, now() AS db_now FROM items WHERE id = $1 FOR UPDATE${skipLocked ? ' SKIP LOCKED' : ''}`,
+      `SELECT i.*, now() AS db_now${careful ? '' : ', e.seq AS last_event_seq, e.hash AS last_event_hash'}
+       FROM items i
+       ${careful ? '' : 'LEFT JOIN LATERAL (SELECT seq, hash FROM item_events WHERE item_id = i.id ORDER BY seq DESC LIMIT 1) e ON true'}
+       WHERE i.id = $1 FOR UPDATE OF i${skipLocked ? ' SKIP LOCKED' : ''}`,
       [id],
     );
     if (rows.length === 0) return null;
-    return Object.assign(this.toItem(rows[0]), { dbNow: rows[0].db_now as Date });
+    const lastEvent = careful ? await readLastEvent(manager, id) : lastEventOf(rows[0]);
+    return Object.assign(this.toItem(rows[0]), { dbNow: rows[0].db_now as Date, lastEvent });
   }
 
   /**
-   * Runs `plan` on the locked item and applies what it returns. With `skipLocked`, an item
-   * someone else is changing right now is skipped (sweeps come back for it later).
+   * Runs `plan` on the locked item and applies what it returns: item row, review and audit
+   * events in one statement. With `skipLocked`, an item someone else is changing right now is
+   * skipped (sweeps come back for it later).
    */
   async apply(
     id: string,
@@ -80,28 +155,37 @@ export class ItemTransitionsService {
     ) => Promise<Transition | null> | Transition | null,
     options: { skipLocked?: boolean } = {},
   ): Promise<Applied | null> {
-    const applied = await this.dataSource.transaction(async (manager) => {
-      const locked = await this.lock(manager, id, options.skipLocked);
-      if (!locked) return null;
-      const transition = await plan(locked, manager);
-      if (!transition) return null;
-      const { dbNow, ...previous } = locked;
-      const changes: Partial<Item> = { ...transition.changes, updatedAt: dbNow };
-      // Kept on the row so claims skip what the claimer already reviewed without a join.
-      if (transition.review)
-        changes.reviewedBy = [...(locked.reviewedBy ?? []), transition.review.reviewerId!];
-      // jsonb columns hold any JSON, which TypeORM's deep-partial type cannot express.
-      await manager.update(Item, { id }, changes as QueryDeepPartialEntity<Item>);
-      if (transition.review)
-        await manager.insert(Review, transition.review as QueryDeepPartialEntity<Review>);
-      await this.itemEvents.append(
-        manager,
-        id,
-        transition.events.map((e) => ({ ...e, at: e.at ?? dbNow })),
-      );
-      const item = Object.assign(new Item(), previous, changes);
-      return { previous: Object.assign(new Item(), previous), item, transition };
-    });
+    const applied = await retryOnChainRace((careful) =>
+      this.dataSource.transaction(async (manager) => {
+        const locked = await this.lock(manager, id, options.skipLocked, careful);
+        if (!locked) return null;
+        const transition = await plan(locked, manager);
+        if (!transition) return null;
+        const { dbNow, lastEvent, ...previous } = locked;
+        const changes: Partial<Item> = { ...transition.changes, updatedAt: dbNow };
+        // Kept on the row so claims skip what the claimer already reviewed without a join.
+        if (transition.review)
+          changes.reviewedBy = [...(locked.reviewedBy ?? []), transition.review.reviewerId!];
+        const events = ItemEventsService.chain(
+          id,
+          lastEvent,
+          transition.events.map((e) => ({ ...e, at: e.at ?? dbNow })),
+        );
+        const params = new SqlParams();
+        const statements = [
+          updateSql(this.meta(Item), changes, { column: 'id', value: id }, params),
+        ];
+        if (transition.review)
+          statements.push(insertSql(this.meta(Review), [transition.review], params));
+        if (events.length > 0) statements.push(insertSql(this.meta(ItemEvent), events, params));
+        await manager.query(
+          `WITH ${statements.map((sql, n) => `w${n} AS (${sql})`).join(', ')} SELECT 1`,
+          params.values,
+        );
+        const item = Object.assign(new Item(), previous, changes);
+        return { previous: Object.assign(new Item(), previous), item, transition };
+      }),
+    );
     if (applied && !applied.transition.quiet)
       await this.announce(
         applied.previous,

@@ -113,6 +113,26 @@ void describe('reports and audit samples', () => {
     );
   });
 
+  void it('records every one of many reports sent at once, with an intact audit chain', async () => {
+    const item = await submit(key, 'reports', { confidence: APPROVE });
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        key.post(`/v1/items/${item.id}/reports`, { reason: `report ${i}` }),
+      ),
+    );
+    assert.deepEqual(
+      results.map((r) => r.status),
+      Array(10).fill(202),
+    );
+    const stored = await admin.get(`/v1/items/${item.id}`);
+    assert.equal(
+      stored.body.reasons.filter((r: { kind: string }) => r.kind === 'report').length,
+      10,
+    );
+    assert.equal((await events(admin, item.id)).filter((e) => e.type === 'reported').length, 10);
+    await chainVerifies(admin, item.id);
+  });
+
   void it('overturns a sampled approval when a reviewer rejects it', async () => {
     const item = await submit(key, 'audits', { confidence: APPROVE });
     assert.equal(item.status, 'approved');
