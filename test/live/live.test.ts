@@ -168,6 +168,20 @@ void describe('live updates: reviewing', () => {
     assert.equal(decided.usable, false);
   });
 
+  void it('puts a reported item back in line for everyone to see', async () => {
+    const client = await watch(reviewer.token, 'live-a');
+    const item = await product.post('/v1/queues/live-a/items', submission({ confidence: 0.99 }));
+    await client.waitFor('item.decided', (d) => d.id === item.body.id);
+    const report = await product.post(`/v1/items/${item.body.id}/reports`, {
+      reason: 'wrong date',
+    });
+    assert.equal(report.status, 202);
+    const queued = await client.waitFor('item.queued', (d) => d.id === item.body.id);
+    assert.equal(queued.reviewClass, 'report');
+    assert.equal(queued.status, 'approved');
+    assert.equal(queued.usable, true);
+  });
+
   void it('announces an escalation as a decision and puts the item back in line for leads', async () => {
     const client = await watch(admin.token, 'live-a');
     const item = await product.post('/v1/queues/live-a/items', submission({ confidence: 0.05 }));
