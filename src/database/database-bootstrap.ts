@@ -22,8 +22,9 @@ async function ensureDatabaseExists(databaseUrl: string, logger: Logger): Promis
         await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
         logger.log(`created database ${name}`);
       } catch (error) {
-        // Another instance booting at the same moment may have created it first.
-        if ((error as { code?: string }).code !== '42P04') throw error;
+        // Another instance booting at the same moment may have created it first: Postgres says
+        // so either as "already exists" (42P04) or as a unique violation on pg_database (23505).
+        if (!['42P04', '23505'].includes((error as { code?: string }).code ?? '')) throw error;
       }
     }
   } finally {

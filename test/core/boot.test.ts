@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { Api, adminApi, createQueue, dropTestState, sql, startServer, submission, testContext } from '../support/harness';
+
+const MAIN = join(__dirname, '..', '..', 'src', 'main.js');
+const contexts: ReturnType<typeof testContext>[] = [];
+function freshContext() {
+  const ctx = testContext(`${__filename.replace(/\.test\.js$/, '')}${contexts.length}.test.js`);
+  contexts.push(ctx);
+  return ctx;
+}
+after(async () => {
+  for (const ctx of contexts) await dropTestState(ctx);
+});
+
+async function runMain(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stderr };
+}
+
+describe('configuration', () => {
+  const cases: [string, Record<string, string>, RegExp][] = [
+    ['a malformed DATABASE_URL', { DATABASE_URL: 'not a url' }, /DATABASE_URL is not a valid URL/],
+    ['a REDIS_URL of the wrong kind', { REDIS_URL: 'http://127.0.0.1:6379' }, /REDIS_URL must use redis:/],
+    ['a non-numeric PORT', { PORT: 'eighty' }, /PORT must be a whole number/],
+    ['a short JWT_SECRET', { JWT_SECRET: 'short' }, /JWT_SECRET must be at least 16 characters/],
+    ['an unknown APP_ROLE', { APP_ROLE: 'both' }, /APP_ROLE must be api, worker or all/],
+    ['ADMIN_EMAIL without ADMIN_PASSWORD', { ADMIN_EMAIL: 'a@b.c', ADMIN_PASSWORD: '' }, /ADMIN_EMAIL and ADMIN_PASSWORD must be set together/],
+  ];
+  for (const [name, env, pattern] of cases) {
+    it(`stops with one clear line for ${name}`, async () => {
+      const { code, stderr } = await runMain({ JWT_SECRET: 'test-secret-0123456789abcdef', ...env });
+      assert.equal(code, 1);
+      const lines = stderr.trim().split('\n');
+      assert.equal(lines.length, 1, stderr);
+      assert.match(lines[0], pattern);
+    });
+  }
+});
+
+describe('boot', () => {
+  it('creates the database, migrates and seeds one admin even when two instances boot at once', async () => {
+    const ctx = freshContext();
+    const started = await Promise.allSettled([startServer(ctx), startServer(ctx)]);
+    const running = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    if (running.length < 2) {
+      await Promise.all(running.map((s) => s.stop()));
+      assert.fail(`both instances should boot: ${started.map((s) => (s.status === 'rejected' ? String(s.reason) : 'ok')).join(' | ')}`);
+    }
+    const [a, b] = running;
+    try {
+      const admins = await sql(ctx, "SELECT email FROM users WHERE 'admin' = ANY(roles)");
+      assert.equal(admins.length, 1);
+      const migrations = await sql(ctx, 'SELECT name FROM migrations');
+      assert.ok(migrations.length >= 1);
+      assert.equal(new Set(migrations.map((m) => m.name)).size, migrations.length, 'each migration ran once');
+      const admin = await adminApi(a.url);
+      await createQueue(admin, 'shared');
+      const created = await admin.post('/v1/queues/shared/items', submission());
+      const other = await adminApi(b.url);
+      assert.equal((await other.get(`/v1/items/${created.body.id}`)).status, 200);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+  it('a restart keeps the data and does not seed again', async () => {
+    const ctx = freshContext();
+    const first = await startServer(ctx);
+    await first.stop();
+    const second = await startServer(ctx, { ADMIN_EMAIL: 'other@verdict.test', ADMIN_PASSWORD: 'other-password' });
+    try {
+      const users = await sql(ctx, 'SELECT email FROM users');
+      assert.deepEqual(users.map((u) => u.email), ['admin@verdict.test']);
+    } finally {
+      await second.stop();
+    }
+  });
+  it('APP_ROLE=worker serves no HTTP; APP_ROLE=api serves it', async () => {
+    const ctx = freshContext();
+    const api = await startServer(ctx, { APP_ROLE: 'api' });
+    try {
+      assert.equal((await new Api(api.url).get('/health')).status, 200);
+      const worker = spawn(process.execPath, [MAIN], {
+        env: { ...process.env, APP_ROLE: 'worker', PORT: String(api.port + 1), DATABASE_URL: ctx.databaseUrl, REDIS_PREFIX: ctx.redisPrefix, JWT_SECRET: 'test-secret-0123456789abcdef' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      worker.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      const deadline = Date.now() + 30_000;
+      while (!out.includes('worker started') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      assert.match(out, /worker started/);
+      await assert.rejects(fetch(`http://127.0.0.1:${api.port + 1}/health`));
+      worker.kill('SIGTERM');
+      const [code] = (await once(worker, 'exit')) as [number | null];
+      assert.equal(code, 0);
+    } finally {
+      await api.stop();
+    }
+  });
+  it('SIGTERM lets an in-flight request finish, then exits cleanly', async () => {
+    const ctx = freshContext();
+    const server = await startServer(ctx);
+    const admin = await adminApi(server.url);
+    await createQueue(admin, 'drain');
+    const created = await admin.post('/v1/queues/drain/items', submission());
+    const held = admin.get(`/v1/items/${created.body.id}?waitSeconds=2`);
+    await new Promise((r) => setTimeout(r, 300));
+    const exited = once(server.process, 'exit');
+    server.process.kill('SIGTERM');
+    const res = await held;
+    assert.equal(res.status, 200);
+    assert.equal(res.body.id, created.body.id);
+    const [code] = (await exited) as [number | null];
+    assert.equal(code, 0);
+  });
+});

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import Redis from 'ioredis';
+import { Api, adminApi, createQueue, dropTestState, eventually, PrivateRedis, privateRedis, RunningServer, sql, startServer, submission, testContext } from '../support/harness';
+
+const ctx = testContext(__filename);
+let redis: PrivateRedis;
+let server: RunningServer;
+let admin: Api;
+
+async function jobExists(itemId: string): Promise<boolean> {
+  const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+  try {
+    return (await client.exists(`${ctx.redisPrefix}:review-lossy:${itemId}`)) === 1;
+  } finally {
+    client.disconnect();
+  }
+}
+
+before(async () => {
+  redis = await privateRedis();
+  server = await startServer(ctx, { REDIS_URL: redis.url });
+  admin = await adminApi(server.url);
+  await createQueue(admin, 'lossy');
+});
+after(async () => {
+  await server?.stop();
+  await redis?.stop();
+  await dropTestState(ctx);
+});
+
+describe('Redis is not the source of truth', () => {
+  it('an item awaiting review gets a review job', async () => {
+    const res = await admin.post('/v1/queues/lossy/items', submission());
+    assert.equal(res.status, 201);
+    assert.ok(await jobExists(res.body.id));
+  });
+  it('after FLUSHALL the sweeper restores every waiting job from Postgres', async () => {
+    const items = await Promise.all(Array.from({ length: 10 }, (_, i) => admin.post('/v1/queues/lossy/items', submission({ confidence: i % 2 ? 0.6 : 0.2 }))));
+    const client = new Redis(redis.url);
+    await client.flushall();
+    client.disconnect();
+    assert.equal(await jobExists(items[0].body.id), false);
+    await eventually(async () => (await Promise.all(items.map((i) => jobExists(i.body.id)))).every(Boolean), 30_000, 250);
+  });
+  it('with Redis down a submission is either stored durably (2xx) or refused with 503, and health says so', async () => {
+    await redis.stop();
+    const health = await new Api(server.url).get('/health');
+    assert.equal(health.status, 503);
+    assert.equal(health.body.checks.redis, 'down');
+    assert.equal(health.body.checks.database, 'up');
+    const res = await admin.post('/v1/queues/lossy/items', submission({ externalId: 'while-redis-down' }));
+    assert.ok([201, 503].includes(res.status), `got ${res.status}`);
+    const rows = await sql(ctx, "SELECT id FROM items WHERE external_id = 'while-redis-down'");
+    if (res.status === 201) assert.equal(rows.length, 1, 'a 2xx is never lost');
+    await redis.start();
+    if (res.status === 201) await eventually(() => jobExists(res.body.id), 30_000, 250);
+    await eventually(async () => (await new Api(server.url).get('/health')).status === 200, 30_000, 250);
+  });
+});
