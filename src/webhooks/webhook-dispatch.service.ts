@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DomainEvents } from '../common/domain-events';
 import { FINAL_STATUSES, type Item } from '../items/item.entity';
 import { JobsService } from '../jobs/jobs.service';
@@ -11,8 +11,11 @@ import { WEBHOOK_ATTEMPTS, WEBHOOK_BACKOFF, type WebhookJob } from './webhook-jo
  * the same event seen twice is delivered once.
  */
 @Injectable()
-export class WebhookDispatchService {
+export class WebhookDispatchService implements OnApplicationShutdown {
   private readonly logger = new Logger('Webhooks');
+  /** Changes whose job could not be enqueued (Redis unreachable), retried until Redis answers. */
+  private readonly backlog = new Map<string, WebhookJob>();
+  private retryTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly jobs: JobsService,
@@ -42,6 +45,10 @@ export class WebhookDispatchService {
         deliveryKey: `${item.id}:${item.status}:${at}`,
       });
     }
+    await this.enqueue(due);
+  }
+
+  private async enqueue(due: WebhookJob[]): Promise<void> {
     if (due.length === 0) return;
     try {
       await this.jobs.enqueueBulk(
@@ -57,8 +64,30 @@ export class WebhookDispatchService {
         })),
       );
     } catch (error) {
-      this.logger.warn(`could not enqueue ${due.length} webhook(s): ${(error as Error).message}`);
+      this.logger.warn(
+        `could not enqueue ${due.length} webhook(s), will retry: ${(error as Error).message}`,
+      );
+      this.keepForLater(due);
     }
+  }
+
+  /** Bounded: a Redis outage long enough to overflow it is covered by the recovery sweep. */
+  private keepForLater(due: WebhookJob[]): void {
+    for (const job of due) if (this.backlog.size < 50_000) this.backlog.set(job.deliveryKey, job);
+    this.retryTimer ??= setInterval(() => {
+      const batch = [...this.backlog.values()].slice(0, 500);
+      for (const job of batch) this.backlog.delete(job.deliveryKey);
+      if (this.backlog.size === 0) {
+        clearInterval(this.retryTimer);
+        this.retryTimer = undefined;
+      }
+      void this.enqueue(batch);
+    }, 2_000);
+    this.retryTimer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.retryTimer) clearInterval(this.retryTimer);
   }
 
   private async queueUrl(slug: string): Promise<string | null> {
