@@ -38,7 +38,7 @@ export class ReviewController {
   @ApiOperation({
     summary: 'Lease the next item to review',
     description:
-      'Escalated (leads and admins only), then blocked, flagged, sampled/reported; older first. Never an item you already reviewed, nor the one you just released while others wait.',
+      'Escalated (leads and admins only), then blocked, flagged, sampled/reported; older first. Never an item you already reviewed, nor one you released just before this claim while other items wait for you (it is handed back when nothing else waits). The lease lasts the queue leaseSeconds; a status of pending becomes in_review, while escalated and already-approved (sampled/reported) items keep theirs.',
   })
   @ApiOkResponse({ description: '{item, lease: {expiresAt}}' })
   @ApiNoContentResponse({ description: 'nothing is waiting for you' })
@@ -55,7 +55,9 @@ export class ReviewController {
   @Post('items/:id/lease')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Extend your lease by the queue leaseSeconds (409 if you do not hold it)',
+    summary: 'Extend your lease',
+    description:
+      'The lease then ends leaseSeconds from now. 409 if you do not hold it or it already expired.',
   })
   @ApiOkResponse({ type: LeaseView })
   extend(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
@@ -65,7 +67,9 @@ export class ReviewController {
   @Delete('items/:id/lease')
   @HttpCode(204)
   @ApiOperation({
-    summary: 'Hand the item back; it keeps its place in line (409 if you do not hold it)',
+    summary: 'Hand the item back',
+    description:
+      'It keeps its place in line (pending again, or escalated). 409 if you do not hold a live lease.',
   })
   release(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.claims.release(principal, id);
@@ -73,7 +77,15 @@ export class ReviewController {
 
   @Post('items/:id/decision')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Decide the item you hold: approve, reject, correct or escalate' })
+  @ApiOperation({
+    summary: 'Decide the item you hold: approve, reject, correct or escalate',
+    description: [
+      'Checked in this order: 404 unknown item, 403 not a reviewer of its queue, 400 invalid body, 409 not the holder / lease expired / already final.',
+      "reject and correct need at least one label from the queue's list when it defines labels, otherwise a reason; labels must come from the list. correct needs a correctedOutput that differs from the output (canonical JSON) and passes the queue's current outputSchema; correctedOutput is ignored for other actions.",
+      'requiredReviews n > 1: final once n different people agree (same action; for correct, the same output); until then the item waits for the next person; any disagreement escalates it. A lead or admin deciding an escalated item settles it. Approving an already-approved (sampled or reported) item keeps it as it was; rejecting it overturns it.',
+      'escalate: the item goes to the front of the line for leads and admins (status escalated, unless it was already approved).',
+    ].join('\n\n'),
+  })
   decide(
     @CurrentPrincipal() principal: Principal,
     @Param('id', ParseUUIDPipe) id: string,
@@ -87,7 +99,7 @@ export class ReviewController {
   @ApiOperation({
     summary: 'Report that an output was wrong',
     description:
-      'The item goes back to review (reason kind "report") and stays usable until a reviewer rejects it.',
+      'By a product API key on the item\'s queue (items:read or items:write) or a user who may see the queue. An approved or corrected item goes back to review (reason kind "report", review class report) and keeps its status and usable until a reviewer rejects it. An item already in review only gains the reason; a rejected item has the report recorded without being queued again. Labels, when given, must come from the queue\'s list if it has one. Answers 202 with the item.',
   })
   report(
     @CurrentPrincipal() principal: Principal,
