@@ -8,7 +8,6 @@ import {
   Group,
   Loader,
   Modal,
-  MultiSelect,
   Stack,
   Table,
   Text,
@@ -18,10 +17,10 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { ApiError, del, get, post } from '../api/client';
-import { useQueues } from '../api/queries';
 import type { ApiKey } from '../api/types';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { formatDateTime } from '../common/format';
+import { QueueChecklist } from './QueueChecklist';
 
 /** Keys for product systems. A new key is shown once, with a copy button; revoking is immediate. */
 export function ApiKeysPage() {
@@ -91,7 +90,6 @@ export function ApiKeysPage() {
 }
 
 function CreateKeyModal({ onClose }: { onClose(): void }) {
-  const queues = useQueues();
   const queryClient = useQueryClient();
   const [name, setName] = useState('');
   const [queueSlugs, setQueueSlugs] = useState<string[]>([]);
@@ -145,14 +143,11 @@ function CreateKeyModal({ onClose }: { onClose(): void }) {
               onChange={(e) => setName(e.currentTarget.value)}
               error={error?.fieldMessage('name')}
             />
-            <MultiSelect
+            <QueueChecklist
               label="Queues"
-              data={[
-                { value: '*', label: 'All queues' },
-                ...(queues.data ?? []).map((q) => ({ value: q.slug, label: q.name })),
-              ]}
+              withAll
               value={queueSlugs}
-              onChange={setQueueSlugs}
+              onChange={(v) => setQueueSlugs(v.includes('*') ? ['*'] : v)}
               error={error?.fieldMessage('queues')}
             />
             <Checkbox.Group

@@ -5,7 +5,7 @@ import {
   Group,
   Loader,
   Modal,
-  MultiSelect,
+  Checkbox,
   Stack,
   Switch,
   Table,
@@ -16,10 +16,10 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { ApiError, get, patch, post } from '../api/client';
-import { useQueues } from '../api/queries';
 import type { Role, User } from '../api/types';
 import { hasRole, useSession } from '../auth/session';
 import { ErrorAlert } from '../common/ErrorAlert';
+import { QueueChecklist } from './QueueChecklist';
 
 const ROLE_OPTIONS: { value: Role; label: string }[] = [
   { value: 'reviewer', label: 'Reviewer' },
@@ -108,7 +108,6 @@ export function UsersPage() {
 }
 
 function UserModal({ user, onClose }: { user?: User; onClose(): void }) {
-  const queues = useQueues();
   const queryClient = useQueryClient();
   const [email, setEmail] = useState(user?.email ?? '');
   const [name, setName] = useState(user?.name ?? '');
@@ -134,9 +133,6 @@ function UserModal({ user, onClose }: { user?: User; onClose(): void }) {
   });
   const error = save.error instanceof ApiError ? save.error : null;
   const field = (f: string) => error?.fieldMessage(f);
-  const queueOptions = Array.from(
-    new Set([...(queues.data ?? []).map((q) => q.slug), ...queueSlugs]),
-  );
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -178,20 +174,18 @@ function UserModal({ user, onClose }: { user?: User; onClose(): void }) {
             onChange={(e) => setPassword(e.currentTarget.value)}
             error={field('password')}
           />
-          <MultiSelect
-            label="Roles"
-            data={ROLE_OPTIONS}
-            value={roles}
-            onChange={setRoles}
-            error={field('roles')}
-          />
-          <MultiSelect
+          <Checkbox.Group label="Roles" value={roles} onChange={setRoles} error={field('roles')}>
+            <Group mt={6}>
+              {ROLE_OPTIONS.map((r) => (
+                <Checkbox key={r.value} value={r.value} label={r.label} />
+              ))}
+            </Group>
+          </Checkbox.Group>
+          <QueueChecklist
             label="Queues"
             description="queues this person reviews (leads and admins review every queue)"
-            data={queueOptions}
             value={queueSlugs}
             onChange={setQueueSlugs}
-            searchable
             error={field('queues')}
           />
           {user && (

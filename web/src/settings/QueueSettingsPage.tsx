@@ -37,7 +37,7 @@ export function QueueSettingsPage() {
           All queues
         </Anchor>
       </Group>
-      <PolicyForm key={`policy-${queue.data.policyVersion}`} queue={queue.data} />
+      <PolicyForm key={`policy-${queue.data.slug}`} queue={queue.data} />
       <SettingsForm key={`settings-${queue.data.slug}`} queue={queue.data} />
     </Stack>
   );
@@ -154,7 +154,6 @@ function PolicyForm({ queue }: { queue: Queue }) {
             autosize
             minRows={4}
             maxRows={18}
-            formatOnBlur
             error={rulesError ?? field('rules')}
             classNames={{ input: 'mono' }}
           />
@@ -327,7 +326,6 @@ function SettingsForm({ queue }: { queue: Queue }) {
                 autosize
                 minRows={3}
                 maxRows={14}
-                formatOnBlur
                 error={schemaError ?? field('outputSchema')}
                 classNames={{ input: 'mono' }}
               />
