@@ -3,8 +3,20 @@
  * POST /claim, then POST /decision (approve) on what it got. A cycle's latency runs from the
  * claim request to the decision response; reviews/s counts decisions over the measured window.
  */
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import type { Benchmark, BenchRow } from './bench-types';
-import { adminApi, Api, apiKey, createQueue, dropTestState, sql, startServer, testContext, userApi } from '../test/support/harness';
+import {
+  adminApi,
+  Api,
+  apiKey,
+  createQueue,
+  dropTestState,
+  sql,
+  startServer,
+  testContext,
+  userApi,
+} from '../test/support/harness';
 
 const WAITING = 10_000;
 const REVIEWERS = 16;
@@ -18,6 +30,17 @@ function percentile(sorted: number[], p: number): number {
 
 const round = (n: number) => Math.round(n * 10) / 10;
 
+/** CPU seconds a process has used (Linux /proc), to tell "server busy" from "machine busy". */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 async function seed(product: Api, slug: string): Promise<void> {
   for (let start = 0; start < WAITING; start += 500) {
     const items = Array.from({ length: Math.min(500, WAITING - start) }, (_, i) => ({
@@ -27,7 +50,8 @@ async function seed(product: Api, slug: string): Promise<void> {
       confidence: 0.7,
     }));
     const res = await product.post(`/v1/queues/${slug}/items/batch`, { items });
-    if (res.status !== 200) throw new Error(`seeding failed: ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== 200)
+      throw new Error(`seeding failed: ${res.status} ${JSON.stringify(res.body)}`);
   }
 }
 
@@ -39,7 +63,9 @@ const reviewBench: Benchmark = async () => {
     await createQueue(admin, 'bench-review');
     const product = await apiKey(admin, ['bench-review']);
     await seed(product, 'bench-review');
-    const reviewers = await Promise.all(Array.from({ length: REVIEWERS }, () => userApi(admin, ['reviewer'], ['bench-review'])));
+    const reviewers = await Promise.all(
+      Array.from({ length: REVIEWERS }, () => userApi(admin, ['reviewer'], ['bench-review'])),
+    );
 
     const cycles: number[] = [];
     const claims: number[] = [];
@@ -58,7 +84,9 @@ const reviewBench: Benchmark = async () => {
           failures++;
           continue;
         }
-        const decided = await reviewer.post(`/v1/items/${claimed.body.item.id}/decision`, { action: 'approve' });
+        const decided = await reviewer.post(`/v1/items/${claimed.body.item.id}/decision`, {
+          action: 'approve',
+        });
         const t2 = performance.now();
         if (decided.status !== 200) failures++;
         if (!measuring) continue;
@@ -73,9 +101,11 @@ const reviewBench: Benchmark = async () => {
     await new Promise((r) => setTimeout(r, 2_000));
     measuring = true;
     const start = performance.now();
+    const cpuBefore = cpuSeconds(server.process.pid);
     await new Promise((r) => setTimeout(r, SECONDS * 1000));
     measuring = false;
     const elapsed = (performance.now() - start) / 1000;
+    const serverCpu = cpuSeconds(server.process.pid) - cpuBefore;
     stop = true;
     await Promise.all(running);
 
@@ -92,13 +122,66 @@ const reviewBench: Benchmark = async () => {
     const sortedDecisions = [...decisions].sort((a, b) => a - b);
     const p99 = percentile(sortedCycles, 99);
     const rows: BenchRow[] = [
-      { benchmark: NAME, metric: 'reviews/s', value: Math.round(cycles.length / elapsed), unit: 'reviews/s' },
-      { benchmark: NAME, metric: 'cycle p50', value: round(percentile(sortedCycles, 50)), unit: 'ms' },
-      { benchmark: NAME, metric: 'cycle p99', value: round(p99), unit: 'ms', target: '< 25 ms', ok: p99 < 25 },
-      { benchmark: NAME, metric: 'claim p99', value: round(percentile(sortedClaims, 99)), unit: 'ms' },
-      { benchmark: NAME, metric: 'decision p99', value: round(percentile(sortedDecisions, 99)), unit: 'ms' },
-      { benchmark: NAME, metric: 'failed requests', value: failures, unit: 'requests', target: '0', ok: failures === 0 },
-      { benchmark: NAME, metric: 'claim uses items_review_line_idx', value: usesIndex ? 1 : 0, unit: 'bool', target: '1', ok: usesIndex },
+      {
+        benchmark: NAME,
+        metric: 'reviews/s',
+        value: Math.round(cycles.length / elapsed),
+        unit: 'reviews/s',
+      },
+      {
+        benchmark: NAME,
+        metric: 'cycle p50',
+        value: round(percentile(sortedCycles, 50)),
+        unit: 'ms',
+      },
+      {
+        benchmark: NAME,
+        metric: 'cycle p99',
+        value: round(p99),
+        unit: 'ms',
+        target: '< 25 ms',
+        ok: p99 < 25,
+      },
+      {
+        benchmark: NAME,
+        metric: 'claim p99',
+        value: round(percentile(sortedClaims, 99)),
+        unit: 'ms',
+      },
+      {
+        benchmark: NAME,
+        metric: 'decision p99',
+        value: round(percentile(sortedDecisions, 99)),
+        unit: 'ms',
+      },
+      {
+        benchmark: NAME,
+        metric: 'server CPU per review (context)',
+        value: round((serverCpu * 1000) / Math.max(1, cycles.length)),
+        unit: 'ms',
+      },
+      {
+        benchmark: NAME,
+        metric: 'machine load, 1 min (context)',
+        value: round(loadavg()[0]),
+        unit: 'load',
+      },
+      {
+        benchmark: NAME,
+        metric: 'failed requests',
+        value: failures,
+        unit: 'requests',
+        target: '0',
+        ok: failures === 0,
+      },
+      {
+        benchmark: NAME,
+        metric: 'claim uses items_review_line_idx',
+        value: usesIndex ? 1 : 0,
+        unit: 'bool',
+        target: '1',
+        ok: usesIndex,
+      },
     ];
     return rows;
   } finally {
