@@ -217,7 +217,7 @@ void describe('lead and admin pages', () => {
         .getByRole('table')
         .getByText(/confidence 0.73/)
         .waitFor();
-      await section.getByRole('link', { name: 'Review escalated in Escalations' }).click();
+      await section.getByRole('button', { name: 'Review escalated in Escalations' }).click();
       await s.page.getByTestId('output').getByText('Unsure one').waitFor();
       await s.page.getByText('warranty question', { exact: false }).waitFor();
       assert.equal(await s.page.getByRole('button', { name: /Escalate/ }).count(), 0);

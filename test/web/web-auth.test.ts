@@ -79,7 +79,10 @@ void describe('signing in', () => {
       await s.page.getByText('Support replies', { exact: true }).waitFor();
       assert.equal(await s.page.getByText('Other queue', { exact: true }).count(), 0);
       assert.equal(await s.page.getByRole('button', { name: 'New queue' }).count(), 0);
-      await s.page.getByRole('link', { name: 'Start reviewing Support replies' }).waitFor();
+      await s.page
+        .getByTestId('queue-support-replies')
+        .getByRole('button', { name: 'Start reviewing' })
+        .waitFor();
       assertNoConsoleErrors(s);
     } finally {
       await s.close();

@@ -102,7 +102,10 @@ void describe('reviewer web app', () => {
     });
     const s = await reviewerSession();
     try {
-      await s.page.getByRole('link', { name: 'Start reviewing keyboard' }).click();
+      await s.page
+        .getByTestId('queue-keyboard')
+        .getByRole('button', { name: 'Start reviewing' })
+        .click();
       await output(s.page).getByText('First reply: refund sent Monday.').waitFor();
       // Routing, reasons, confidence, model and the chat input are all on screen.
       await s.page.getByTestId('routing').getByText('flagged').waitFor();
@@ -111,7 +114,7 @@ void describe('reviewer web app', () => {
         .getByRole('list', { name: 'Conversation' })
         .getByText('Where is my refund?')
         .waitFor();
-      await s.page.getByRole('button', { name: 'Approve A' }).waitFor();
+      await s.page.getByRole('button', { name: 'Approve', exact: true }).waitFor();
 
       await s.page.keyboard.press('a');
       await output(s.page).getByText('Second reply: refund sent Tuesday.').waitFor();

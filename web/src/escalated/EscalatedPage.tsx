@@ -11,7 +11,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { Link } from 'react-router-dom';
+import { useNavigate } from 'react-router-dom';
 import { get } from '../api/client';
 import { useQueues } from '../api/queries';
 import type { Item, Queue } from '../api/types';
@@ -41,6 +41,7 @@ export function EscalatedPage() {
 }
 
 function QueueEscalations({ queue }: { queue: Queue }) {
+  const navigate = useNavigate();
   const items = useQuery({
     queryKey: ['items', queue.slug, 'escalated'],
     queryFn: () =>
@@ -68,11 +69,9 @@ function QueueEscalations({ queue }: { queue: Queue }) {
         </Group>
         {list.length > 0 && (
           <Button
-            component={Link}
-            to={`/review/${queue.slug}`}
-            state={{ start: true }}
             size="xs"
             color="orange"
+            onClick={() => void navigate(`/review/${queue.slug}`, { state: { start: true } })}
           >
             Review escalated in {queue.name}
           </Button>

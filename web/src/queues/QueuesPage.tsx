@@ -10,7 +10,7 @@ import {
   Title,
   Tooltip,
 } from '@mantine/core';
-import { Link } from 'react-router-dom';
+import { useNavigate } from 'react-router-dom';
 import { useQueueStats, useQueues } from '../api/queries';
 import type { Queue } from '../api/types';
 import { isLead, useSession } from '../auth/session';
@@ -88,6 +88,7 @@ function slaSeconds(queue: Queue): number | null {
 
 function QueueRow({ queue }: { queue: Queue }) {
   const { user } = useSession();
+  const navigate = useNavigate();
   const stats = useQueueStats(queue.slug);
   const now = useNow();
   const s = stats.data;
@@ -107,7 +108,9 @@ function QueueRow({ queue }: { queue: Queue }) {
   return (
     <Table.Tr data-testid={`queue-${queue.slug}`}>
       <Table.Td>
-        <Text fw={600}>{queue.name}</Text>
+        <Text fw={600} id={`queue-name-${queue.slug}`}>
+          {queue.name}
+        </Text>
         <Text size="xs" c="dimmed">
           {queue.slug}
         </Text>
@@ -163,22 +166,19 @@ function QueueRow({ queue }: { queue: Queue }) {
         <Group gap="xs" justify="flex-end" wrap="nowrap">
           {mayReview && (
             <Button
-              component={Link}
-              to={`/review/${queue.slug}`}
-              state={{ start: true }}
               size="xs"
-              aria-label={`Start reviewing ${queue.name}`}
+              aria-describedby={`queue-name-${queue.slug}`}
+              onClick={() => void navigate(`/review/${queue.slug}`, { state: { start: true } })}
             >
               Start reviewing
             </Button>
           )}
           {isLead(user) && (
             <Button
-              component={Link}
-              to={`/settings/${queue.slug}`}
               size="xs"
               variant="default"
-              aria-label={`Settings of ${queue.name}`}
+              aria-describedby={`queue-name-${queue.slug}`}
+              onClick={() => void navigate(`/settings/${queue.slug}`)}
             >
               Settings
             </Button>

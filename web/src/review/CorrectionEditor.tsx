@@ -2,7 +2,6 @@ import {
   Alert,
   Button,
   Group,
-  Kbd,
   Paper,
   SegmentedControl,
   Stack,
@@ -12,6 +11,7 @@ import {
 } from '@mantine/core';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { pretty } from '../common/format';
+import { KeyHint } from '../common/KeyHint';
 import { diffLines, stableJson } from './diff';
 import { schemaErrors } from './schema';
 
@@ -165,11 +165,17 @@ export function CorrectionEditor({
           </pre>
         </div>
         <Group justify="flex-end">
-          <Button variant="default" onClick={onCancel}>
-            Cancel <Kbd ml={6}>Esc</Kbd>
+          <Button variant="default" onClick={onCancel} aria-keyshortcuts="Escape">
+            Cancel <KeyHint>Esc</KeyHint>
           </Button>
-          <Button color="violet" onClick={submit} disabled={!canSubmit} loading={busy}>
-            Save correction <Kbd ml={6}>Ctrl+Enter</Kbd>
+          <Button
+            color="violet"
+            onClick={submit}
+            disabled={!canSubmit}
+            loading={busy}
+            aria-keyshortcuts="Control+Enter"
+          >
+            Save correction <KeyHint>Ctrl+Enter</KeyHint>
           </Button>
         </Group>
       </Stack>

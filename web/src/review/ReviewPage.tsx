@@ -4,7 +4,6 @@ import {
   Badge,
   Button,
   Group,
-  Kbd,
   Loader,
   Paper,
   Stack,
@@ -16,6 +15,7 @@ import { Link, useLocation, useParams } from 'react-router-dom';
 import { useQueue, useQueueStats } from '../api/queries';
 import { useSession } from '../auth/session';
 import { ErrorAlert } from '../common/ErrorAlert';
+import { KeyHint } from '../common/KeyHint';
 import { formatClock, formatDuration } from '../common/format';
 import { useWatchQueues } from '../live/LiveProvider';
 import { useShortcuts } from './shortcuts';
@@ -185,13 +185,13 @@ function ReviewLoop({ slug, queueName, leaseMs, userId, autoStart }: LoopProps) 
               </Text>
             )}
             <Group>
-              <Button onClick={() => void session.claimNext()} autoFocus>
+              <Button onClick={() => void session.claimNext()} autoFocus aria-keyshortcuts="n">
                 {phase === 'idle'
                   ? 'Start reviewing'
                   : phase === 'empty'
                     ? 'Check again'
                     : 'Claim next item'}{' '}
-                <Kbd ml={8}>N</Kbd>
+                <KeyHint>N</KeyHint>
               </Button>
               <Anchor component={Link} to="/queues" size="sm">
                 Back to queues

@@ -4,7 +4,6 @@ import {
   Chip,
   Grid,
   Group,
-  Kbd,
   Paper,
   Stack,
   Text,
@@ -15,6 +14,7 @@ import {
 import { useRef, useState } from 'react';
 import type { ApiError } from '../api/client';
 import type { Decision, DecisionAction, Item, Queue } from '../api/types';
+import { KeyHint } from '../common/KeyHint';
 import { ValueBlock } from '../common/ValueBlock';
 import { chatMessages, Conversation } from './Conversation';
 import { CorrectionEditor } from './CorrectionEditor';
@@ -120,22 +120,42 @@ export function Workspace({ item, queue, busy, onDecide, onSkip }: Props) {
         <Group justify="space-between" align="flex-start" wrap="nowrap" gap="md">
           <Stack gap={8}>
             <Group gap="xs">
-              <Button color="teal" onClick={() => void send('approve')} disabled={busy}>
-                Approve <Kbd ml={6}>A</Kbd>
+              <Button
+                color="teal"
+                onClick={() => void send('approve')}
+                disabled={busy}
+                aria-keyshortcuts="a"
+              >
+                Approve <KeyHint>A</KeyHint>
               </Button>
-              <Button color="red" onClick={() => void send('reject')} disabled={busy}>
-                Reject <Kbd ml={6}>R</Kbd>
+              <Button
+                color="red"
+                onClick={() => void send('reject')}
+                disabled={busy}
+                aria-keyshortcuts="r"
+              >
+                Reject <KeyHint>R</KeyHint>
               </Button>
-              <Button color="violet" onClick={startCorrection} disabled={busy || correcting}>
-                Correct <Kbd ml={6}>C</Kbd>
+              <Button
+                color="violet"
+                onClick={startCorrection}
+                disabled={busy || correcting}
+                aria-keyshortcuts="c"
+              >
+                Correct <KeyHint>C</KeyHint>
               </Button>
               {!escalated && (
-                <Button color="orange" onClick={() => void send('escalate')} disabled={busy}>
-                  Escalate <Kbd ml={6}>E</Kbd>
+                <Button
+                  color="orange"
+                  onClick={() => void send('escalate')}
+                  disabled={busy}
+                  aria-keyshortcuts="e"
+                >
+                  Escalate <KeyHint>E</KeyHint>
                 </Button>
               )}
-              <Button variant="default" onClick={onSkip} disabled={busy}>
-                Skip <Kbd ml={6}>S</Kbd>
+              <Button variant="default" onClick={onSkip} disabled={busy} aria-keyshortcuts="s">
+                Skip <KeyHint>S</KeyHint>
               </Button>
             </Group>
             {queue.labels.length > 0 && (
@@ -147,11 +167,7 @@ export function Workspace({ item, queue, busy, onDecide, onSkip }: Props) {
                   {queue.labels.map((label, i) => (
                     <Chip key={label} value={label} size="sm">
                       {label}
-                      {i < 9 && (
-                        <Kbd ml={6} size="xs">
-                          {i + 1}
-                        </Kbd>
-                      )}
+                      {i < 9 && <KeyHint size="xs">{String(i + 1)}</KeyHint>}
                     </Chip>
                   ))}
                 </Chip.Group>
