@@ -4,6 +4,7 @@ import { assert, canReview, isLead, requireUser } from '../auth/access';
 import { actorOf, type Principal, type UserPrincipal } from '../common/principal';
 import { Item } from '../items/item.entity';
 import { ItemsService } from '../items/items.service';
+import { toItemView } from '../items/item.view';
 import { JobsService } from '../jobs/jobs.service';
 import { QueuesService } from '../queues/queues.service';
 import { NO_LEASE, requeueChanges } from './decision-rules';
@@ -111,7 +112,8 @@ export class ClaimsService {
     });
     this.scheduleExpiry(item);
     const [view] = await Promise.all([
-      this.items.withReviews(item),
+      // reviewed_by lists everyone who ever decided the item: empty means no reviews to read.
+      item.reviewedBy?.length ? this.items.withReviews(item) : { ...toItemView(item), reviews: [] },
       this.transitions.announce(previous, item, 'claimed', actorOf(principal)),
     ]);
     return { item: view, lease: { expiresAt: item.leaseExpiresAt } };

@@ -148,7 +148,10 @@ void describe('claiming', () => {
     assert.equal(first.status, 200);
     assert.equal(first.body.status, 'pending', 'one of two reviews: still pending');
     assert.equal((await claim(a, 'twice')).status, 204, 'a never sees it again');
-    assert.equal((await claimItem(b, 'twice')).id, item.id);
+    const second = await claimItem(b, 'twice');
+    assert.equal(second.id, item.id);
+    assert.equal(second.reviews.length, 1, 'the second reviewer sees the first review');
+    assert.equal(second.reviews[0].reviewer, a.user.id);
   });
 
   void it('does not hand a released item back to the same reviewer while others wait, but does when it is the only one', async () => {
