@@ -21,19 +21,22 @@ interface Waiting {
   reject: (error: unknown) => void;
 }
 
-const ITEM_COLUMNS = [
-  'id', 'queue_id', 'queue_slug', 'external_id', 'body_hash', 'model_name', 'model_version', 'input', 'output', 'confidence',
-  'metadata', 'callback_url', 'routing', 'reasons', 'policy_version', 'status', 'usable', 'decided_by', 'final_output',
-  'created_at', 'decided_at', 'sla_due_at', 'review_state', 'review_class', 'review_rank', 'queued_at', 'updated_at',
-] as const;
-const JSON_COLUMNS = new Set(['input', 'output', 'metadata', 'reasons', 'final_output']);
-const EVENT_COLUMNS = ['item_id', 'seq', 'type', 'actor', 'details', 'created_at', 'prev_hash', 'hash'] as const;
-
-const MAX_ROWS_PER_FLUSH = 1000;
-const MAX_CONCURRENT_FLUSHES = 4;
+/** Column name and Postgres array type, in the order rowValues() produces them. */
+const ITEM_COLUMNS: [string, string][] = [
+  ['id', 'uuid'], ['queue_id', 'uuid'], ['queue_slug', 'text'], ['external_id', 'text'], ['body_hash', 'text'],
+  ['model_name', 'text'], ['model_version', 'text'], ['input', 'jsonb'], ['output', 'jsonb'], ['confidence', 'float8'],
+  ['metadata', 'jsonb'], ['callback_url', 'text'], ['routing', 'text'], ['reasons', 'jsonb'], ['policy_version', 'int4'],
+  ['status', 'text'], ['usable', 'bool'], ['decided_by', 'text'], ['final_output', 'jsonb'], ['created_at', 'timestamptz'],
+  ['decided_at', 'timestamptz'], ['sla_due_at', 'timestamptz'], ['review_state', 'text'], ['review_class', 'text'],
+  ['review_rank', 'int2'], ['queued_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+];
+const EVENT_COLUMNS: [string, string][] = [
+  ['item_id', 'uuid'], ['seq', 'int4'], ['type', 'text'], ['actor', 'text'], ['details', 'jsonb'],
+  ['created_at', 'timestamptz'], ['prev_hash', 'text'], ['hash', 'text'],
+];
 
 function rowValues(item: Item): unknown[] {
-  const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+  const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
   return [
     item.id, item.queueId, item.queueSlug, item.externalId, item.bodyHash, item.modelName, item.modelVersion, json(item.input),
     json(item.output), item.confidence, json(item.metadata), item.callbackUrl, item.routing, json(item.reasons),
@@ -42,18 +45,40 @@ function rowValues(item: Item): unknown[] {
   ];
 }
 
-function placeholders(rows: number, columns: readonly string[], start = 1): string {
-  const out: string[] = [];
-  let n = start;
-  for (let r = 0; r < rows; r++) {
-    out.push(`(${columns.map((c) => `$${n++}${JSON_COLUMNS.has(c) || c === 'details' ? '::jsonb' : ''}`).join(',')})`);
-  }
-  return out.join(',');
+/** Turns rows into one array parameter per column, for `unnest($1::uuid[], $2::text[], …)`. */
+function columnArrays(rows: unknown[][], width: number): unknown[][] {
+  const columns: unknown[][] = Array.from({ length: width }, () => new Array(rows.length));
+  rows.forEach((row, r) => row.forEach((value, c) => (columns[c][r] = value)));
+  return columns;
+}
+
+function unnest(columns: [string, string][], offset: number): string {
+  return `unnest(${columns.map(([, type], i) => `$${offset + i + 1}::${type}[]`).join(', ')}) AS t(${columns.map(([name]) => name).join(', ')})`;
 }
 
 /**
+ * One statement, so one round trip and one commit: insert the items (skipping idempotency
+ * conflicts) and the first audit events of exactly the rows that were inserted.
+ */
+const FLUSH_SQL = `
+  WITH inserted AS (
+    INSERT INTO items (${ITEM_COLUMNS.map(([n]) => n).join(', ')})
+    SELECT * FROM ${unnest(ITEM_COLUMNS, 0)}
+    ON CONFLICT (queue_id, external_id) WHERE external_id IS NOT NULL DO NOTHING
+    RETURNING id
+  ), events AS (
+    INSERT INTO item_events (${EVENT_COLUMNS.map(([n]) => n).join(', ')})
+    SELECT * FROM ${unnest(EVENT_COLUMNS, ITEM_COLUMNS.length)}
+    WHERE t.item_id IN (SELECT id FROM inserted)
+  )
+  SELECT id FROM inserted`;
+
+const MAX_ROWS_PER_FLUSH = 1000;
+const MAX_CONCURRENT_FLUSHES = 8;
+
+/**
  * Group commit: submissions that arrive while earlier flushes are in flight are written
- * together, one multi-row INSERT and one commit for many requests. The commit, not the
+ * together: one statement and one commit for many requests. The commit, not the
  * framework, is the cost of a durable submission, so this is where throughput comes from.
  * Idempotency rides on the unique (queue_id, external_id) index: ON CONFLICT DO NOTHING, then
  * the rows that were not inserted are compared by body hash with what is stored.
@@ -87,7 +112,7 @@ export class SubmissionBatcher {
       if (this.flushing >= MAX_CONCURRENT_FLUSHES || this.waiting.length === 0) return;
       const batch = this.waiting.splice(0, MAX_ROWS_PER_FLUSH);
       this.flushing += 1;
-      void this.flush(batch).finally(() => {
+      void this.flush(batch, () => {
         this.flushing -= 1;
         this.schedule();
       });
@@ -95,13 +120,16 @@ export class SubmissionBatcher {
     });
   }
 
-  private async flush(batch: Waiting[]): Promise<void> {
+  /** `committed` frees the flush slot as soon as the rows are durable; the Redis fan-out follows. */
+  private async flush(batch: Waiting[], committed: () => void): Promise<void> {
     let inserted: Set<string>;
     try {
       inserted = await this.insert(batch.map((w) => w.submission));
     } catch (error) {
       for (const w of batch) w.reject(error);
       return;
+    } finally {
+      committed();
     }
     const created = batch.filter((w) => inserted.has(w.submission.item.id));
     const replays = batch.filter((w) => !inserted.has(w.submission.item.id));
@@ -120,36 +148,15 @@ export class SubmissionBatcher {
   }
 
   private async insert(submissions: PreparedSubmission[]): Promise<Set<string>> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.startTransaction();
-      const params = submissions.flatMap((s) => rowValues(s.item));
-      const rows: { id: string }[] = await runner.query(
-        `INSERT INTO items (${ITEM_COLUMNS.join(',')}) VALUES ${placeholders(submissions.length, ITEM_COLUMNS)}
-         ON CONFLICT (queue_id, external_id) WHERE external_id IS NOT NULL DO NOTHING RETURNING id`,
-        params,
-      );
-      const inserted = new Set(rows.map((r) => r.id));
-      const events = submissions
-        .filter((s) => inserted.has(s.item.id))
-        .flatMap((s) => ItemEventsService.firstEvents(s.item.id, s.events));
-      // Chunked so one statement stays well under Postgres's 65535-parameter limit.
-      for (let i = 0; i < events.length; i += 4000) {
-        const chunk = events.slice(i, i + 4000);
-        await runner.query(
-          `INSERT INTO item_events (${EVENT_COLUMNS.join(',')}) VALUES ${placeholders(chunk.length, EVENT_COLUMNS)}`,
-          chunk.flatMap((e) => [e.itemId, e.seq, e.type, e.actor, JSON.stringify(e.details), e.createdAt, e.prevHash, e.hash]),
-        );
-      }
-      await runner.commitTransaction();
-      return inserted;
-    } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      throw error;
-    } finally {
-      await runner.release();
-    }
+    const items = columnArrays(submissions.map((s) => rowValues(s.item)), ITEM_COLUMNS.length);
+    const events = columnArrays(
+      submissions
+        .flatMap((s) => ItemEventsService.firstEvents(s.item.id, s.events))
+        .map((e) => [e.itemId, e.seq, e.type, e.actor, JSON.stringify(e.details), e.createdAt, e.prevHash, e.hash]),
+      EVENT_COLUMNS.length,
+    );
+    const rows: { id: string }[] = await this.dataSource.query(FLUSH_SQL, [...items, ...events]);
+    return new Set(rows.map((r) => r.id));
   }
 
   private async resolveReplays(replays: Waiting[]): Promise<void> {
