@@ -107,7 +107,7 @@ export function CorrectionEditor({
             size="xs"
             value={mode}
             onChange={switchMode}
-            aria-label="Correction format"
+            aria-label="Edit as text or JSON"
             data={[
               { value: 'text', label: 'Text' },
               { value: 'json', label: 'JSON' },
