@@ -23,7 +23,7 @@ import {
 } from '../support/browser';
 
 const ctx = testContext(__filename);
-const QUEUES = ['live-counts', 'keyboard', 'corrections', 'xss', 'short-lease', 'skipping'];
+const QUEUES = ['live-counts', 'keyboard', 'corrections', 'xss', 'short-lease', 'skipping', 'sla'];
 const LABELS = ['hallucination', 'tone', 'policy', 'format'];
 const SCHEMA = { type: 'object', required: ['reply'], properties: { reply: { type: 'string' } } };
 let server: RunningServer;
@@ -41,6 +41,9 @@ before(async () => {
       labels: LABELS,
       outputSchema: SCHEMA,
       leaseSeconds: slug === 'short-lease' ? 10 : 300,
+      ...(slug === 'sla'
+        ? { sla: { blockedSeconds: 1, onBlockedTimeout: 'reject', flaggedSeconds: null } }
+        : {}),
     });
   }
   product = await apiKey(admin, QUEUES);
@@ -85,6 +88,22 @@ void describe('reviewer web app', () => {
       await pending.getByText('1', { exact: true }).waitFor({ timeout: 10_000 });
       await submit('live-counts', { confidence: 0.2 });
       await pending.getByText('2', { exact: true }).waitFor({ timeout: 10_000 });
+      assertNoConsoleErrors(s);
+    } finally {
+      await s.close();
+    }
+  });
+
+  void it('highlights SLA breaches on the overview as they happen', async () => {
+    const s = await reviewerSession();
+    try {
+      const breaches = s.page.getByTestId('sla-breaches-sla');
+      await breaches.getByText('0', { exact: true }).waitFor();
+      const item = await submit('sla', { confidence: 0.2 });
+      // Blocked for longer than blockedSeconds: the timeout rejects it and the overview says so.
+      await breaches.getByText('1 breached').waitFor({ timeout: 15_000 });
+      const decided = await admin.get(`/v1/items/${item.id}`);
+      assert.equal(decided.body.decidedBy, 'timeout');
       assertNoConsoleErrors(s);
     } finally {
       await s.close();
