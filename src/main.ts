@@ -51,6 +51,7 @@ function drainOnSignal(app: NestExpressApplication, config: AppConfig): void {
 
 async function main(): Promise<void> {
   const config = readConfig();
+  for (const warning of config.warnings) process.stderr.write(`verdict: warning: ${warning}\n`);
   const app = await createApp(config);
   await app.init();
   drainOnSignal(app, config);

@@ -3,7 +3,7 @@ import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin@example.com' })
-  @IsEmail({}, { message: 'email must be an email address' })
+  @IsEmail({ require_tld: false, allow_ip_domain: true }, { message: 'email must be an email address' })
   @MaxLength(320)
   email!: string;
 

@@ -6,7 +6,7 @@ import { ROLES, type Role } from './user.entity';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'ana@example.com' })
-  @IsEmail({}, { message: 'email must be an email address' })
+  @IsEmail({ require_tld: false, allow_ip_domain: true }, { message: 'email must be an email address' })
   @MaxLength(320)
   email!: string;
 

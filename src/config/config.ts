@@ -18,6 +18,8 @@ export interface AppConfig {
   sweepIntervalMs: number;
   webDistDir: string | undefined;
   shutdownGraceMs: number;
+  /** Problems worth a warning line at start, not worth refusing to start. */
+  warnings: string[];
 }
 
 export class ConfigError extends Error {}
@@ -50,7 +52,9 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
 export function loadConfig(env: Env = process.env): AppConfig {
   const jwtSecret = env.JWT_SECRET ?? (env.NODE_ENV === 'production' ? undefined : 'dev-only-secret-change-me');
   if (!jwtSecret) throw new ConfigError('JWT_SECRET is required in production');
-  if (jwtSecret.length < 16) throw new ConfigError('JWT_SECRET must be at least 16 characters');
+  const warnings: string[] = [];
+  // Short secrets are weak but not malformed: start, and say so loudly.
+  if (jwtSecret.length < 16) warnings.push('JWT_SECRET is shorter than 16 characters; use a long random secret in production');
   const appRole = (env.APP_ROLE ?? 'all') as AppRole;
   if (!['api', 'worker', 'all'].includes(appRole)) {
     throw new ConfigError(`APP_ROLE must be api, worker or all (got "${env.APP_ROLE}")`);
@@ -60,9 +64,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if ((adminEmail && !adminPassword) || (!adminEmail && adminPassword)) {
     throw new ConfigError('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
   }
-  if (adminPassword && adminPassword.length < 8) {
-    throw new ConfigError('ADMIN_PASSWORD must be at least 8 characters');
-  }
+  if (adminPassword && adminPassword.length < 8) warnings.push('ADMIN_PASSWORD is shorter than 8 characters; change it after the first sign-in');
   const redisPrefix = env.REDIS_PREFIX ?? 'verdict';
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(redisPrefix)) {
     throw new ConfigError('REDIS_PREFIX may only contain letters, digits, "_" and "-"');
@@ -84,5 +86,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sweepIntervalMs: int(env, 'SWEEP_INTERVAL_MS', 10_000, 200, 600_000),
     webDistDir: env.WEB_DIST_DIR || undefined,
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    warnings,
   };
 }
