@@ -29,12 +29,11 @@ export class ListItemsQuery {
   @IsIn(ROUTES, { message: `routing must be one of ${ROUTES.join(', ')}` })
   routing?: Route;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @ApiPropertyOptional({ minimum: 1, default: 50, description: 'page size; values above 200 are served as 200 (follow nextCursor)' })
   @IsOptional()
   @Transform(toInt)
   @IsInt({ message: 'limit must be a whole number' })
   @Min(1)
-  @Max(200)
   limit?: number;
 
   @ApiPropertyOptional({ description: 'nextCursor from the previous page' })

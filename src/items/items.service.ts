@@ -72,7 +72,7 @@ export class ItemsService {
   async list(principal: Principal, slug: string, query: ListItemsQuery) {
     const queue = await this.queues.findBySlug(slug);
     assert(canReadItems(principal, slug), 'not allowed to read items of this queue');
-    const limit = query.limit ?? 50;
+    const limit = Math.min(query.limit ?? 50, 200);
     const qb = this.items.createQueryBuilder('i').where('i.queue_id = :queueId', { queueId: queue.id });
     if (query.status) qb.andWhere('i.status = :status', { status: query.status });
     if (query.routing) qb.andWhere('i.routing = :routing', { routing: query.routing });

@@ -266,6 +266,9 @@ describe('reading items', () => {
     assert.equal(approved.body.items.length, 3);
     assert.equal((await admin.get('/v1/queues/listing/items?status=bogus')).status, 400);
     assert.equal((await admin.get('/v1/queues/listing/items?limit=0')).status, 400);
+    const capped = await admin.get('/v1/queues/listing/items?limit=5000');
+    assert.equal(capped.status, 200);
+    assert.equal(capped.body.items.length, 7);
     assert.equal((await admin.get('/v1/queues/listing/items?cursor=%%%')).status, 400);
   });
 });
