@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import type { Principal } from '../common/principal';
 import { AnalyticsScope, modelLabel, scopeSql, sinceDate } from './analytics-scope';
 import type { CalibrationQuery } from './analytics.dto';
-import { CONFIRMED_JOIN, IS_HUMAN_VERDICT, SqlParams } from './human-verdicts';
+import { IS_HUMAN_VERDICT, SqlParams } from './human-verdicts';
 
 export interface CalibrationBin {
   lo: number;
@@ -41,7 +41,7 @@ export class CalibrationService {
       await this.dataSource.query(
         `SELECT LEAST(floor(i.confidence * ${n})::int, ${n} - 1) AS bin, count(*) AS n, sum(i.confidence) AS conf,
          count(*) FILTER (WHERE i.status = 'approved') AS approved
-       FROM items i ${CONFIRMED_JOIN} ${params.whereSql()} GROUP BY 1`,
+       FROM items i ${params.whereSql()} GROUP BY 1`,
         params.values,
       );
     const byBin = new Map(rows.map((r) => [Number(r.bin), r]));

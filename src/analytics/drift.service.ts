@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import type { Principal } from '../common/principal';
 import { AnalyticsScope, modelLabel, scopeSql, Scope } from './analytics-scope';
 import type { DriftQuery } from './analytics.dto';
-import { CONFIRMED_JOIN, IS_HUMAN_VERDICT, IS_OVERRIDE, SqlParams } from './human-verdicts';
+import { IS_HUMAN_VERDICT, IS_OVERRIDE, SqlParams } from './human-verdicts';
 import { psi, psiLevel } from './stats';
 
 const BINS = 10;
@@ -61,35 +61,26 @@ export class DriftService {
   async compute(scope: Scope, days: number, byQueue: boolean): Promise<VersionDrift[]> {
     const queueCol = byQueue ? 'i.queue_slug' : 'NULL::text';
     const dist = scopeSql(scope, new SqlParams());
-    const distRows: {
-      queue: string | null;
-      model: string;
-      version: string | null;
-      bin: number;
-      n: string;
-      first: Date;
-    }[] = await this.dataSource.query(
-      `SELECT ${queueCol} AS queue, i.model_name AS model, i.model_version AS version,
-           LEAST(floor(i.confidence * ${BINS})::int, ${BINS - 1}) AS bin, count(*) AS n, min(i.created_at) AS first
-         FROM items i ${dist.whereSql()} GROUP BY 1, 2, 3, 4`,
-      dist.values,
-    );
+    type Keyed = { queue: string | null; model: string; version: string | null };
     const over = scopeSql(scope, new SqlParams()).and(IS_HUMAN_VERDICT);
     over.and(`i.decided_at >= now() - make_interval(days => ${over.add(days)}::int)`);
-    const overRows: {
-      queue: string | null;
-      model: string;
-      version: string | null;
-      day: string;
-      n: string;
-      overridden: string;
-    }[] = await this.dataSource.query(
-      `SELECT ${queueCol} AS queue, i.model_name AS model, i.model_version AS version,
-           to_char(i.decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*) AS n,
-           count(*) FILTER (WHERE ${IS_OVERRIDE}) AS overridden
-         FROM items i ${CONFIRMED_JOIN} ${over.whereSql()} GROUP BY 1, 2, 3, 4 ORDER BY 4`,
-      over.values,
-    );
+    // Two independent passes; running them side by side halves the wait.
+    const [distRows, overRows] = await Promise.all([
+      this.dataSource.query(
+        `SELECT ${queueCol} AS queue, i.model_name AS model, i.model_version AS version,
+           LEAST(floor(i.confidence * ${BINS})::int, ${BINS - 1}) AS bin, count(*) AS n, min(i.created_at) AS first
+         FROM items i ${dist.whereSql()} GROUP BY 1, 2, 3, 4`,
+        dist.values,
+      ) as Promise<(Keyed & { bin: number; n: string; first: Date })[]>,
+      this.dataSource.query(
+        `SELECT queue, model, version, day::text AS day, n, overridden FROM (
+           SELECT ${queueCol} AS queue, i.model_name AS model, i.model_version AS version,
+             (i.decided_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n,
+             count(*) FILTER (WHERE ${IS_OVERRIDE}) AS overridden
+           FROM items i ${over.whereSql()} GROUP BY 1, 2, 3, 4) per_day ORDER BY day`,
+        over.values,
+      ) as Promise<(Keyed & { day: string; n: string; overridden: string })[]>,
+    ]);
 
     const key = (r: { queue: string | null; model: string; version: string | null }) =>
       JSON.stringify([r.queue, r.model, r.version]);

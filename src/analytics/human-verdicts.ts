@@ -7,16 +7,12 @@
  *   reviewer approved keeps decided_by = 'policy'): approved.
  * Escalations are not verdicts; items settled by an SLA timeout are not human verdicts.
  *
- * Confirmations come from a small partial index (reviews_confirmed_approval_idx), so the
- * common path is one pass over items with no per-row lookups.
+ * Only items that went through the review line (review_class set) can have been confirmed, so
+ * the lookup in reviews runs for audit samples and reports, not for every auto-approved item.
  */
-export const CONFIRMED_JOIN = `LEFT JOIN (
-    SELECT DISTINCT item_id FROM reviews
-    WHERE action = 'approve' AND review_class IN ('sample', 'report', 'escalated')
-  ) confirmed ON confirmed.item_id = i.id`;
-
 export const IS_HUMAN_VERDICT = `(i.status IN ('approved', 'rejected', 'corrected') AND (i.decided_by = 'reviewer'
-    OR (i.decided_by = 'policy' AND i.status = 'approved' AND confirmed.item_id IS NOT NULL)))`;
+    OR (i.decided_by = 'policy' AND i.status = 'approved' AND i.review_class IS NOT NULL
+        AND EXISTS (SELECT 1 FROM reviews cr WHERE cr.item_id = i.id AND cr.action = 'approve'))))`;
 
 /** Within human verdicts: the person did not let the output through as it was. */
 export const IS_OVERRIDE = `i.status <> 'approved'`;

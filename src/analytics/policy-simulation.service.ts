@@ -5,13 +5,21 @@ import { invalid } from '../common/errors';
 import type { Principal } from '../common/principal';
 import { AnalyticsScope, DAY_MS, sinceDate } from './analytics-scope';
 import type { RecommendationQuery, SimulateDto } from './analytics.dto';
-import { CONFIRMED_JOIN, IS_HUMAN_VERDICT, IS_OVERRIDE } from './human-verdicts';
+import { IS_HUMAN_VERDICT, IS_OVERRIDE } from './human-verdicts';
 import { wilsonUpper } from './stats';
 
 const DEFAULT_WINDOW_DAYS = 30;
 /** Candidate thresholds for a recommendation: 0.00, 0.01, …, 1.00. */
 const STEPS = 100;
 export const ERROR_BOUND_METHOD = 'wilson-score-95';
+
+/**
+ * The grid step k of a confidence c: the largest k with c >= k/100, compared in the same double
+ * arithmetic as `confidence >= autoApproveAt` (0.29 * 100 is 28.999…, so a bare floor is off by one).
+ */
+const K = `floor(i.confidence * ${STEPS})`;
+const STEP_OF_CONFIDENCE = `(${K} + CASE WHEN i.confidence >= (${K} + 1) / ${STEPS}::float8 THEN 1
+    WHEN i.confidence < ${K} / ${STEPS}::float8 THEN -1 ELSE 0 END)::int`;
 
 /**
  * What-if for a queue's thresholds over its recent items. Thresholds only: rules and the output
@@ -54,7 +62,7 @@ export class PolicySimulationService {
          count(*) FILTER (WHERE i.confidence < $4) AS block,
          count(*) FILTER (WHERE i.confidence >= $3 AND ${IS_HUMAN_VERDICT}) AS reviewed,
          count(*) FILTER (WHERE i.confidence >= $3 AND ${IS_HUMAN_VERDICT} AND ${IS_OVERRIDE}) AS errors
-       FROM items i ${CONFIRMED_JOIN}
+       FROM items i
        WHERE i.queue_id = $1 AND i.created_at >= $2`,
       [queue.id, since, dto.autoApproveAt, dto.blockBelow],
     );
@@ -89,8 +97,8 @@ export class PolicySimulationService {
 
   /**
    * The lowest autoApproveAt on a 0.01 grid whose 95% upper error bound is below maxErrorRate.
-   * One grouped pass over the queue's items: per confidence percentile (exact decimal floor, so
-   * 0.29 lands at 0.29), how many items, human verdicts and errors; thresholds are suffix sums.
+   * One grouped pass over the queue's items: per grid step, how many items, human verdicts and
+   * errors; the figures for a threshold are suffix sums.
    */
   async recommend(principal: Principal, slug: string, query: RecommendationQuery) {
     this.scope.authorize(principal);
@@ -99,10 +107,10 @@ export class PolicySimulationService {
     const since = this.window(query.since);
     const rows: { step: number; items: string; reviewed: string; errors: string }[] =
       await this.dataSource.query(
-        `SELECT LEAST(floor(i.confidence::numeric * ${STEPS})::int, ${STEPS}) AS step, count(*) AS items,
+        `SELECT ${STEP_OF_CONFIDENCE} AS step, count(*) AS items,
          count(*) FILTER (WHERE ${IS_HUMAN_VERDICT}) AS reviewed,
          count(*) FILTER (WHERE ${IS_HUMAN_VERDICT} AND ${IS_OVERRIDE}) AS errors
-       FROM items i ${CONFIRMED_JOIN}
+       FROM items i
        WHERE i.queue_id = $1 AND i.created_at >= $2
        GROUP BY 1`,
         [queue.id, since],

@@ -96,9 +96,9 @@ export function decisionCells(row: DecisionRow, reviewers: ReviewerPseudonyms): 
     confidence,
     routing,
     policyVersion,
-    compact(input),
-    compact(output),
-    compact(finalOutput),
+    input,
+    output,
+    finalOutput,
     status,
     action,
     labels,
@@ -109,11 +109,6 @@ export function decisionCells(row: DecisionRow, reviewers: ReviewerPseudonyms): 
     createdAt,
     decidedAt,
   ];
-}
-
-/** JSON text from Postgres (jsonb prints with spaces) as compact JSON, the way JSON.stringify writes it. */
-function compact(text: string | null): string | null {
-  return text === null ? null : JSON.stringify(JSON.parse(text));
 }
 
 export interface ChatMessage {
@@ -157,7 +152,7 @@ export class LineEncoder extends Transform {
   private buffer = '';
 
   constructor(private readonly encode: (row: DecisionRow) => string) {
-    super({ writableObjectMode: true, readableObjectMode: false, writableHighWaterMark: 1000 });
+    super({ writableObjectMode: true, readableObjectMode: false, writableHighWaterMark: 16 });
   }
 
   override _transform(
@@ -185,21 +180,16 @@ export class LineEncoder extends Transform {
   }
 }
 
-/** Joins small chunks (one per CSV record) into larger writes. */
+/** Joins small chunks (one per CSV record) into larger writes, as bytes (no re-encoding). */
 class Coalesce extends Transform {
-  private parts: string[] = [];
+  private parts: Buffer[] = [];
   private size = 0;
 
-  override _transform(
-    chunk: Buffer | string,
-    _encoding: BufferEncoding,
-    callback: TransformCallback,
-  ): void {
-    const text = chunk.toString();
-    this.parts.push(text);
-    this.size += text.length;
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.parts.push(chunk);
+    this.size += chunk.length;
     if (this.size >= CHUNK) {
-      const out = this.parts.join('');
+      const out = Buffer.concat(this.parts, this.size);
       this.parts = [];
       this.size = 0;
       callback(null, out);
@@ -207,7 +197,7 @@ class Coalesce extends Transform {
   }
 
   override _flush(callback: TransformCallback): void {
-    if (this.size > 0) this.push(this.parts.join(''));
+    if (this.size > 0) this.push(Buffer.concat(this.parts, this.size));
     callback();
   }
 }

@@ -18,6 +18,7 @@ export interface ExportSql {
 function filters(
   params: ExportParams,
   queueId: string | undefined,
+  queueColumn = 'i.queue_id',
 ): { where: string[]; values: unknown[] } {
   const where: string[] = [];
   const values: unknown[] = [];
@@ -25,7 +26,7 @@ function filters(
     values.push(value);
     where.push(sql(`$${values.length}`));
   };
-  if (queueId) add((n) => `i.queue_id = ${n}`, queueId);
+  if (queueId) add((n) => `${queueColumn} = ${n}`, queueId);
   if (params.since) add((n) => `r.decided_at >= ${n}::timestamptz`, params.since);
   if (params.until)
     add((n) => `r.decided_at < ${n}::timestamptz + interval '1 millisecond'`, params.until);
@@ -78,14 +79,19 @@ function compose(parts: ExportQueryParts, count = false): ExportSql {
   return { text, values: parts.values };
 }
 
-/** One row per human decision (every review, escalations included), oldest decision first. */
+/**
+ * One row per human decision (every review, escalations included), oldest decision first.
+ * Reviews are walked in decided_at order on their index and each item fetched by primary key
+ * (OFFSET 0 keeps that shape): rows flow from the first fetch, where a hash join and a sort of
+ * the whole set would make a large export wait seconds before its first byte.
+ */
 function decisionParts(params: ExportParams, queueId?: string): ExportQueryParts {
   return {
     select: `i.id, i.queue_slug, i.model_name, i.model_version, i.confidence, i.routing, i.policy_version,
         i.input::text, i.output::text, i.final_output::text, i.status, r.action, array_to_json(r.labels)::text,
         r.reason, r.comment, r.reviewer_id, r.review_seconds, ${iso('i.created_at')}, ${iso('r.decided_at')}`,
-    from: 'reviews r JOIN items i ON i.id = r.item_id',
-    ...filters(params, queueId),
+    from: 'reviews r CROSS JOIN LATERAL (SELECT * FROM items WHERE items.id = r.item_id OFFSET 0) i',
+    ...filters(params, queueId, 'r.queue_id'),
     orderBy: 'r.decided_at, r.id',
   };
 }

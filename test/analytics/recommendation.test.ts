@@ -40,6 +40,14 @@ before(async () => {
     { confidence: 0.99, count: 50, undecided: true },
   ]);
   await seedDecisions(query, 'thin', reviewer.user.id, [{ confidence: 0.97, count: 20 }]);
+  // 0.29 * 100 is 28.999… in floating point: the grid must still put these items at 0.29.
+  await createQueue(admin, 'edge', {
+    policy: { autoApproveAt: 0.9, blockBelow: 0.1, auditSampleRate: 0, rules: [] },
+  });
+  await seedDecisions(query, 'edge', reviewer.user.id, [
+    { confidence: 0.29, count: 300 },
+    { confidence: 0.28, count: 100, rejected: 50 },
+  ]);
 });
 
 after(async () => {
@@ -83,6 +91,17 @@ void describe('GET /v1/queues/:slug/policy/recommendation', () => {
     assert.equal(thin.maxErrorRate, 0.02);
     assert.equal(thin.autoApproveAt, null);
     assert.equal(typeof thin.explanation, 'string');
+  });
+
+  void it('puts a confidence exactly on the grid at its own threshold', async () => {
+    const edge = (await admin.get('/v1/queues/edge/policy/recommendation?maxErrorRate=0.02')).body;
+    assert.equal(edge.autoApproveAt, 0.29);
+    assert.equal(edge.reviewed, 300);
+    const sim = (
+      await admin.post('/v1/queues/edge/policy/simulate', { autoApproveAt: 0.29, blockBelow: 0.1 })
+    ).body;
+    assert.equal(sim.approve, 300);
+    assert.equal(sim.reviewed, 300);
   });
 
   void it('validates maxErrorRate and the queue', async () => {

@@ -280,11 +280,7 @@ void describe('GET /v1/feedback/export', () => {
       .find((r) => r[0] === items.B.id && r[FIELDS.indexOf('action')] === 'correct')!;
     assert.equal(b[FIELDS.indexOf('reason')], TRICKY);
     assert.equal(JSON.parse(b[FIELDS.indexOf('input')]), TRICKY);
-    assert.equal(
-      JSON.stringify(JSON.parse(b[FIELDS.indexOf('finalOutput')])),
-      b[FIELDS.indexOf('finalOutput')],
-      'compact JSON text',
-    );
+    assert.deepEqual(JSON.parse(b[FIELDS.indexOf('finalOutput')]), { reply: 'right, "now"\nok' });
   });
 
   void it('chat: one line per approved or corrected item, prompt then the final output as the assistant turn', async () => {
