@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { ItemDto } from '../items/item.dto';
 import type { Principal } from '../common/principal';
 import { SubmitBatchDto, SubmitItemDto } from './ingestion.dto';
 import { IngestionService } from './ingestion.service';
@@ -13,8 +14,8 @@ export class IngestionController {
   constructor(private readonly ingestion: IngestionService) {}
 
   @Post()
-  @ApiCreatedResponse({ description: 'the item, routed' })
-  @ApiOkResponse({ description: 'a replay of an earlier submission with the same externalId and body' })
+  @ApiCreatedResponse({ type: ItemDto, description: 'the item, routed' })
+  @ApiOkResponse({ type: ItemDto, description: 'a replay of an earlier submission with the same externalId and body' })
   @ApiConflictResponse({ description: 'the externalId was used with a different body' })
   async submit(
     @CurrentPrincipal() principal: Principal,

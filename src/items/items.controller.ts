@@ -1,5 +1,6 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ItemDto, ItemListDto } from './item.dto';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../common/principal';
 import { GetItemQuery, ListItemsQuery } from './items.dto';
@@ -12,6 +13,7 @@ export class ItemsController {
   constructor(private readonly items: ItemsService) {}
 
   @Get('items/:id')
+  @ApiOkResponse({ type: ItemDto, description: 'the item with its reviews; waitSeconds holds until it is final' })
   get(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Query() query: GetItemQuery) {
     return this.items.get(principal, id, query.waitSeconds ?? 0);
   }
@@ -27,6 +29,7 @@ export class ItemsController {
   }
 
   @Get('queues/:slug/items')
+  @ApiOkResponse({ type: ItemListDto })
   list(@CurrentPrincipal() principal: Principal, @Param('slug') slug: string, @Query() query: ListItemsQuery) {
     return this.items.list(principal, slug, query);
   }
