@@ -250,8 +250,9 @@ void describe('reviewer web app', () => {
       await s.page.getByRole('list', { name: 'Conversation' }).getByText(payloads[0]).waitFor();
       await s.page.getByTestId('metadata').getByText(payloads[2]).waitFor();
       await s.page.keyboard.press('a');
-      await output(s.page).getByText(payloads[0], { exact: false }).waitFor();
+      // The second item: a plain-string input and a JSON output holding the payload.
       await s.page.getByTestId('input').getByText(payloads[2]).waitFor();
+      assert.deepEqual(JSON.parse((await output(s.page).textContent()) ?? ''), { reply: payloads[0] });
       // Give any injected handler time to fire before looking for its effects.
       await s.page.waitForTimeout(500);
       assert.equal(await s.page.evaluate('typeof window.__pwned'), 'undefined');
