@@ -23,7 +23,16 @@ import {
 } from '../support/browser';
 
 const ctx = testContext(__filename);
-const QUEUES = ['live-counts', 'keyboard', 'corrections', 'xss', 'short-lease', 'skipping', 'sla'];
+const QUEUES = [
+  'live-counts',
+  'keyboard',
+  'corrections',
+  'xss',
+  'short-lease',
+  'skipping',
+  'sla',
+  'resume',
+];
 const LABELS = ['hallucination', 'tone', 'policy', 'format'];
 const SCHEMA = { type: 'object', required: ['reply'], properties: { reply: { type: 'string' } } };
 let server: RunningServer;
@@ -185,6 +194,34 @@ void describe('reviewer web app', () => {
     }
   });
 
+  void it('keeps the reviewer’s place across a reload and an ended session', async () => {
+    const item = await submit('resume', { output: { reply: 'Hold my place' } });
+    await submit('resume', { output: { reply: 'Next in line' } });
+    const s = await reviewerSession();
+    try {
+      await startReviewing(s.page, 'resume');
+      await output(s.page).getByText('Hold my place').waitFor();
+      await s.page.reload();
+      await output(s.page).getByText('Hold my place').waitFor();
+      await s.page.getByText('Picked up where you left off.').waitFor();
+
+      // The token stops working (as when it expires) while the reviewer decides.
+      await s.page.evaluate("localStorage.setItem('verdict.token', 'expired.token.value')");
+      await s.page.keyboard.press('a');
+      await s.page.waitForURL('**/login');
+      await s.page.getByText('Sign in again to continue where you left off.').waitFor();
+      await signIn(s.page, reviewer.user.email, 'password-123');
+      await s.page.waitForURL('**/review/resume');
+      await output(s.page).getByText('Hold my place').waitFor();
+      await s.page.keyboard.press('a');
+      await output(s.page).getByText('Next in line').waitFor();
+      assert.equal((await admin.get(`/v1/items/${item.id}`)).body.status, 'approved');
+      assertNoConsoleErrors(s, '401');
+    } finally {
+      await s.close();
+    }
+  });
+
   void it('corrects with the editor, checking the schema in the browser, and the API shows the correction', async () => {
     const item = await submit('corrections', {
       output: { reply: 'Your refund was sent on Monday.' },
@@ -252,7 +289,9 @@ void describe('reviewer web app', () => {
       await s.page.keyboard.press('a');
       // The second item: a plain-string input and a JSON output holding the payload.
       await s.page.getByTestId('input').getByText(payloads[2]).waitFor();
-      assert.deepEqual(JSON.parse((await output(s.page).textContent()) ?? ''), { reply: payloads[0] });
+      assert.deepEqual(JSON.parse((await output(s.page).textContent()) ?? ''), {
+        reply: payloads[0],
+      });
       // Give any injected handler time to fire before looking for its effects.
       await s.page.waitForTimeout(500);
       assert.equal(await s.page.evaluate('typeof window.__pwned'), 'undefined');
