@@ -29,6 +29,7 @@ const QUEUES = [
   'corrections',
   'xss',
   'short-lease',
+  'active-lease',
   'skipping',
   'sla',
   'resume',
@@ -49,7 +50,7 @@ before(async () => {
       name: slug.replace('-', ' '),
       labels: LABELS,
       outputSchema: SCHEMA,
-      leaseSeconds: slug === 'short-lease' ? 10 : 300,
+      leaseSeconds: slug.endsWith('-lease') ? 10 : 300,
       ...(slug === 'sla'
         ? { sla: { blockedSeconds: 1, onBlockedTimeout: 'reject', flaggedSeconds: null } }
         : {}),
@@ -331,6 +332,36 @@ void describe('reviewer web app', () => {
         async () => (await admin.get(`/v1/items/${item.id}`)).body.status === 'pending',
         10_000,
       );
+      assertNoConsoleErrors(s);
+    } finally {
+      await s.close();
+    }
+  });
+
+  void it('extends the lease by itself while the reviewer keeps working', async () => {
+    const item = await submit('active-lease', { output: { reply: 'Busy reviewer' } });
+    const s = await reviewerSession();
+    try {
+      await startReviewing(s.page, 'active-lease');
+      await output(s.page).getByText('Busy reviewer').waitFor();
+      const first = (await admin.get(`/v1/items/${item.id}`)).body.review.leaseExpiresAt as string;
+      // Typing a comment for longer than the whole 10-second lease.
+      const comment = s.page.getByLabel('Comment (optional)');
+      for (let i = 0; i < 14; i++) {
+        await comment.pressSequentially('.');
+        await s.page.waitForTimeout(1000);
+      }
+      const now = (await admin.get(`/v1/items/${item.id}`)).body;
+      assert.equal(now.status, 'in_review');
+      assert.equal(now.review.claimedBy, reviewer.user.id);
+      assert.ok(
+        Date.parse(now.review.leaseExpiresAt) > Date.parse(first),
+        'the lease was extended',
+      );
+      assert.equal(await s.page.getByText('Your lease expired').count(), 0);
+      await s.page.getByRole('button', { name: 'Approve', exact: true }).click();
+      await s.page.getByTestId('empty-queue').waitFor();
+      assert.equal((await admin.get(`/v1/items/${item.id}`)).body.status, 'approved');
       assertNoConsoleErrors(s);
     } finally {
       await s.close();
