@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { get } from './client';
 import type { Queue, QueueStats } from './types';
 
@@ -18,19 +18,54 @@ export function useQueue(slug: string) {
   });
 }
 
+/** The server shares stats results for about a second; a refetch sooner could be older than a live event. */
+const SERVER_STATS_FRESH_MS = 1_000;
+
 /**
  * Counts for one queue. Socket events keep them current (see LiveProvider); the slow poll
  * is only a safety net for a dropped connection.
  */
 export function useQueueStats(slug: string, enabled = true) {
+  const queryClient = useQueryClient();
   return useQuery({
     queryKey: ['stats', slug],
-    queryFn: async () => ({
-      ...(await get<QueueStats>(`/v1/queues/${encodeURIComponent(slug)}/stats`)),
-      receivedAt: Date.now(),
-    }),
+    queryFn: async () => {
+      const startedAt = Date.now();
+      const fetched = await get<QueueStats>(`/v1/queues/${encodeURIComponent(slug)}/stats`);
+      // A live snapshot newer than what the server may have cached wins for the counts it carries.
+      const live = queryClient.getQueryData<QueueStats>(['stats', slug]);
+      const keepLive =
+        live?.liveAt !== undefined && live.liveAt > startedAt - SERVER_STATS_FRESH_MS;
+      return {
+        ...fetched,
+        ...(keepLive
+          ? {
+              pending: live.pending,
+              inReview: live.inReview,
+              escalated: live.escalated,
+              oldestPendingSeconds: live.oldestPendingSeconds,
+              liveAt: live.liveAt,
+              receivedAt: live.receivedAt,
+            }
+          : { receivedAt: Date.now() }),
+      };
+    },
     enabled,
     refetchInterval: 30_000,
     retry: 1,
   });
+}
+
+const pendingRefresh = new Map<string, ReturnType<typeof setTimeout>>();
+
+/** Refetch a queue's stats once the server's shared result is fresh again; bursts coalesce. */
+export function refreshStatsSoon(queryClient: QueryClient, slug: string): void {
+  if (pendingRefresh.has(slug)) return;
+  pendingRefresh.set(
+    slug,
+    setTimeout(() => {
+      pendingRefresh.delete(slug);
+      void queryClient.invalidateQueries({ queryKey: ['stats', slug] });
+    }, SERVER_STATS_FRESH_MS + 250),
+  );
 }

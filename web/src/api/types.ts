@@ -66,6 +66,8 @@ export interface QueueStats {
   pendingByRouting?: Partial<Record<Route, number>>;
   /** Set by the app: when these numbers were current (ms since epoch). */
   receivedAt?: number;
+  /** Set by the app: when the last queue.stats socket event updated the counts. */
+  liveAt?: number;
 }
 
 export type ItemStatus =

@@ -10,6 +10,7 @@ import {
 } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { get } from '../api/client';
+import { refreshStatsSoon } from '../api/queries';
 import type { ItemEvent, QueueStats, QueueStatsEvent } from '../api/types';
 import { useSession } from '../auth/session';
 
@@ -48,7 +49,6 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     if (!token) return;
     const socket = io('/live', { auth: { token }, transports: ['websocket'] });
     socketRef.current = socket;
-    const refetchTimers = new Map<string, ReturnType<typeof setTimeout>>();
     let lastAuthCheck = 0;
 
     const subscribe = (slug: string) => {
@@ -74,27 +74,19 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         ...(old ?? { pending: 0, inReview: 0, escalated: 0, oldestPendingSeconds: null }),
         ...counts,
         receivedAt: Date.now(),
+        liveAt: Date.now(),
       }));
     });
     for (const name of ITEM_EVENTS) {
       socket.on(name, (event: ItemEvent) => {
         if (!event || typeof event.queue !== 'string') return;
         for (const listener of listeners.current) listener(name, event);
-        // Coalesce bursts (a batch submission) into one refetch per queue.
-        if (!refetchTimers.has(event.queue)) {
-          refetchTimers.set(
-            event.queue,
-            setTimeout(() => {
-              refetchTimers.delete(event.queue);
-              void queryClient.invalidateQueries({ queryKey: ['stats', event.queue] });
-              void queryClient.invalidateQueries({ queryKey: ['items', event.queue] });
-            }, 250),
-          );
-        }
+        // The counts arrive as queue.stats; the rest (breaches, 24 h figures) needs a refetch.
+        refreshStatsSoon(queryClient, event.queue);
+        void queryClient.invalidateQueries({ queryKey: ['items', event.queue] });
       });
     }
     return () => {
-      for (const timer of refetchTimers.values()) clearTimeout(timer);
       socket.removeAllListeners();
       socket.disconnect();
       socketRef.current = null;

@@ -81,8 +81,9 @@ export function useLease(
 }
 
 /**
- * The lease end on this browser's clock. The server's expiresAt is trusted unless the clocks
- * disagree so much that it cannot be right; then the queue's lease length is used.
+ * The lease end on this browser's clock. The server's expiresAt is trusted, but never later
+ * than a full lease from now (a server clock running ahead must not make the app late); if it
+ * is already past here, the clocks disagree and the queue's lease length is used instead.
  */
 export function localExpiry(
   expiresAt: string | undefined,
@@ -90,7 +91,7 @@ export function localExpiry(
   leaseMs: number,
 ): number {
   const at = expiresAt ? Date.parse(expiresAt) : NaN;
-  const left = at - Date.now();
-  if (Number.isFinite(left) && left > 0 && left <= leaseMs + 5_000) return at;
+  const now = Date.now();
+  if (Number.isFinite(at) && at > now) return Math.min(at, now + leaseMs);
   return sentAt + leaseMs;
 }

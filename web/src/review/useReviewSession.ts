@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useRef, useState } from 'react';
 import { ApiError, del, get, post } from '../api/client';
+import { refreshStatsSoon } from '../api/queries';
 import type { Claim, Decision, Item } from '../api/types';
 import { localExpiry } from './useLease';
 
@@ -83,7 +84,7 @@ export function useReviewSession(slug: string, userId: string | undefined, lease
       setPhase('error');
     } finally {
       claiming.current = false;
-      void queryClient.invalidateQueries({ queryKey: ['stats', slug] });
+      refreshStatsSoon(queryClient, slug);
     }
   }, [slug, leaseMs, hold, drop, queryClient]);
 
