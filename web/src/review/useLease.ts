@@ -60,7 +60,7 @@ export function useLease(
 
   const remainingMs = itemId && expiresAt ? Math.max(0, expiresAt - now) : null;
   const activeSinceExtension = lastActivity.current > lastExtended.current;
-  const warnBelow = Math.min(60_000, leaseMs / 2);
+  const warnBelow = Math.min(60_000, leaseMs * 0.6);
 
   useEffect(() => {
     if (remainingMs === null) return;
