@@ -1,15 +1,17 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '../auth/auth.module';
 import { QueuesModule } from '../queues/queues.module';
 import { ExportJob } from './export-job.entity';
 import { ExportJobsService } from './export-jobs.service';
+import { ExportProgressGateway } from './export-progress.gateway';
 import { ExportStreamService } from './export-stream.service';
 import { FeedbackController } from './feedback.controller';
 import { FeedbackService } from './feedback.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ExportJob]), QueuesModule],
+  imports: [TypeOrmModule.forFeature([ExportJob]), QueuesModule, AuthModule],
   controllers: [FeedbackController],
-  providers: [ExportStreamService, FeedbackService, ExportJobsService],
+  providers: [ExportStreamService, FeedbackService, ExportJobsService, ExportProgressGateway],
 })
 export class FeedbackModule {}

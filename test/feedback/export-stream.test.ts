@@ -15,6 +15,7 @@ import {
   userApi,
 } from '../support/harness';
 import { seedDecisions } from '../analytics/seed';
+import { connectLive } from '../support/live-client';
 
 const ctx = testContext(__filename);
 let server: RunningServer;
@@ -73,10 +74,7 @@ void describe('streaming a large export', () => {
     const zipped = await stream('/v1/feedback/export?format=csv&queue=bulk', { gzip: true });
     assert.equal(zipped.lines, SEEDED + 1, 'header + one line per decision');
     assert.equal((await stream('/v1/feedback/export?format=preference&queue=bulk')).lines, 500);
-    assert.equal(
-      (await stream('/v1/feedback/export?format=chat&queue=bulk')).lines,
-      SEEDED - 4000,
-    );
+    assert.equal((await stream('/v1/feedback/export?format=chat&queue=bulk')).lines, SEEDED - 4000);
   });
 
   void it('releases the cursor when the client hangs up, so abandoned downloads never exhaust the pool', async () => {
@@ -96,5 +94,48 @@ void describe('streaming a large export', () => {
     const after = await stream('/v1/feedback/export?format=jsonl&queue=bulk');
     assert.equal(after.lines, SEEDED);
     assert.equal((await admin.get('/health')).status, 200);
+  });
+
+  void it('reports background export progress live on /live to whoever watches it', async () => {
+    const analyst = await userApi(admin, ['analyst'], []);
+    const other = await userApi(admin, ['analyst'], []);
+    const live = await connectLive(server.url, analyst.token!);
+    const stranger = await connectLive(server.url, other.token!);
+    try {
+      const created = await analyst.post('/v1/feedback/exports', {
+        format: 'jsonl',
+        queue: 'bulk',
+      });
+      assert.equal(created.status, 202);
+      const id = created.body.id as string;
+      const ack = await live.socket.timeout(10_000).emitWithAck('export.watch', { id });
+      assert.equal(ack.ok, true, JSON.stringify(ack));
+      assert.equal(ack.export.id, id);
+      const refused = await stranger.socket.timeout(10_000).emitWithAck('export.watch', { id });
+      assert.deepEqual(refused, { ok: false, error: 'not allowed to see this export' });
+      // Unless the job had already finished when we started watching, the end arrives live.
+      const done =
+        ack.export.status === 'done'
+          ? ack.export
+          : await live.waitFor(
+              'export.progress',
+              (p) => p.id === id && p.status === 'done',
+              30_000,
+            );
+      assert.equal(done.rows, SEEDED);
+      assert.equal(done.progress, 1);
+      const seen = live.received
+        .filter((e) => e.event === 'export.progress')
+        .map((e) => e.data.progress);
+      assert.deepEqual(
+        seen,
+        [...seen].sort((a, b) => a - b),
+        'progress only moves forward',
+      );
+      assert.equal(stranger.received.filter((e) => e.event === 'export.progress').length, 0);
+    } finally {
+      live.close();
+      stranger.close();
+    }
   });
 });
