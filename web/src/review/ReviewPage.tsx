@@ -13,6 +13,7 @@ import {
 import { useEffect, useRef } from 'react';
 import { Link, useLocation, useParams } from 'react-router-dom';
 import { useQueue, useQueueStats } from '../api/queries';
+import type { Queue } from '../api/types';
 import { useSession } from '../auth/session';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { KeyHint } from '../common/KeyHint';
@@ -36,9 +37,7 @@ export function ReviewPage() {
   return (
     <ReviewLoop
       key={slug}
-      slug={slug}
-      queueName={queue.data.name}
-      leaseMs={queue.data.leaseSeconds * 1000}
+      queue={queue.data}
       userId={user?.id}
       autoStart={(location.state as { start?: boolean } | null)?.start === true}
     />
@@ -46,17 +45,16 @@ export function ReviewPage() {
 }
 
 interface LoopProps {
-  slug: string;
-  queueName: string;
-  leaseMs: number;
+  queue: Queue;
   userId: string | undefined;
   autoStart: boolean;
 }
 
-function ReviewLoop({ slug, queueName, leaseMs, userId, autoStart }: LoopProps) {
+function ReviewLoop({ queue, userId, autoStart }: LoopProps) {
+  const { slug, name: queueName } = queue;
+  const leaseMs = queue.leaseSeconds * 1000;
   const session = useReviewSession(slug, userId, leaseMs);
   const { phase, current } = session;
-  const queue = useQueue(slug).data!;
   const stats = useQueueStats(slug);
 
   // Resume a held claim first; otherwise start at once when asked to from the overview.
