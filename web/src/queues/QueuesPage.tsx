@@ -118,7 +118,7 @@ function QueueRow({ queue }: { queue: Queue }) {
       {cell(
         'pending',
         <Group gap={6}>
-          <Text fw={600} aria-label={`${s?.pending ?? 0} pending`}>
+          <Text size="sm" fw={700}>
             {s?.pending ?? '—'}
           </Text>
           {byRouting && (
@@ -137,6 +137,7 @@ function QueueRow({ queue }: { queue: Queue }) {
       {cell(
         'oldest',
         <Text
+          size="sm"
           c={overSla ? 'red.8' : undefined}
           fw={overSla ? 700 : undefined}
           title={overSla ? 'Waiting longer than the queue SLA' : undefined}
