@@ -9,7 +9,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Job } from 'bullmq';
 import type { Response } from 'express';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Repository } from 'typeorm';
@@ -36,6 +36,20 @@ export function exportDir(): string {
 
 /** Progress is written at most this often: a 1M-row export should not become 200 UPDATEs a second. */
 const PROGRESS_EVERY_MS = 500;
+
+/** Finished export files are kept this long (then a download answers 410 Gone). */
+const KEEP_FILES_MS = 7 * 24 * 3600 * 1000;
+
+/** Deletes export files past their keeping time; runs after each export, so it needs no timer. */
+async function pruneOldFiles(dir: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.startsWith('verdict-'))) {
+    const path = join(dir, name);
+    const info = await stat(path).catch(() => null);
+    if (info && Date.now() - info.mtimeMs > KEEP_FILES_MS)
+      await rm(path, { force: true }).catch(() => undefined);
+  }
+}
 
 function fileName(job: ExportJob): string {
   const params = job.params as unknown as ExportParams;
@@ -189,6 +203,7 @@ export class ExportJobsService {
         finishedAt: job.finishedAt,
       });
       await this.publish(job);
+      await pruneOldFiles(exportDir());
       return { rows };
     } catch (error) {
       const message = (error as Error).message;
