@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { aggregateQuery } from './aggregate-query';
 import type { Principal } from '../common/principal';
 import { AnalyticsScope, modelLabel, scopeSql, sinceDate } from './analytics-scope';
 import type { CalibrationQuery } from './analytics.dto';
@@ -37,13 +38,13 @@ export class CalibrationService {
     if (since) params.and(`i.created_at >= ${params.add(since)}`);
     const n = params.add(bins);
     // Same float arithmetic as floor(confidence * bins) anywhere else; LEAST puts 1.0 in the last bin.
-    const rows: { bin: number; n: string; conf: number; approved: string }[] =
-      await this.dataSource.query(
-        `SELECT LEAST(floor(i.confidence * ${n})::int, ${n} - 1) AS bin, count(*) AS n, sum(i.confidence) AS conf,
+    const rows: { bin: number; n: string; conf: number; approved: string }[] = await aggregateQuery(
+      this.dataSource,
+      `SELECT LEAST(floor(i.confidence * ${n})::int, ${n} - 1) AS bin, count(*) AS n, sum(i.confidence) AS conf,
          count(*) FILTER (WHERE i.status = 'approved') AS approved
        FROM items i ${params.whereSql()} GROUP BY 1`,
-        params.values,
-      );
+      params.values,
+    );
     const byBin = new Map(rows.map((r) => [Number(r.bin), r]));
     const reviewed = rows.reduce((s, r) => s + Number(r.n), 0);
     let ece = 0;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { aggregateQuery } from './aggregate-query';
 import type { Principal } from '../common/principal';
 import { AnalyticsScope, modelLabel, scopeSql, Scope } from './analytics-scope';
 import type { DriftQuery } from './analytics.dto';
@@ -66,13 +67,15 @@ export class DriftService {
     over.and(`i.decided_at >= now() - make_interval(days => ${over.add(days)}::int)`);
     // Two independent passes; running them side by side halves the wait.
     const [distRows, overRows] = await Promise.all([
-      this.dataSource.query(
+      aggregateQuery(
+        this.dataSource,
         `SELECT ${queueCol} AS queue, i.model_name AS model, i.model_version AS version,
            LEAST(floor(i.confidence * ${BINS})::int, ${BINS - 1}) AS bin, count(*) AS n, min(i.created_at) AS first
          FROM items i ${dist.whereSql()} GROUP BY 1, 2, 3, 4`,
         dist.values,
       ) as Promise<(Keyed & { bin: number; n: string; first: Date })[]>,
-      this.dataSource.query(
+      aggregateQuery(
+        this.dataSource,
         `SELECT queue, model, version, day::text AS day, n, overridden FROM (
            SELECT ${queueCol} AS queue, i.model_name AS model, i.model_version AS version,
              (i.decided_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { aggregateQuery } from './aggregate-query';
 import { invalid } from '../common/errors';
 import type { Principal } from '../common/principal';
 import { AnalyticsScope, DAY_MS, sinceDate } from './analytics-scope';
@@ -56,7 +57,8 @@ export class PolicySimulationService {
       block: string;
       reviewed: string;
       errors: string;
-    }[] = await this.dataSource.query(
+    }[] = await aggregateQuery(
+      this.dataSource,
       `SELECT count(*) AS items,
          count(*) FILTER (WHERE i.confidence >= $3) AS approve,
          count(*) FILTER (WHERE i.confidence < $4) AS block,
@@ -106,7 +108,8 @@ export class PolicySimulationService {
     const maxErrorRate = query.maxErrorRate ?? 0.02;
     const since = this.window(query.since);
     const rows: { step: number; items: string; reviewed: string; errors: string }[] =
-      await this.dataSource.query(
+      await aggregateQuery(
+        this.dataSource,
         `SELECT ${STEP_OF_CONFIDENCE} AS step, count(*) AS items,
          count(*) FILTER (WHERE ${IS_HUMAN_VERDICT}) AS reviewed,
          count(*) FILTER (WHERE ${IS_HUMAN_VERDICT} AND ${IS_OVERRIDE}) AS errors
