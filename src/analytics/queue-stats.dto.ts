@@ -8,6 +8,13 @@ export class QueueStatsDto {
   })
   pending!: number;
 
+  @ApiProperty({
+    example: { block: 12, flag: 28, approve: 2 },
+    description:
+      'the pending items by routing; sampled and reported approved items count as approve',
+  })
+  pendingByRouting!: { block: number; flag: number; approve: number };
+
   @ApiProperty({ example: 3, description: 'items someone holds a lease on' })
   inReview!: number;
 

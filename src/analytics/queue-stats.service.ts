@@ -15,6 +15,8 @@ export interface QueueStats extends LiveQueueStats {
 /** The part sent live after every change: only the review line, so it stays cheap under load. */
 export interface LiveQueueStats {
   pending: number;
+  /** The same waiting items by how they were routed (sampled and reported ones count as approve). */
+  pendingByRouting: { block: number; flag: number; approve: number };
   inReview: number;
   escalated: number;
   oldestPendingSeconds: number;
@@ -27,9 +29,13 @@ const OPEN = `status NOT IN ('approved', 'rejected', 'corrected')`;
 
 /** Waiting items come from items_review_line_idx, held ones from the small items_lease_expiry_idx. */
 const LINE_SQL = `
-SELECT w.pending, w.escalated_waiting, w.oldest_seconds, c.in_review, c.escalated_claimed
+SELECT w.pending, w.pending_block, w.pending_flag, w.pending_approve, w.escalated_waiting, w.oldest_seconds,
+       c.in_review, c.escalated_claimed
 FROM
  (SELECT count(*) FILTER (WHERE review_rank <> 0) AS pending,
+         count(*) FILTER (WHERE review_rank <> 0 AND routing = 'block') AS pending_block,
+         count(*) FILTER (WHERE review_rank <> 0 AND routing = 'flag') AS pending_flag,
+         count(*) FILTER (WHERE review_rank <> 0 AND routing = 'approve') AS pending_approve,
          count(*) FILTER (WHERE review_rank = 0) AS escalated_waiting,
          COALESCE(EXTRACT(EPOCH FROM now() - min(queued_at)), 0) AS oldest_seconds
     FROM items WHERE queue_id = $1 AND review_state = 'waiting') w,
@@ -57,6 +63,9 @@ FROM
 
 interface LineRow {
   pending: string;
+  pending_block: string;
+  pending_flag: string;
+  pending_approve: string;
   escalated_waiting: string;
   oldest_seconds: string | number;
   in_review: string;
@@ -128,6 +137,11 @@ export class QueueStatsService {
       const [row] = (await this.dataSource.query(LINE_SQL, [queueId])) as LineRow[];
       return {
         pending: Number(row.pending),
+        pendingByRouting: {
+          block: Number(row.pending_block),
+          flag: Number(row.pending_flag),
+          approve: Number(row.pending_approve),
+        },
         inReview: Number(row.in_review),
         escalated: Number(row.escalated_waiting) + Number(row.escalated_claimed),
         oldestPendingSeconds: Math.max(0, Math.floor(Number(row.oldest_seconds))),

@@ -55,6 +55,7 @@ void describe('GET /v1/queues/:slug/stats', () => {
   void it('starts empty', async () => {
     assert.deepEqual(await stats(admin, 'stats-other'), {
       pending: 0,
+      pendingByRouting: { block: 0, flag: 0, approve: 0 },
       inReview: 0,
       escalated: 0,
       oldestPendingSeconds: 0,
@@ -77,6 +78,7 @@ void describe('GET /v1/queues/:slug/stats', () => {
       return s.pending === 2 && s.decidedLast24h === 2 ? s : undefined;
     });
     assert.equal(first.inReview, 0);
+    assert.deepEqual(first.pendingByRouting, { block: 1, flag: 1, approve: 0 });
     assert.equal(first.decidedLast24h, 2);
     assert.equal(first.autoApproveRate, 0.5);
     assert.ok(first.oldestPendingSeconds >= 0);
