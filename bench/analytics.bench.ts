@@ -24,7 +24,13 @@ async function timed(fn: () => Promise<{ status: number }>): Promise<number> {
   return performance.now() - t0;
 }
 
-async function latency(label: string, fn: () => Promise<{ status: number }>): Promise<BenchRow[]> {
+async function latency(
+  label: string,
+  fn: () => Promise<{ status: number }>,
+  targetMs?: number,
+): Promise<BenchRow[]> {
+  const goal = (ms: number) =>
+    targetMs === undefined ? {} : { target: `< ${targetMs}`, ok: ms < targetMs };
   const cold = await timed(fn);
   const warm: number[] = [];
   for (let i = 0; i < 3; i += 1) warm.push(await timed(fn));
