@@ -66,6 +66,8 @@ export const DECISION_COLUMNS = [
 interface ExportQueryParts {
   select: string;
   from: string;
+  /** A FROM the planner may join freely, for counting (no order, no fast start needed). */
+  countFrom?: string;
   where: string[];
   values: unknown[];
   orderBy: string;
@@ -74,7 +76,7 @@ interface ExportQueryParts {
 function compose(parts: ExportQueryParts, count = false): ExportSql {
   const where = parts.where.length ? `WHERE ${parts.where.join(' AND ')}` : '';
   const text = count
-    ? `SELECT count(*)::text AS n FROM ${parts.from} ${where}`
+    ? `SELECT count(*)::text AS n FROM ${parts.countFrom ?? parts.from} ${where}`
     : `SELECT ${parts.select} FROM ${parts.from} ${where} ORDER BY ${parts.orderBy}`;
   return { text, values: parts.values };
 }
@@ -91,6 +93,7 @@ function decisionParts(params: ExportParams, queueId?: string): ExportQueryParts
         i.input::text, i.output::text, i.final_output::text, i.status, r.action, array_to_json(r.labels)::text,
         r.reason, r.comment, r.reviewer_id, r.review_seconds, ${iso('i.created_at')}, ${iso('r.decided_at')}`,
     from: 'reviews r CROSS JOIN LATERAL (SELECT * FROM items WHERE items.id = r.item_id OFFSET 0) i',
+    countFrom: 'reviews r JOIN items i ON i.id = r.item_id',
     ...filters(params, queueId, 'r.queue_id'),
     orderBy: 'r.decided_at, r.id',
   };
