@@ -80,12 +80,11 @@ export class IngestionService {
     const accepted: { index: number; prepared: PreparedSubmission }[] = [];
     await Promise.all(
       elements.map(async (raw, index) => {
-        const problems = await this.validateElement(raw, index);
-        if (problems.length > 0) {
+        const { dto, problems } = await this.validateElement(raw, index);
+        if (!dto) {
           results[index] = { error: { statusCode: 400, message: problems.map((p) => p.message).join('; ') } };
           return;
         }
-        const dto = plainToInstance(SubmitItemDto, raw, { excludeExtraneousValues: false });
         accepted.push({ index, prepared: this.prepare(principal, queue, dto) });
       }),
     );
@@ -103,14 +102,15 @@ export class IngestionService {
     return { results };
   }
 
-  private async validateElement(raw: unknown, index: number): Promise<FieldProblem[]> {
+  private async validateElement(raw: unknown, index: number): Promise<{ dto?: SubmitItemDto; problems: FieldProblem[] }> {
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-      return [{ field: `items[${index}]`, message: `items[${index}] must be an object` }];
+      return { problems: [{ field: `items[${index}]`, message: `items[${index}] must be an object` }] };
     }
     const dto = plainToInstance(SubmitItemDto, raw);
     const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: false });
     const problems = validationProblems(errors);
-    return problems.length > 0 ? problems : storageProblems(dto);
+    if (problems.length === 0) problems.push(...storageProblems(dto));
+    return problems.length > 0 ? { problems } : { dto, problems };
   }
 
   private toResult(outcome: SubmissionOutcome): SubmitResult {

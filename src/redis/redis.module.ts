@@ -30,8 +30,8 @@ export function createFastFailRedis(url: string, name: string): Redis {
 }
 
 /** A client for BullMQ workers and subscribers: waits out outages (BullMQ requires this). */
-export function createPatientRedis(url: string, name: string): Redis {
-  const client = new Redis(url, redisOptions({ connectionName: name, maxRetriesPerRequest: null }));
+export function createPatientRedis(url: string, name: string, extra: RedisOptions = {}): Redis {
+  const client = new Redis(url, redisOptions({ connectionName: name, maxRetriesPerRequest: null, ...extra }));
   client.on('error', () => undefined);
   return client;
 }
