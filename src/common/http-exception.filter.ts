@@ -18,6 +18,11 @@ function isTransientInfrastructureError(error: unknown): boolean {
   );
 }
 
+/** SQLSTATE class 22: data exception (bad encoding, value out of range, invalid JSON text). */
+export function isDataException(error: unknown): boolean {
+  return String((error as { code?: unknown })?.code ?? '').startsWith('22');
+}
+
 /** Every error leaves as `{statusCode, error, message, requestId}`; nothing internal leaks. */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
@@ -50,6 +55,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
     } else if (parserError?.expose && typeof parserError.status === 'number' && parserError.status < 500) {
       status = parserError.status;
       body = { statusCode: status, error: 'Bad Request', message: parserError.message };
+    } else if (isDataException(exception)) {
+      // Postgres refused a value the validation let through: still the caller's input, never a 500.
+      status = 400;
+      body = { statusCode: 400, error: 'Bad Request', message: `a value could not be stored: ${(exception as Error).message}` };
     } else if (isTransientInfrastructureError(exception)) {
       status = 503;
       body = { statusCode: 503, error: 'Service Unavailable', message: 'a backing service is unavailable; retry later' };

@@ -5,6 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
 import { assert, canSubmit } from '../auth/access';
 import { FieldProblem, invalid } from '../common/errors';
+import { isDataException } from '../common/http-exception.filter';
 import { jsonProblems } from '../common/json-guard';
 import { actorOf, type Principal } from '../common/principal';
 import { validationProblems } from '../common/validation';
@@ -91,7 +92,11 @@ export class IngestionService {
     const outcomes = await Promise.allSettled(this.batcher.submit(accepted.map((a) => a.prepared)));
     outcomes.forEach((settled, i) => {
       const index = accepted[i].index;
-      if (settled.status === 'rejected') throw settled.reason;
+      if (settled.status === 'rejected') {
+        if (!isDataException(settled.reason)) throw settled.reason;
+        results[index] = { error: { statusCode: 400, message: `a value could not be stored: ${(settled.reason as Error).message}` } };
+        return;
+      }
       try {
         results[index] = this.toResult(settled.value).item;
       } catch (error) {

@@ -126,11 +126,17 @@ export class SubmissionBatcher {
     try {
       inserted = await this.insert(batch.map((w) => w.submission));
     } catch (error) {
-      for (const w of batch) w.reject(error);
-      return;
-    } finally {
       committed();
+      // A row Postgres refuses (SQLSTATE class 22, data exception) must not fail the other
+      // requests that happened to share its flush: write them one by one instead.
+      if (batch.length > 1 && String((error as { code?: string }).code ?? '').startsWith('22')) {
+        for (const w of batch) void this.flush([w], () => undefined);
+      } else {
+        for (const w of batch) w.reject(error);
+      }
+      return;
     }
+    committed();
     const created = batch.filter((w) => inserted.has(w.submission.item.id));
     const replays = batch.filter((w) => !inserted.has(w.submission.item.id));
     if (created.length > 0) {

@@ -152,6 +152,15 @@ describe('batch submission', () => {
     assert.equal(r[3].error.statusCode, 409);
     assert.equal(r[4].error.statusCode, 400);
   });
+  it('one element Postgres could not store does not fail its neighbours', async () => {
+    const res = await bot.post('/v1/queues/support-replies/items/batch', {
+      items: [submission({ externalId: 'nb-1' }), submission({ input: 'x\ud800y' }), submission({ externalId: 'nb-2', input: 'emoji 😀 ok' })],
+    });
+    assert.equal(res.status, 200);
+    assert.ok(res.body.results[0].id);
+    assert.equal(res.body.results[1].error.statusCode, 400);
+    assert.equal(res.body.results[2].input, 'emoji 😀 ok');
+  });
   it('refuses an empty batch and one over 500', async () => {
     assert.equal((await bot.post('/v1/queues/support-replies/items/batch', { items: [] })).status, 400);
     const big = Array.from({ length: 501 }, () => submission());
@@ -188,6 +197,8 @@ describe('bad input', () => {
     ['callbackUrl garbage', submission({ callbackUrl: 'not a url' }), /callbackUrl/],
     ['NUL in output', submission({ output: { reply: 'a\u0000b' } }), /output/],
     ['NUL in a metadata key', submission({ metadata: { 'a\u0000': 1 } }), /metadata/],
+    ['an unpaired surrogate in input', submission({ input: '\ud800' }), /input.*unpaired/],
+    ['an unpaired surrogate in a metadata key', submission({ metadata: { '\udc00x': 1 } }), /metadata/],
     ['very deep nesting', submission({ input: JSON.parse('['.repeat(200) + ']'.repeat(200)) }), /input/],
   ];
   for (const [name, body, pattern] of refused) {
