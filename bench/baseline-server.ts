@@ -21,8 +21,17 @@ const server = createServer((req, res) => {
         `INSERT INTO items (id, queue_id, queue_slug, body_hash, model_name, model_version, input, output, confidence, metadata,
            routing, reasons, policy_version, status, usable, created_at, review_state, updated_at)
          VALUES ($1, $2, 'baseline', '', $3, $4, $5, $6, $7, $8, 'flag', '[]', 1, 'pending', true, $9, 'none', $9)`,
-        [randomUUID(), queueId, body.model.name, body.model.version ?? null, JSON.stringify(body.input ?? null), JSON.stringify(body.output),
-          body.confidence, JSON.stringify(body.metadata ?? {}), now],
+        [
+          randomUUID(),
+          queueId,
+          body.model.name,
+          body.model.version ?? null,
+          JSON.stringify(body.input ?? null),
+          JSON.stringify(body.output),
+          body.confidence,
+          JSON.stringify(body.metadata ?? {}),
+          now,
+        ],
       )
       .then(
         () => {

@@ -19,7 +19,11 @@ function table(rows: BenchRow[]): string {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
+  return [
+    line(header),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...body.map(line),
+  ].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -28,7 +32,9 @@ async function main(): Promise<void> {
   const files = readdirSync(__dirname)
     .filter((f) => f.endsWith('.bench.js'))
     .filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)))
-    .sort((a, b) => order.findIndex((o) => a.startsWith(o)) - order.findIndex((o) => b.startsWith(o)));
+    .sort(
+      (a, b) => order.findIndex((o) => a.startsWith(o)) - order.findIndex((o) => b.startsWith(o)),
+    );
   const rows: BenchRow[] = [];
   for (const file of files) {
     process.stderr.write(`running ${file} ...\n`);
@@ -39,7 +45,14 @@ async function main(): Promise<void> {
       const bench = require(join(__dirname, file)) as { default: Benchmark };
       rows.push(...(await bench.default()));
     } catch (error) {
-      rows.push({ benchmark: file, metric: 'error', value: 0, unit: '', target: (error as Error).message.slice(0, 120), ok: false });
+      rows.push({
+        benchmark: file,
+        metric: 'error',
+        value: 0,
+        unit: '',
+        target: (error as Error).message.slice(0, 120),
+        ok: false,
+      });
     }
     process.stderr.write(`  done in ${Math.round((Date.now() - started) / 1000)} s\n`);
   }

@@ -18,6 +18,8 @@ export function configureHttp(app: NestExpressApplication, config: AppConfig): v
   app.useGlobalPipes(createValidationPipe());
   app.set('trust proxy', true);
   app.disable('x-powered-by');
+  // API answers are live state, never revalidated: hashing every body for an ETag is wasted work.
+  app.set('etag', false);
 
   const metrics = app.get(MetricsService);
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -33,9 +35,15 @@ export function configureHttp(app: NestExpressApplication, config: AppConfig): v
     app,
     new DocumentBuilder()
       .setTitle('Verdict API')
-      .setDescription('Human-in-the-loop gate for AI outputs. See CONTRACT.md for the behaviour behind each route.')
+      .setDescription(
+        'Human-in-the-loop gate for AI outputs. See CONTRACT.md for the behaviour behind each route.',
+      )
       .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: "a user's access token or an API key (vk_…)" })
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        description: "a user's access token or an API key (vk_…)",
+      })
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
@@ -50,7 +58,11 @@ function serveWebApp(app: INestApplication, config: AppConfig): void {
   server.use(express.static(dist, { index: false, maxAge: '1h' }));
   // Deep links (/review/support-replies) load the app, which routes on the client.
   server.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.method !== 'GET' || API_PREFIXES.some((p) => req.path === p || req.path.startsWith(`${p}/`))) return next();
+    if (
+      req.method !== 'GET' ||
+      API_PREFIXES.some((p) => req.path === p || req.path.startsWith(`${p}/`))
+    )
+      return next();
     if (!req.accepts('html')) return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(join(dist, 'index.html'));

@@ -21,8 +21,14 @@ function readConfig(): AppConfig {
 }
 
 export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
-  await prepareDatabase(config.databaseUrl, { email: config.adminEmail, password: config.adminPassword });
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true, bodyParser: false });
+  await prepareDatabase(config.databaseUrl, {
+    email: config.adminEmail,
+    password: config.adminPassword,
+  });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   app.useLogger(app.get(PinoLogger));
   configureHttp(app, config);
   return app;
@@ -39,7 +45,9 @@ function drainOnSignal(app: NestExpressApplication, config: AppConfig): void {
     const server = app.getHttpServer() as import('node:http').Server;
     const drained = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    const timeout = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownGraceMs).unref());
+    const timeout = new Promise<void>((resolve) =>
+      setTimeout(resolve, config.shutdownGraceMs).unref(),
+    );
     await Promise.race([drained, timeout]);
     server.closeAllConnections();
     await app.close();

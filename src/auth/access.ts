@@ -12,8 +12,13 @@ export function hasRole(principal: Principal, ...roles: Role[]): boolean {
 }
 
 export function requireUser(principal: Principal, ...roles: Role[]): UserPrincipal {
-  if (principal.kind !== 'user' || (roles.length > 0 && !principal.roles.some((r) => roles.includes(r)))) {
-    throw new ForbiddenException(roles.length ? `requires role ${roles.join(' or ')}` : 'requires a user token');
+  if (
+    principal.kind !== 'user' ||
+    (roles.length > 0 && !principal.roles.some((r) => roles.includes(r)))
+  ) {
+    throw new ForbiddenException(
+      roles.length ? `requires role ${roles.join(' or ')}` : 'requires a user token',
+    );
   }
   return principal;
 }
@@ -33,18 +38,25 @@ export function canSubmit(principal: Principal, slug: string): boolean {
 
 /** Reading items: an items:read key on the queue, or a user who may see the queue. */
 export function canReadItems(principal: Principal, slug: string): boolean {
-  return keyCovers(principal, slug, 'items:read') || (principal.kind === 'user' && canSeeQueue(principal, slug));
+  return (
+    keyCovers(principal, slug, 'items:read') ||
+    (principal.kind === 'user' && canSeeQueue(principal, slug))
+  );
 }
 
 export function canSeeQueue(principal: Principal, slug: string): boolean {
-  if (principal.kind === 'apiKey') return principal.queues.includes('*') || principal.queues.includes(slug);
+  if (principal.kind === 'apiKey')
+    return principal.queues.includes('*') || principal.queues.includes(slug);
   return hasRole(principal, 'admin', 'lead', 'analyst') || principal.queues.includes(slug);
 }
 
 /** Reviewing: reviewers on the queues they were given; leads and admins everywhere. */
 export function canReview(principal: Principal, slug: string): boolean {
   if (principal.kind !== 'user') return false;
-  return hasRole(principal, 'admin', 'lead') || (principal.roles.includes('reviewer') && principal.queues.includes(slug));
+  return (
+    hasRole(principal, 'admin', 'lead') ||
+    (principal.roles.includes('reviewer') && principal.queues.includes(slug))
+  );
 }
 
 export function isLead(principal: Principal): boolean {

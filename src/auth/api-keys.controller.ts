@@ -1,4 +1,13 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import { CreateApiKeyDto, CreatedApiKeyView } from './api-keys.dto';
 import { ApiKeysService } from './api-keys.service';
@@ -12,7 +21,10 @@ export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}
 
   @Post()
-  @ApiCreatedResponse({ type: CreatedApiKeyView, description: 'the key is shown only in this response' })
+  @ApiCreatedResponse({
+    type: CreatedApiKeyView,
+    description: 'the key is shown only in this response',
+  })
   create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateApiKeyDto) {
     return this.keys.create(principal, dto);
   }

@@ -1,5 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import {
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 import { API_KEY_SCOPES, type ApiKeyScope } from './api-key.entity';
 
 export class CreateApiKeyDto {
@@ -9,18 +18,27 @@ export class CreateApiKeyDto {
   @MaxLength(200)
   name!: string;
 
-  @ApiProperty({ example: ['support-replies'], description: 'queue slugs, or ["*"] for every queue' })
+  @ApiProperty({
+    example: ['support-replies'],
+    description: 'queue slugs, or ["*"] for every queue',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @IsString({ each: true })
-  @Matches(/^(\*|[a-z0-9][a-z0-9-]{0,62})$/, { each: true, message: 'queues must each be a queue slug or "*"' })
+  @Matches(/^(\*|[a-z0-9][a-z0-9-]{0,62})$/, {
+    each: true,
+    message: 'queues must each be a queue slug or "*"',
+  })
   queues!: string[];
 
   @ApiProperty({ enum: API_KEY_SCOPES, isArray: true, example: ['items:write', 'items:read'] })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayUnique()
-  @IsIn(API_KEY_SCOPES, { each: true, message: `scopes must each be one of ${API_KEY_SCOPES.join(', ')}` })
+  @IsIn(API_KEY_SCOPES, {
+    each: true,
+    message: `scopes must each be one of ${API_KEY_SCOPES.join(', ')}`,
+  })
   scopes!: ApiKeyScope[];
 }
 

@@ -12,8 +12,14 @@ import { REDIS } from '../redis/redis.module';
 
 function toView(key: ApiKey) {
   return {
-    id: key.id, name: key.name, keyPrefix: key.keyPrefix, queues: key.queues, scopes: key.scopes,
-    createdAt: key.createdAt, lastUsedAt: key.lastUsedAt, revokedAt: key.revokedAt,
+    id: key.id,
+    name: key.name,
+    keyPrefix: key.keyPrefix,
+    queues: key.queues,
+    scopes: key.scopes,
+    createdAt: key.createdAt,
+    lastUsedAt: key.lastUsedAt,
+    revokedAt: key.revokedAt,
   };
 }
 

@@ -3,7 +3,10 @@ import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin@example.com' })
-  @IsEmail({ require_tld: false, allow_ip_domain: true }, { message: 'email must be an email address' })
+  @IsEmail(
+    { require_tld: false, allow_ip_domain: true },
+    { message: 'email must be an email address' },
+  )
   @MaxLength(320)
   email!: string;
 
@@ -24,6 +27,7 @@ export class UserView {
 
 export class LoginResponse {
   @ApiProperty() accessToken!: string;
-  @ApiProperty({ example: 43200, description: 'seconds until the token expires' }) expiresIn!: number;
+  @ApiProperty({ example: 43200, description: 'seconds until the token expires' })
+  expiresIn!: number;
   @ApiProperty({ type: UserView }) user!: UserView;
 }

@@ -15,11 +15,18 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    if (
+      this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
+        context.getHandler(),
+        context.getClass(),
+      ])
+    )
+      return true;
     const request = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!match) throw new UnauthorizedException('missing bearer token (Authorization: Bearer <token>)');
+    if (!match)
+      throw new UnauthorizedException('missing bearer token (Authorization: Bearer <token>)');
     const principal = await this.resolver.resolve(match[1]);
     if (!principal) throw new UnauthorizedException('invalid, expired or revoked token');
     request.principal = principal;

@@ -21,11 +21,20 @@ import type { AppConfig } from '../config/config';
     JwtModule.registerAsync({
       global: true,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ secret: config.jwtSecret, signOptions: { algorithm: 'HS256' } }),
+      useFactory: (config: AppConfig) => ({
+        secret: config.jwtSecret,
+        signOptions: { algorithm: 'HS256' },
+      }),
     }),
   ],
   controllers: [AuthController, UsersController, ApiKeysController],
-  providers: [AuthService, UsersService, ApiKeysService, PrincipalResolver, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [
+    AuthService,
+    UsersService,
+    ApiKeysService,
+    PrincipalResolver,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
   exports: [PrincipalResolver],
 })
 export class AuthModule {}

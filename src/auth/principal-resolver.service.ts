@@ -53,14 +53,18 @@ export class PrincipalResolver implements OnModuleDestroy {
   async resolve(token: string): Promise<Principal | null> {
     const cached = this.cache.get(token);
     if (cached && Date.now() - cached.at < CACHE_MS) return cached.principal;
-    const principal = token.startsWith('vk_') ? await this.fromApiKey(token) : await this.fromAccessToken(token);
+    const principal = token.startsWith('vk_')
+      ? await this.fromApiKey(token)
+      : await this.fromAccessToken(token);
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(token, { principal, at: Date.now() });
     return principal;
   }
 
   private async fromApiKey(token: string): Promise<Principal | null> {
-    const key = await this.keys.findOne({ where: { keyHash: hashApiKey(token), revokedAt: IsNull() } });
+    const key = await this.keys.findOne({
+      where: { keyHash: hashApiKey(token), revokedAt: IsNull() },
+    });
     if (!key) return null;
     this.touch(key.id);
     return { kind: 'apiKey', id: key.id, name: key.name, queues: key.queues, scopes: key.scopes };
@@ -84,7 +88,14 @@ export class PrincipalResolver implements OnModuleDestroy {
     if (!payload.sub) return null;
     const user = await this.users.findOne({ where: { id: payload.sub } });
     if (!user || user.disabledAt) return null;
-    return { kind: 'user', id: user.id, email: user.email, name: user.name, roles: user.roles, queues: user.queues };
+    return {
+      kind: 'user',
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      roles: user.roles,
+      queues: user.queues,
+    };
   }
 
   /** Revalidates immediately, bypassing the cache (used at socket handshakes). */

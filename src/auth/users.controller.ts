@@ -24,7 +24,11 @@ export class UsersController {
   }
 
   @Patch(':id')
-  update(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateUserDto) {
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateUserDto,
+  ) {
     return this.users.update(principal, id, dto);
   }
 }

@@ -1,12 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
-  ArrayMaxSize, ArrayUnique, IsArray, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength,
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
 } from 'class-validator';
 import { ROLES, type Role } from './user.entity';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'ana@example.com' })
-  @IsEmail({ require_tld: false, allow_ip_domain: true }, { message: 'email must be an email address' })
+  @IsEmail(
+    { require_tld: false, allow_ip_domain: true },
+    { message: 'email must be an email address' },
+  )
   @MaxLength(320)
   email!: string;
 
@@ -28,7 +40,10 @@ export class CreateUserDto {
   @IsIn(ROLES, { each: true, message: `roles must each be one of ${ROLES.join(', ')}` })
   roles!: Role[];
 
-  @ApiPropertyOptional({ example: ['support-replies'], description: 'queue slugs the user reviews' })
+  @ApiPropertyOptional({
+    example: ['support-replies'],
+    description: 'queue slugs the user reviews',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(1000)

@@ -11,7 +11,15 @@ import type { Principal } from '../common/principal';
 import { REDIS } from '../redis/redis.module';
 
 export function toUserView(user: User) {
-  return { id: user.id, email: user.email, name: user.name, roles: user.roles, queues: user.queues, disabled: user.disabledAt !== null, createdAt: user.createdAt };
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    roles: user.roles,
+    queues: user.queues,
+    disabled: user.disabledAt !== null,
+    createdAt: user.createdAt,
+  };
 }
 
 @Injectable()
@@ -28,11 +36,18 @@ export class UsersService {
     const passwordHash = await hashPassword(dto.password);
     try {
       const user = await this.users.save(
-        this.users.create({ email, name: dto.name.trim(), passwordHash, roles: dto.roles, queues: dto.queues ?? [] }),
+        this.users.create({
+          email,
+          name: dto.name.trim(),
+          passwordHash,
+          roles: dto.roles,
+          queues: dto.queues ?? [],
+        }),
       );
       return toUserView(user);
     } catch (error) {
-      if ((error as { code?: string }).code === '23505') throw new ConflictException(`a user with email ${email} already exists`);
+      if ((error as { code?: string }).code === '23505')
+        throw new ConflictException(`a user with email ${email} already exists`);
       throw error;
     }
   }

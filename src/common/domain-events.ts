@@ -23,9 +23,19 @@ export interface ExportProgress {
   rows: number;
 }
 
-export type ItemChange = 'claimed' | 'released' | 'lease_expired' | 'decided' | 'escalated' | 'reported' | 'timed_out' | 'requeued';
+export type ItemChange =
+  | 'claimed'
+  | 'released'
+  | 'lease_expired'
+  | 'decided'
+  | 'escalated'
+  | 'reported'
+  | 'timed_out'
+  | 'requeued';
 
-type Listener<K extends keyof DomainEventMap> = (payload: DomainEventMap[K]) => Promise<void> | void;
+type Listener<K extends keyof DomainEventMap> = (
+  payload: DomainEventMap[K],
+) => Promise<void> | void;
 
 @Injectable()
 export class DomainEvents {

@@ -13,8 +13,9 @@ function isTransientInfrastructureError(error: unknown): boolean {
   const e = error as { code?: string; message?: string };
   // Connection failures and Postgres "cannot connect now" / admin shutdown classes.
   return (
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '53300'].includes(e?.code ?? '') ||
-    /Connection terminated|connect ECONNREFUSED|Redis is not available/i.test(e?.message ?? '')
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '53300'].includes(
+      e?.code ?? '',
+    ) || /Connection terminated|connect ECONNREFUSED|Redis is not available/i.test(e?.message ?? '')
   );
 }
 
@@ -48,20 +49,36 @@ export class HttpExceptionFilter implements ExceptionFilter {
       if (Array.isArray(body.message)) body.message = (body.message as string[]).join('; ');
     } else if (parserError?.type === 'entity.too.large') {
       status = 413;
-      body = { statusCode: 413, error: 'Payload Too Large', message: 'request body is larger than 1 MiB' };
+      body = {
+        statusCode: 413,
+        error: 'Payload Too Large',
+        message: 'request body is larger than 1 MiB',
+      };
     } else if (parserError?.type === 'entity.parse.failed') {
       status = 400;
       body = { statusCode: 400, error: 'Bad Request', message: 'request body is not valid JSON' };
-    } else if (parserError?.expose && typeof parserError.status === 'number' && parserError.status < 500) {
+    } else if (
+      parserError?.expose &&
+      typeof parserError.status === 'number' &&
+      parserError.status < 500
+    ) {
       status = parserError.status;
       body = { statusCode: status, error: 'Bad Request', message: parserError.message };
     } else if (isDataException(exception)) {
       // Postgres refused a value the validation let through: still the caller's input, never a 500.
       status = 400;
-      body = { statusCode: 400, error: 'Bad Request', message: `a value could not be stored: ${(exception as Error).message}` };
+      body = {
+        statusCode: 400,
+        error: 'Bad Request',
+        message: `a value could not be stored: ${(exception as Error).message}`,
+      };
     } else if (isTransientInfrastructureError(exception)) {
       status = 503;
-      body = { statusCode: 503, error: 'Service Unavailable', message: 'a backing service is unavailable; retry later' };
+      body = {
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: 'a backing service is unavailable; retry later',
+      };
       this.logger.warn(`503 for ${request.method} ${request.url}: ${(exception as Error).message}`);
     } else {
       body = { statusCode: 500, error: 'Internal Server Error', message: 'unexpected error' };

@@ -6,7 +6,12 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 export function requireJsonBody(req: Request, res: Response, next: NextFunction): void {
   const length = Number(req.headers['content-length'] ?? 0);
   const hasBody = length > 0 || req.headers['transfer-encoding'] !== undefined;
-  if (BODY_METHODS.has(req.method) && hasBody && req.path.startsWith('/v1/') && !req.is('application/json')) {
+  if (
+    BODY_METHODS.has(req.method) &&
+    hasBody &&
+    req.path.startsWith('/v1/') &&
+    !req.is('application/json')
+  ) {
     res.status(415).json({
       statusCode: 415,
       error: 'Unsupported Media Type',

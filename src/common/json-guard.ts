@@ -15,7 +15,8 @@ function unstorable(text: string): string | null {
  * nesting; all are refused as bad input before they reach the database instead of surfacing as a 500.
  */
 export function jsonProblems(value: unknown, field: string, depth = 0): FieldProblem | null {
-  if (depth > MAX_DEPTH) return { field, message: `${field} is nested more than ${MAX_DEPTH} levels deep` };
+  if (depth > MAX_DEPTH)
+    return { field, message: `${field} is nested more than ${MAX_DEPTH} levels deep` };
   if (typeof value === 'string') {
     const what = unstorable(value);
     return what ? { field, message: `${field} contains ${what}, which cannot be stored` } : null;
@@ -30,7 +31,8 @@ export function jsonProblems(value: unknown, field: string, depth = 0): FieldPro
   if (value !== null && typeof value === 'object') {
     for (const [key, child] of Object.entries(value)) {
       const what = unstorable(key);
-      if (what) return { field, message: `${field} has a key with ${what}, which cannot be stored` };
+      if (what)
+        return { field, message: `${field} has a key with ${what}, which cannot be stored` };
       const problem = jsonProblems(child, `${field}.${key}`, depth + 1);
       if (problem) return problem;
     }

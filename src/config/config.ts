@@ -45,16 +45,21 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   if (raw === undefined || raw === '') return fallback;
   if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number (got "${raw}")`);
   const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}`);
+  if (value < min || value > max)
+    throw new ConfigError(`${name} must be between ${min} and ${max}`);
   return value;
 }
 
 export function loadConfig(env: Env = process.env): AppConfig {
-  const jwtSecret = env.JWT_SECRET ?? (env.NODE_ENV === 'production' ? undefined : 'dev-only-secret-change-me');
+  const jwtSecret =
+    env.JWT_SECRET ?? (env.NODE_ENV === 'production' ? undefined : 'dev-only-secret-change-me');
   if (!jwtSecret) throw new ConfigError('JWT_SECRET is required in production');
   const warnings: string[] = [];
   // Short secrets are weak but not malformed: start, and say so loudly.
-  if (jwtSecret.length < 16) warnings.push('JWT_SECRET is shorter than 16 characters; use a long random secret in production');
+  if (jwtSecret.length < 16)
+    warnings.push(
+      'JWT_SECRET is shorter than 16 characters; use a long random secret in production',
+    );
   const appRole = (env.APP_ROLE ?? 'all') as AppRole;
   if (!['api', 'worker', 'all'].includes(appRole)) {
     throw new ConfigError(`APP_ROLE must be api, worker or all (got "${env.APP_ROLE}")`);
@@ -64,7 +69,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if ((adminEmail && !adminPassword) || (!adminEmail && adminPassword)) {
     throw new ConfigError('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
   }
-  if (adminPassword && adminPassword.length < 8) warnings.push('ADMIN_PASSWORD is shorter than 8 characters; change it after the first sign-in');
+  if (adminPassword && adminPassword.length < 8)
+    warnings.push('ADMIN_PASSWORD is shorter than 8 characters; change it after the first sign-in');
   const redisPrefix = env.REDIS_PREFIX ?? 'verdict';
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(redisPrefix)) {
     throw new ConfigError('REDIS_PREFIX may only contain letters, digits, "_" and "-"');

@@ -36,7 +36,10 @@ async function ensureDatabaseExists(databaseUrl: string, logger: Logger): Promis
  * Creates the database if needed, runs pending migrations and seeds the first admin, all under
  * one advisory lock so instances booting together neither race nor seed twice.
  */
-export async function prepareDatabase(databaseUrl: string, admin: { email?: string; password?: string } = {}): Promise<void> {
+export async function prepareDatabase(
+  databaseUrl: string,
+  admin: { email?: string; password?: string } = {},
+): Promise<void> {
   const logger = new Logger('Database');
   await ensureDatabaseExists(databaseUrl, logger);
   const dataSource = new DataSource({ ...dataSourceOptions(databaseUrl), extra: { max: 2 } });
@@ -48,7 +51,8 @@ export async function prepareDatabase(databaseUrl: string, admin: { email?: stri
       await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
       const applied = await dataSource.runMigrations({ transaction: 'each' });
       if (applied.length > 0) logger.log(`applied ${applied.length} migration(s)`);
-      if (await seedFirstAdmin(runner, admin.email, admin.password)) logger.log(`created first admin ${admin.email}`);
+      if (await seedFirstAdmin(runner, admin.email, admin.password))
+        logger.log(`created first admin ${admin.email}`);
     } finally {
       await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
       await runner.release();

@@ -1,5 +1,11 @@
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { ItemDto } from '../items/item.dto';
@@ -15,7 +21,10 @@ export class IngestionController {
 
   @Post()
   @ApiCreatedResponse({ type: ItemDto, description: 'the item, routed' })
-  @ApiOkResponse({ type: ItemDto, description: 'a replay of an earlier submission with the same externalId and body' })
+  @ApiOkResponse({
+    type: ItemDto,
+    description: 'a replay of an earlier submission with the same externalId and body',
+  })
   @ApiConflictResponse({ description: 'the externalId was used with a different body' })
   async submit(
     @CurrentPrincipal() principal: Principal,
@@ -30,8 +39,14 @@ export class IngestionController {
 
   @Post('batch')
   @HttpCode(200)
-  @ApiOkResponse({ description: '{results: [...]}: an item or {error:{statusCode,message}} per input, in order' })
-  submitBatch(@CurrentPrincipal() principal: Principal, @Param('slug') slug: string, @Body() dto: SubmitBatchDto) {
+  @ApiOkResponse({
+    description: '{results: [...]}: an item or {error:{statusCode,message}} per input, in order',
+  })
+  submitBatch(
+    @CurrentPrincipal() principal: Principal,
+    @Param('slug') slug: string,
+    @Body() dto: SubmitBatchDto,
+  ) {
     return this.ingestion.submitBatch(principal, slug, dto.items);
   }
 }

@@ -1,8 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  Allow, ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, IsUrl, Max,
-  MaxLength, Min, ValidateNested,
+  Allow,
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDefined,
+  IsNotEmpty,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
 } from 'class-validator';
 
 export class ModelDto {
@@ -20,7 +33,11 @@ export class ModelDto {
 }
 
 export class SubmitItemDto {
-  @ApiPropertyOptional({ example: 'ticket-81-reply-1', description: 'idempotency key, unique per queue', maxLength: 200 })
+  @ApiPropertyOptional({
+    example: 'ticket-81-reply-1',
+    description: 'idempotency key, unique per queue',
+    maxLength: 200,
+  })
   @IsOptional()
   @IsString({ message: 'externalId must be a string' })
   @IsNotEmpty({ message: 'externalId must not be empty' })
@@ -34,17 +51,26 @@ export class SubmitItemDto {
   @Type(() => ModelDto)
   model!: ModelDto;
 
-  @ApiPropertyOptional({ example: { messages: [{ role: 'user', content: 'Where is my refund?' }] }, description: 'any JSON' })
+  @ApiPropertyOptional({
+    example: { messages: [{ role: 'user', content: 'Where is my refund?' }] },
+    description: 'any JSON',
+  })
   @Allow()
   input?: unknown;
 
-  @ApiProperty({ example: { reply: 'Your refund was sent on Monday.' }, description: 'any JSON value except null' })
+  @ApiProperty({
+    example: { reply: 'Your refund was sent on Monday.' },
+    description: 'any JSON value except null',
+  })
   @IsDefined({ message: 'output is required (any JSON value except null)' })
   output!: unknown;
 
   @ApiProperty({ example: 0.73, minimum: 0, maximum: 1 })
   @IsDefined({ message: 'confidence is required' })
-  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'confidence must be a JSON number between 0 and 1' })
+  @IsNumber(
+    { allowNaN: false, allowInfinity: false },
+    { message: 'confidence must be a JSON number between 0 and 1' },
+  )
   @Min(0, { message: 'confidence must be between 0 and 1' })
   @Max(1, { message: 'confidence must be between 0 and 1' })
   confidence!: number;
@@ -56,7 +82,10 @@ export class SubmitItemDto {
 
   @ApiPropertyOptional({ example: 'http://127.0.0.1:9000/verdict-hook' })
   @IsOptional()
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'callbackUrl must be an http or https URL' })
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'callbackUrl must be an http or https URL' },
+  )
   @MaxLength(2000)
   callbackUrl?: string;
 }

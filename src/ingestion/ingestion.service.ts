@@ -29,7 +29,9 @@ function bodyHash(dto: SubmitItemDto): string {
     metadata: dto.metadata ?? {},
     callbackUrl: dto.callbackUrl ?? null,
   });
-  return createHash('sha256').update(canonical ?? '').digest('hex');
+  return createHash('sha256')
+    .update(canonical ?? '')
+    .digest('hex');
 }
 
 function storageProblems(dto: SubmitItemDto): FieldProblem[] {
@@ -77,13 +79,16 @@ export class IngestionService {
   /** Each element is validated on its own; valid ones are stored together, results in input order. */
   async submitBatch(principal: Principal, slug: string, elements: unknown[]) {
     const queue = await this.queueFor(principal, slug);
-    const results: (SubmitResult['item'] | { error: { statusCode: number; message: string } })[] = new Array(elements.length);
+    const results: (SubmitResult['item'] | { error: { statusCode: number; message: string } })[] =
+      new Array(elements.length);
     const accepted: { index: number; prepared: PreparedSubmission }[] = [];
     await Promise.all(
       elements.map(async (raw, index) => {
         const { dto, problems } = await this.validateElement(raw, index);
         if (!dto) {
-          results[index] = { error: { statusCode: 400, message: problems.map((p) => p.message).join('; ') } };
+          results[index] = {
+            error: { statusCode: 400, message: problems.map((p) => p.message).join('; ') },
+          };
           return;
         }
         accepted.push({ index, prepared: this.prepare(principal, queue, dto) });
@@ -94,7 +99,12 @@ export class IngestionService {
       const index = accepted[i].index;
       if (settled.status === 'rejected') {
         if (!isDataException(settled.reason)) throw settled.reason;
-        results[index] = { error: { statusCode: 400, message: `a value could not be stored: ${(settled.reason as Error).message}` } };
+        results[index] = {
+          error: {
+            statusCode: 400,
+            message: `a value could not be stored: ${(settled.reason as Error).message}`,
+          },
+        };
         return;
       }
       try {
@@ -107,9 +117,14 @@ export class IngestionService {
     return { results };
   }
 
-  private async validateElement(raw: unknown, index: number): Promise<{ dto?: SubmitItemDto; problems: FieldProblem[] }> {
+  private async validateElement(
+    raw: unknown,
+    index: number,
+  ): Promise<{ dto?: SubmitItemDto; problems: FieldProblem[] }> {
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-      return { problems: [{ field: `items[${index}]`, message: `items[${index}] must be an object` }] };
+      return {
+        problems: [{ field: `items[${index}]`, message: `items[${index}] must be an object` }],
+      };
     }
     const dto = plainToInstance(SubmitItemDto, raw);
     const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: false });
@@ -127,7 +142,11 @@ export class IngestionService {
         itemId: outcome.existingId,
       });
     }
-    if (outcome.kind === 'created') this.metrics.submissions.inc({ queue: outcome.item.queueSlug, routing: outcome.item.routing });
+    if (outcome.kind === 'created')
+      this.metrics.submissions.inc({
+        queue: outcome.item.queueSlug,
+        routing: outcome.item.routing,
+      });
     return { created: outcome.kind === 'created', item: toItemView(outcome.item) };
   }
 
@@ -136,11 +155,26 @@ export class IngestionService {
     const metadata = dto.metadata ?? {};
     const model = { name: dto.model.name, version: dto.model.version ?? null };
     const decision = routeSubmission(queue.policy, queue.outputSchema, {
-      confidence: dto.confidence, model, input: dto.input ?? null, output: dto.output, metadata,
+      confidence: dto.confidence,
+      model,
+      input: dto.input ?? null,
+      output: dto.output,
+      metadata,
     });
     const approved = decision.routing === 'approve';
-    const reviewClass: ReviewClass | null = approved ? (decision.sampled ? 'sample' : null) : decision.routing === 'block' ? 'blocked' : 'flagged';
-    const slaSeconds = decision.routing === 'block' ? queue.sla.blockedSeconds : decision.routing === 'flag' ? queue.sla.flaggedSeconds : null;
+    const reviewClass: ReviewClass | null = approved
+      ? decision.sampled
+        ? 'sample'
+        : null
+      : decision.routing === 'block'
+        ? 'blocked'
+        : 'flagged';
+    const slaSeconds =
+      decision.routing === 'block'
+        ? queue.sla.blockedSeconds
+        : decision.routing === 'flag'
+          ? queue.sla.flaggedSeconds
+          : null;
     const item = Object.assign(new Item(), {
       id: randomUUID(),
       queueId: queue.id,
@@ -176,10 +210,25 @@ export class IngestionService {
       updatedAt: now,
     } satisfies Item);
     const events: NewItemEvent[] = [
-      { type: 'submitted', actor: actorOf(principal), details: { externalId: item.externalId }, at: now },
-      { type: 'routed', actor: 'system', details: { routing: item.routing, reasons: item.reasons, policyVersion: item.policyVersion }, at: now },
+      {
+        type: 'submitted',
+        actor: actorOf(principal),
+        details: { externalId: item.externalId },
+        at: now,
+      },
+      {
+        type: 'routed',
+        actor: 'system',
+        details: {
+          routing: item.routing,
+          reasons: item.reasons,
+          policyVersion: item.policyVersion,
+        },
+        at: now,
+      },
     ];
-    if (reviewClass) events.push({ type: 'queued', actor: 'system', details: { reviewClass }, at: now });
+    if (reviewClass)
+      events.push({ type: 'queued', actor: 'system', details: { reviewClass }, at: now });
     return { item, events };
   }
 }

@@ -23,25 +23,75 @@ interface Waiting {
 
 /** Column name and Postgres array type, in the order rowValues() produces them. */
 const ITEM_COLUMNS: [string, string][] = [
-  ['id', 'uuid'], ['queue_id', 'uuid'], ['queue_slug', 'text'], ['external_id', 'text'], ['body_hash', 'text'],
-  ['model_name', 'text'], ['model_version', 'text'], ['input', 'jsonb'], ['output', 'jsonb'], ['confidence', 'float8'],
-  ['metadata', 'jsonb'], ['callback_url', 'text'], ['routing', 'text'], ['reasons', 'jsonb'], ['policy_version', 'int4'],
-  ['status', 'text'], ['usable', 'bool'], ['decided_by', 'text'], ['final_output', 'jsonb'], ['created_at', 'timestamptz'],
-  ['decided_at', 'timestamptz'], ['sla_due_at', 'timestamptz'], ['review_state', 'text'], ['review_class', 'text'],
-  ['review_rank', 'int2'], ['queued_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+  ['id', 'uuid'],
+  ['queue_id', 'uuid'],
+  ['queue_slug', 'text'],
+  ['external_id', 'text'],
+  ['body_hash', 'text'],
+  ['model_name', 'text'],
+  ['model_version', 'text'],
+  ['input', 'jsonb'],
+  ['output', 'jsonb'],
+  ['confidence', 'float8'],
+  ['metadata', 'jsonb'],
+  ['callback_url', 'text'],
+  ['routing', 'text'],
+  ['reasons', 'jsonb'],
+  ['policy_version', 'int4'],
+  ['status', 'text'],
+  ['usable', 'bool'],
+  ['decided_by', 'text'],
+  ['final_output', 'jsonb'],
+  ['created_at', 'timestamptz'],
+  ['decided_at', 'timestamptz'],
+  ['sla_due_at', 'timestamptz'],
+  ['review_state', 'text'],
+  ['review_class', 'text'],
+  ['review_rank', 'int2'],
+  ['queued_at', 'timestamptz'],
+  ['updated_at', 'timestamptz'],
 ];
 const EVENT_COLUMNS: [string, string][] = [
-  ['item_id', 'uuid'], ['seq', 'int4'], ['type', 'text'], ['actor', 'text'], ['details', 'jsonb'],
-  ['created_at', 'timestamptz'], ['prev_hash', 'text'], ['hash', 'text'],
+  ['item_id', 'uuid'],
+  ['seq', 'int4'],
+  ['type', 'text'],
+  ['actor', 'text'],
+  ['details', 'jsonb'],
+  ['created_at', 'timestamptz'],
+  ['prev_hash', 'text'],
+  ['hash', 'text'],
 ];
 
 function rowValues(item: Item): unknown[] {
   const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
   return [
-    item.id, item.queueId, item.queueSlug, item.externalId, item.bodyHash, item.modelName, item.modelVersion, json(item.input),
-    json(item.output), item.confidence, json(item.metadata), item.callbackUrl, item.routing, json(item.reasons),
-    item.policyVersion, item.status, item.usable, item.decidedBy, json(item.finalOutput), item.createdAt, item.decidedAt,
-    item.slaDueAt, item.reviewState, item.reviewClass, item.reviewRank, item.queuedAt, item.updatedAt,
+    item.id,
+    item.queueId,
+    item.queueSlug,
+    item.externalId,
+    item.bodyHash,
+    item.modelName,
+    item.modelVersion,
+    json(item.input),
+    json(item.output),
+    item.confidence,
+    json(item.metadata),
+    item.callbackUrl,
+    item.routing,
+    json(item.reasons),
+    item.policyVersion,
+    item.status,
+    item.usable,
+    item.decidedBy,
+    json(item.finalOutput),
+    item.createdAt,
+    item.decidedAt,
+    item.slaDueAt,
+    item.reviewState,
+    item.reviewClass,
+    item.reviewRank,
+    item.queuedAt,
+    item.updatedAt,
   ];
 }
 
@@ -97,14 +147,18 @@ export class SubmissionBatcher {
 
   submit(submissions: PreparedSubmission[]): Promise<SubmissionOutcome>[] {
     const promises = submissions.map(
-      (submission) => new Promise<SubmissionOutcome>((resolve, reject) => this.waiting.push({ submission, resolve, reject })),
+      (submission) =>
+        new Promise<SubmissionOutcome>((resolve, reject) =>
+          this.waiting.push({ submission, resolve, reject }),
+        ),
     );
     this.schedule();
     return promises;
   }
 
   private schedule(): void {
-    if (this.scheduled || this.waiting.length === 0 || this.flushing >= MAX_CONCURRENT_FLUSHES) return;
+    if (this.scheduled || this.waiting.length === 0 || this.flushing >= MAX_CONCURRENT_FLUSHES)
+      return;
     this.scheduled = true;
     // One macrotask of slack lets requests parsed in the same tick share a commit.
     setImmediate(() => {
@@ -154,11 +208,23 @@ export class SubmissionBatcher {
   }
 
   private async insert(submissions: PreparedSubmission[]): Promise<Set<string>> {
-    const items = columnArrays(submissions.map((s) => rowValues(s.item)), ITEM_COLUMNS.length);
+    const items = columnArrays(
+      submissions.map((s) => rowValues(s.item)),
+      ITEM_COLUMNS.length,
+    );
     const events = columnArrays(
       submissions
         .flatMap((s) => ItemEventsService.firstEvents(s.item.id, s.events))
-        .map((e) => [e.itemId, e.seq, e.type, e.actor, JSON.stringify(e.details), e.createdAt, e.prevHash, e.hash]),
+        .map((e) => [
+          e.itemId,
+          e.seq,
+          e.type,
+          e.actor,
+          JSON.stringify(e.details),
+          e.createdAt,
+          e.prevHash,
+          e.hash,
+        ]),
       EVENT_COLUMNS.length,
     );
     const rows: { id: string }[] = await this.dataSource.query(FLUSH_SQL, [...items, ...events]);
@@ -166,14 +232,20 @@ export class SubmissionBatcher {
   }
 
   private async resolveReplays(replays: Waiting[]): Promise<void> {
-    const keys = replays.map((w) => ({ queueId: w.submission.item.queueId, externalId: w.submission.item.externalId! }));
+    const keys = replays.map((w) => ({
+      queueId: w.submission.item.queueId,
+      externalId: w.submission.item.externalId!,
+    }));
     const stored: Item[] = await this.dataSource
       .getRepository(Item)
       .createQueryBuilder('i')
-      .where(`(i.queue_id, i.external_id) IN (SELECT * FROM unnest(:queueIds::uuid[], :externalIds::text[]))`, {
-        queueIds: keys.map((k) => k.queueId),
-        externalIds: keys.map((k) => k.externalId),
-      })
+      .where(
+        `(i.queue_id, i.external_id) IN (SELECT * FROM unnest(:queueIds::uuid[], :externalIds::text[]))`,
+        {
+          queueIds: keys.map((k) => k.queueId),
+          externalIds: keys.map((k) => k.externalId),
+        },
+      )
       .getMany();
     const byKey = new Map(stored.map((i) => [`${i.queueId}|${i.externalId}`, i]));
     for (const w of replays) {

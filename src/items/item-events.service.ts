@@ -21,7 +21,12 @@ export class ItemEventsService {
     let prev = '';
     return events.map((e, i) => {
       const row = {
-        itemId, seq: i + 1, type: e.type, actor: e.actor, details: e.details ?? {}, createdAt: e.at ?? new Date(),
+        itemId,
+        seq: i + 1,
+        type: e.type,
+        actor: e.actor,
+        details: e.details ?? {},
+        createdAt: e.at ?? new Date(),
       };
       const hash = eventHash(prev, row);
       const out = { ...row, prevHash: prev, hash };
@@ -47,7 +52,14 @@ export class ItemEventsService {
     return events.map((e) => {
       seq += 1;
       // Postgres keeps microseconds, JS milliseconds: truncate so the stored time hashes the same.
-      const row = { itemId, seq, type: e.type, actor: e.actor, details: e.details ?? {}, createdAt: new Date((e.at ?? new Date()).getTime()) };
+      const row = {
+        itemId,
+        seq,
+        type: e.type,
+        actor: e.actor,
+        details: e.details ?? {},
+        createdAt: new Date((e.at ?? new Date()).getTime()),
+      };
       const hash = eventHash(prev, row);
       const out = { ...row, prevHash: prev, hash };
       prev = hash;
@@ -58,7 +70,13 @@ export class ItemEventsService {
   async list(itemId: string) {
     const rows = await this.events.find({ where: { itemId }, order: { seq: 'ASC' } });
     return rows.map((e) => ({
-      seq: e.seq, type: e.type, actor: e.actor, details: e.details, createdAt: e.createdAt, prevHash: e.prevHash, hash: e.hash,
+      seq: e.seq,
+      type: e.type,
+      actor: e.actor,
+      details: e.details,
+      createdAt: e.createdAt,
+      prevHash: e.prevHash,
+      hash: e.hash,
     }));
   }
 

@@ -1,7 +1,14 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { Reason, Route } from '../routing/policy.types';
 
-export const ITEM_STATUSES = ['approved', 'pending', 'in_review', 'escalated', 'rejected', 'corrected'] as const;
+export const ITEM_STATUSES = [
+  'approved',
+  'pending',
+  'in_review',
+  'escalated',
+  'rejected',
+  'corrected',
+] as const;
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
 export const FINAL_STATUSES: readonly ItemStatus[] = ['approved', 'rejected', 'corrected'];
 export type DecidedBy = 'policy' | 'reviewer' | 'timeout';
@@ -20,16 +27,24 @@ export const REVIEW_CLASS_RANK: Record<ReviewClass, number> = {
 };
 
 @Entity('items')
-@Index('items_queue_external_id_key', ['queueId', 'externalId'], { unique: true, where: 'external_id IS NOT NULL' })
+@Index('items_queue_external_id_key', ['queueId', 'externalId'], {
+  unique: true,
+  where: 'external_id IS NOT NULL',
+})
 @Index('items_queue_created_idx', ['queueId', 'createdAt', 'id'])
-@Index('items_review_line_idx', ['queueId', 'reviewRank', 'queuedAt', 'id'], { where: 'review_state = \'waiting\'' })
+@Index('items_review_line_idx', ['queueId', 'reviewRank', 'queuedAt', 'id'], {
+  where: "review_state = 'waiting'",
+})
 // Sweeps that must stay cheap however many items wait: lapsed leases, overdue SLAs, and the
 // "just released" marks a reviewer's next claim clears.
-@Index('items_lease_expiry_idx', ['leaseExpiresAt'], { where: 'review_state = \'claimed\'' })
+@Index('items_lease_expiry_idx', ['leaseExpiresAt'], { where: "review_state = 'claimed'" })
 @Index('items_sla_due_idx', ['slaDueAt'], {
-  where: 'sla_due_at IS NOT NULL AND sla_fired_at IS NULL AND status IN (\'pending\', \'in_review\', \'escalated\')',
+  where:
+    "sla_due_at IS NOT NULL AND sla_fired_at IS NULL AND status IN ('pending', 'in_review', 'escalated')",
 })
-@Index('items_released_by_idx', ['queueId', 'releasedBy'], { where: 'review_state = \'waiting\' AND released_by IS NOT NULL' })
+@Index('items_released_by_idx', ['queueId', 'releasedBy'], {
+  where: "review_state = 'waiting' AND released_by IS NOT NULL",
+})
 // Queue stats: decisions of the last day per queue (GET /v1/queues/:slug/stats, live queue.stats).
 @Index('items_queue_decided_idx', ['queueId', 'decidedAt'], { where: 'decided_at IS NOT NULL' })
 export class Item {

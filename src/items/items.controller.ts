@@ -13,8 +13,15 @@ export class ItemsController {
   constructor(private readonly items: ItemsService) {}
 
   @Get('items/:id')
-  @ApiOkResponse({ type: ItemDto, description: 'the item with its reviews; waitSeconds holds until it is final' })
-  get(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Query() query: GetItemQuery) {
+  @ApiOkResponse({
+    type: ItemDto,
+    description: 'the item with its reviews; waitSeconds holds until it is final',
+  })
+  get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: GetItemQuery,
+  ) {
     return this.items.get(principal, id, query.waitSeconds ?? 0);
   }
 
@@ -30,7 +37,11 @@ export class ItemsController {
 
   @Get('queues/:slug/items')
   @ApiOkResponse({ type: ItemListDto })
-  list(@CurrentPrincipal() principal: Principal, @Param('slug') slug: string, @Query() query: ListItemsQuery) {
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Param('slug') slug: string,
+    @Query() query: ListItemsQuery,
+  ) {
     return this.items.list(principal, slug, query);
   }
 }

@@ -6,10 +6,15 @@ import { ROUTES } from '../routing/policy.types';
 import type { Route } from '../routing/policy.types';
 
 /** Query strings arrive as text; these convert only well-formed whole numbers. */
-const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value);
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
 
 export class GetItemQuery {
-  @ApiPropertyOptional({ minimum: 0, maximum: 60, description: 'hold the request until the item is final or this many seconds pass' })
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 60,
+    description: 'hold the request until the item is final or this many seconds pass',
+  })
   @IsOptional()
   @Transform(toInt)
   @IsInt({ message: 'waitSeconds must be a whole number of seconds' })
@@ -29,7 +34,11 @@ export class ListItemsQuery {
   @IsIn(ROUTES, { message: `routing must be one of ${ROUTES.join(', ')}` })
   routing?: Route;
 
-  @ApiPropertyOptional({ minimum: 1, default: 50, description: 'page size; values above 200 are served as 200 (follow nextCursor)' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    default: 50,
+    description: 'page size; values above 200 are served as 200 (follow nextCursor)',
+  })
   @IsOptional()
   @Transform(toInt)
   @IsInt({ message: 'limit must be a whole number' })
@@ -38,6 +47,9 @@ export class ListItemsQuery {
 
   @ApiPropertyOptional({ description: 'nextCursor from the previous page' })
   @IsOptional()
-  @IsBase64({ urlSafe: true }, { message: 'cursor must be a nextCursor value returned by this endpoint' })
+  @IsBase64(
+    { urlSafe: true },
+    { message: 'cursor must be a nextCursor value returned by this endpoint' },
+  )
   cursor?: string;
 }

@@ -14,8 +14,16 @@ import { ListItemsQuery } from './items.dto';
 
 export function toReviewView(r: Review) {
   return {
-    id: r.id, reviewer: r.reviewerId, action: r.action, labels: r.labels, reason: r.reason, comment: r.comment,
-    correctedOutput: r.correctedOutput ?? null, reviewClass: r.reviewClass, claimedAt: r.claimedAt, decidedAt: r.decidedAt,
+    id: r.id,
+    reviewer: r.reviewerId,
+    action: r.action,
+    labels: r.labels,
+    reason: r.reason,
+    comment: r.comment,
+    correctedOutput: r.correctedOutput ?? null,
+    reviewClass: r.reviewClass,
+    claimedAt: r.claimedAt,
+    decidedAt: r.decidedAt,
     reviewSeconds: r.reviewSeconds,
   };
 }
@@ -47,12 +55,16 @@ export class ItemsService {
   async findReadable(principal: Principal, id: string): Promise<Item> {
     const item = await this.items.findOne({ where: { id } });
     if (!item) throw new NotFoundException('item not found');
-    if (!canReadItems(principal, item.queueSlug)) throw new ForbiddenException('not allowed to read items of this queue');
+    if (!canReadItems(principal, item.queueSlug))
+      throw new ForbiddenException('not allowed to read items of this queue');
     return item;
   }
 
   async withReviews(item: Item) {
-    const reviews = await this.reviews.find({ where: { itemId: item.id }, order: { decidedAt: 'ASC' } });
+    const reviews = await this.reviews.find({
+      where: { itemId: item.id },
+      order: { decidedAt: 'ASC' },
+    });
     return { ...toItemView(item), reviews: reviews.map(toReviewView) };
   }
 
@@ -73,16 +85,25 @@ export class ItemsService {
     const queue = await this.queues.findBySlug(slug);
     assert(canReadItems(principal, slug), 'not allowed to read items of this queue');
     const limit = Math.min(query.limit ?? 50, 200);
-    const qb = this.items.createQueryBuilder('i').where('i.queue_id = :queueId', { queueId: queue.id });
+    const qb = this.items
+      .createQueryBuilder('i')
+      .where('i.queue_id = :queueId', { queueId: queue.id });
     if (query.status) qb.andWhere('i.status = :status', { status: query.status });
     if (query.routing) qb.andWhere('i.routing = :routing', { routing: query.routing });
     if (query.cursor) {
       const c = decodeCursor(query.cursor);
       qb.andWhere('(i.created_at, i.id) < (:at, :cid)', { at: c.createdAt, cid: c.id });
     }
-    const rows = await qb.orderBy('i.created_at', 'DESC').addOrderBy('i.id', 'DESC').limit(limit + 1).getMany();
+    const rows = await qb
+      .orderBy('i.created_at', 'DESC')
+      .addOrderBy('i.id', 'DESC')
+      .limit(limit + 1)
+      .getMany();
     const page = rows.slice(0, limit);
-    return { items: page.map(toItemView), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null };
+    return {
+      items: page.map(toItemView),
+      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null,
+    };
   }
 
   async listEvents(principal: Principal, id: string) {

@@ -9,6 +9,7 @@ export function JobHandler<N extends JobName>(name: N) {
   return SetMetadata(JOB_HANDLER, name) as <T>(
     target: object,
     key: string | symbol,
-    descriptor: TypedPropertyDescriptor<T> & TypedPropertyDescriptor<(payload: JobCatalogue[N], job: Job) => Promise<unknown>>,
+    descriptor: TypedPropertyDescriptor<T> &
+      TypedPropertyDescriptor<(payload: JobCatalogue[N], job: Job) => Promise<unknown>>,
   ) => void;
 }

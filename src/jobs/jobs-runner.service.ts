@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { Job, Worker } from 'bullmq';
 import { APP_CONFIG } from '../config/config.module';
@@ -48,7 +54,10 @@ export class JobsRunner implements OnApplicationBootstrap, OnApplicationShutdown
       if (!instance || typeof instance !== 'object') continue;
       const prototype = Object.getPrototypeOf(instance) as object;
       for (const method of this.scanner.getAllMethodNames(prototype)) {
-        const name = this.reflector.get<JobName | undefined>(JOB_HANDLER, instance[method] as () => unknown);
+        const name = this.reflector.get<JobName | undefined>(
+          JOB_HANDLER,
+          instance[method] as () => unknown,
+        );
         if (!name) continue;
         if (this.handlers.has(name)) throw new Error(`job "${name}" has two handlers`);
         this.handlers.set(name, (instance[method] as Handler).bind(instance));

@@ -21,14 +21,29 @@ export class JobsService implements OnApplicationShutdown {
     return this.queues.get(name)!;
   }
 
-  async enqueue<N extends JobName>(name: N, payload: JobCatalogue[N], opts: JobsOptions = {}): Promise<void> {
-    await this.queue(JOB_QUEUE_OF[name]).add(name, payload, { removeOnComplete: 1000, removeOnFail: 5000, ...opts });
+  async enqueue<N extends JobName>(
+    name: N,
+    payload: JobCatalogue[N],
+    opts: JobsOptions = {},
+  ): Promise<void> {
+    await this.queue(JOB_QUEUE_OF[name]).add(name, payload, {
+      removeOnComplete: 1000,
+      removeOnFail: 5000,
+      ...opts,
+    });
   }
 
-  async enqueueBulk<N extends JobName>(name: N, jobs: { payload: JobCatalogue[N]; opts?: JobsOptions }[]): Promise<void> {
+  async enqueueBulk<N extends JobName>(
+    name: N,
+    jobs: { payload: JobCatalogue[N]; opts?: JobsOptions }[],
+  ): Promise<void> {
     if (jobs.length === 0) return;
     await this.queue(JOB_QUEUE_OF[name]).addBulk(
-      jobs.map((j) => ({ name, data: j.payload, opts: { removeOnComplete: 1000, removeOnFail: 5000, ...j.opts } })),
+      jobs.map((j) => ({
+        name,
+        data: j.payload,
+        opts: { removeOnComplete: 1000, removeOnFail: 5000, ...j.opts },
+      })),
     );
   }
 

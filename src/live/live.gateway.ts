@@ -48,7 +48,9 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnApplicationS
     this.nsp = nsp;
     // Streams (not pub/sub) so a Redis blip delays packets instead of dropping them.
     // Auto-pipelining sends the many XADDs of one submission flush in a single write.
-    this.redis = createPatientRedis(this.config.redisUrl, 'verdict-live', { enableAutoPipelining: true });
+    this.redis = createPatientRedis(this.config.redisUrl, 'verdict-live', {
+      enableAutoPipelining: true,
+    });
     nsp.server.adapter(
       createAdapter(this.redis, {
         streamName: this.keys.key('socket.io'),

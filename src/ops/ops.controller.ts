@@ -9,7 +9,10 @@ import { REDIS } from '../redis/redis.module';
 import { MetricsService } from './metrics.service';
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms))]);
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms)),
+  ]);
 }
 
 @ApiTags('operations')
@@ -25,8 +28,14 @@ export class OpsController {
   @Get('health')
   async health(@Res() res: Response) {
     const [database, redis] = await Promise.all([
-      withTimeout(this.dataSource.query('SELECT 1'), 2000).then(() => 'up', () => 'down'),
-      withTimeout(this.redis.ping(), 2000).then(() => 'up', () => 'down'),
+      withTimeout(this.dataSource.query('SELECT 1'), 2000).then(
+        () => 'up',
+        () => 'down',
+      ),
+      withTimeout(this.redis.ping(), 2000).then(
+        () => 'up',
+        () => 'down',
+      ),
     ]);
     const ok = database === 'up' && redis === 'up';
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'error', checks: { database, redis } });

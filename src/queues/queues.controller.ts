@@ -28,13 +28,21 @@ export class QueuesController {
   }
 
   @Patch(':slug')
-  update(@CurrentPrincipal() principal: Principal, @Param('slug') slug: string, @Body() dto: QueueSettingsDto) {
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @Param('slug') slug: string,
+    @Body() dto: QueueSettingsDto,
+  ) {
     return this.queues.updateSettings(principal, slug, dto);
   }
 
   @Put(':slug/policy')
   @ApiBody({ type: PolicyDto })
-  replacePolicy(@CurrentPrincipal() principal: Principal, @Param('slug') slug: string, @Body() body: unknown) {
+  replacePolicy(
+    @CurrentPrincipal() principal: Principal,
+    @Param('slug') slug: string,
+    @Body() body: unknown,
+  ) {
     return this.queues.replacePolicy(principal, slug, body);
   }
 

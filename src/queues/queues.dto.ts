@@ -1,13 +1,27 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
-  ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, ValidateIf,
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
 } from 'class-validator';
 
 const POLICY_EXAMPLE = {
   autoApproveAt: 0.9,
   blockBelow: 0.5,
   auditSampleRate: 0.02,
-  rules: [{ name: 'large refund', when: { '>': [{ var: 'metadata.amount' }, 1000] }, route: 'block' }],
+  rules: [
+    { name: 'large refund', when: { '>': [{ var: 'metadata.amount' }, 1000] }, route: 'block' },
+  ],
 };
 
 export class QueueSettingsDto {
@@ -18,7 +32,10 @@ export class QueueSettingsDto {
   @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ example: { type: 'object', required: ['reply'] }, description: 'JSON Schema every output must match; a mismatch blocks' })
+  @ApiPropertyOptional({
+    example: { type: 'object', required: ['reply'] },
+    description: 'JSON Schema every output must match; a mismatch blocks',
+  })
   @IsOptional()
   outputSchema?: unknown;
 
@@ -39,29 +56,49 @@ export class QueueSettingsDto {
   @Max(10)
   requiredReviews?: number;
 
-  @ApiPropertyOptional({ example: 300, minimum: 1, maximum: 86400, description: 'how long a claim lasts unless extended' })
+  @ApiPropertyOptional({
+    example: 300,
+    minimum: 1,
+    maximum: 86400,
+    description: 'how long a claim lasts unless extended',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(86400)
   leaseSeconds?: number;
 
-  @ApiPropertyOptional({ example: { blockedSeconds: 900, onBlockedTimeout: 'reject', flaggedSeconds: 86400 } })
+  @ApiPropertyOptional({
+    example: { blockedSeconds: 900, onBlockedTimeout: 'reject', flaggedSeconds: 86400 },
+  })
   @IsOptional()
   sla?: unknown;
 
-  @ApiPropertyOptional({ example: 'https://example.com/verdict-hook', nullable: true, type: String })
+  @ApiPropertyOptional({
+    example: 'https://example.com/verdict-hook',
+    nullable: true,
+    type: String,
+  })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'webhookUrl must be an http or https URL' })
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'webhookUrl must be an http or https URL' },
+  )
   @MaxLength(2000)
   webhookUrl?: string | null;
 }
 
 export class CreateQueueDto extends QueueSettingsDto {
-  @ApiProperty({ example: 'support-replies', description: 'lowercase letters, digits and dashes; never changes' })
+  @ApiProperty({
+    example: 'support-replies',
+    description: 'lowercase letters, digits and dashes; never changes',
+  })
   @IsString()
-  @Matches(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'slug must be 1-63 lowercase letters, digits or dashes, starting with a letter or digit' })
+  @Matches(/^[a-z0-9][a-z0-9-]{0,62}$/, {
+    message:
+      'slug must be 1-63 lowercase letters, digits or dashes, starting with a letter or digit',
+  })
   slug!: string;
 
   @ApiProperty({ example: 'Support replies' })

@@ -99,13 +99,23 @@ export class QueuesService {
             labels: settings.labels ?? [],
             requiredReviews: settings.requiredReviews ?? 1,
             leaseSeconds: settings.leaseSeconds ?? 300,
-            sla: settings.sla ?? { blockedSeconds: null, onBlockedTimeout: 'reject', flaggedSeconds: null },
+            sla: settings.sla ?? {
+              blockedSeconds: null,
+              onBlockedTimeout: 'reject',
+              flaggedSeconds: null,
+            },
             webhookUrl: settings.webhookUrl ?? null,
             webhookSecret,
           }),
         );
         await manager.save(
-          manager.create(PolicyVersion, { queueId: queue.id, version: 1, policy: queue.policy, outputSchema: queue.outputSchema, createdBy: user.id }),
+          manager.create(PolicyVersion, {
+            queueId: queue.id,
+            version: 1,
+            policy: queue.policy,
+            outputSchema: queue.outputSchema,
+            createdBy: user.id,
+          }),
         );
         return queue;
       });
@@ -113,7 +123,8 @@ export class QueuesService {
       // The signing secret is returned once, here; afterwards only signatures reveal it.
       return { ...toQueueView(saved), webhookSecret };
     } catch (error) {
-      if ((error as { code?: string }).code === '23505') throw new ConflictException(`queue "${dto.slug}" already exists`);
+      if ((error as { code?: string }).code === '23505')
+        throw new ConflictException(`queue "${dto.slug}" already exists`);
       throw error;
     }
   }
@@ -160,14 +171,21 @@ export class QueuesService {
 
   private async bumpVersion(slug: string, userId: string, changes: Partial<Queue>) {
     const saved = await this.dataSource.transaction(async (manager) => {
-      const queue = await manager.findOne(Queue, { where: { slug }, lock: { mode: 'pessimistic_write' } });
+      const queue = await manager.findOne(Queue, {
+        where: { slug },
+        lock: { mode: 'pessimistic_write' },
+      });
       if (!queue) throw new NotFoundException(`queue "${slug}" not found`);
       Object.assign(queue, changes);
       queue.policyVersion += 1;
       await manager.save(queue);
       await manager.save(
         manager.create(PolicyVersion, {
-          queueId: queue.id, version: queue.policyVersion, policy: queue.policy, outputSchema: queue.outputSchema, createdBy: userId,
+          queueId: queue.id,
+          version: queue.policyVersion,
+          policy: queue.policy,
+          outputSchema: queue.outputSchema,
+          createdBy: userId,
         }),
       );
       return queue;
@@ -178,12 +196,23 @@ export class QueuesService {
 
   async policyHistory(principal: Principal, slug: string) {
     const queue = await this.findFresh(slug);
-    assert(isLead(principal) || (principal.kind === 'user' && principal.roles.includes('analyst')), 'requires role admin, lead or analyst');
-    const versions = await this.dataSource.getRepository(PolicyVersion).find({ where: { queueId: queue.id }, order: { version: 'DESC' } });
+    assert(
+      isLead(principal) || (principal.kind === 'user' && principal.roles.includes('analyst')),
+      'requires role admin, lead or analyst',
+    );
+    const versions = await this.dataSource
+      .getRepository(PolicyVersion)
+      .find({ where: { queueId: queue.id }, order: { version: 'DESC' } });
     return {
       queue: slug,
       currentVersion: queue.policyVersion,
-      versions: versions.map((v) => ({ version: v.version, policy: v.policy, outputSchema: v.outputSchema, createdBy: v.createdBy, createdAt: v.createdAt })),
+      versions: versions.map((v) => ({
+        version: v.version,
+        policy: v.policy,
+        outputSchema: v.outputSchema,
+        createdBy: v.createdBy,
+        createdAt: v.createdAt,
+      })),
     };
   }
 }

@@ -24,14 +24,20 @@ export function redisOptions(extra: RedisOptions = {}): RedisOptions {
 
 /** A client for request paths: fails fast when Redis is down instead of queueing commands. */
 export function createFastFailRedis(url: string, name: string): Redis {
-  const client = new Redis(url, redisOptions({ connectionName: name, maxRetriesPerRequest: 1, enableOfflineQueue: false }));
+  const client = new Redis(
+    url,
+    redisOptions({ connectionName: name, maxRetriesPerRequest: 1, enableOfflineQueue: false }),
+  );
   client.on('error', () => undefined); // reconnects on its own; health reports the outage
   return client;
 }
 
 /** A client for BullMQ workers and subscribers: waits out outages (BullMQ requires this). */
 export function createPatientRedis(url: string, name: string, extra: RedisOptions = {}): Redis {
-  const client = new Redis(url, redisOptions({ connectionName: name, maxRetriesPerRequest: null, ...extra }));
+  const client = new Redis(
+    url,
+    redisOptions({ connectionName: name, maxRetriesPerRequest: null, ...extra }),
+  );
   client.on('error', () => undefined);
   return client;
 }

@@ -19,7 +19,10 @@ export function compileOutputSchema(schema: object | boolean): ValidateFunction 
 }
 
 export function checkOutputSchema(schema: unknown): string | null {
-  if (typeof schema !== 'boolean' && (schema === null || typeof schema !== 'object' || Array.isArray(schema))) {
+  if (
+    typeof schema !== 'boolean' &&
+    (schema === null || typeof schema !== 'object' || Array.isArray(schema))
+  ) {
     return 'outputSchema must be a JSON Schema object';
   }
   try {

@@ -25,13 +25,21 @@ function thresholdReason(confidence: number, policy: Policy): { route: Route; re
   if (confidence >= policy.autoApproveAt) {
     return {
       route: 'approve',
-      reason: { kind: 'threshold', route: 'approve', message: `confidence ${confidence} is at or above ${policy.autoApproveAt}` },
+      reason: {
+        kind: 'threshold',
+        route: 'approve',
+        message: `confidence ${confidence} is at or above ${policy.autoApproveAt}`,
+      },
     };
   }
   if (confidence < policy.blockBelow) {
     return {
       route: 'block',
-      reason: { kind: 'threshold', route: 'block', message: `confidence ${confidence} is below ${policy.blockBelow}` },
+      reason: {
+        kind: 'threshold',
+        route: 'block',
+        message: `confidence ${confidence} is below ${policy.blockBelow}`,
+      },
     };
   }
   return {
@@ -75,7 +83,12 @@ export function routeSubmission(
     }
     if (matched) {
       routing = stricter(routing, rule.route);
-      reasons.push({ kind: 'rule', rule: rule.name, route: rule.route, message: `rule "${rule.name}" matched` });
+      reasons.push({
+        kind: 'rule',
+        rule: rule.name,
+        route: rule.route,
+        message: `rule "${rule.name}" matched`,
+      });
     }
   }
 
@@ -83,14 +96,21 @@ export function routeSubmission(
     const errors = outputSchemaErrors(outputSchema, submission.output);
     if (errors) {
       routing = stricter(routing, 'block');
-      reasons.push({ kind: 'schema', route: 'block', message: `output does not match the queue's outputSchema: ${errors}` });
+      reasons.push({
+        kind: 'schema',
+        route: 'block',
+        message: `output does not match the queue's outputSchema: ${errors}`,
+      });
     }
   }
 
   let sampled = false;
   if (routing === 'approve' && policy.auditSampleRate > 0 && random() < policy.auditSampleRate) {
     sampled = true;
-    reasons.push({ kind: 'sample', message: `picked for an audit review (rate ${policy.auditSampleRate})` });
+    reasons.push({
+      kind: 'sample',
+      message: `picked for an audit review (rate ${policy.auditSampleRate})`,
+    });
   }
   return { routing, reasons, sampled };
 }

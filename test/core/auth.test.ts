@@ -1,6 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ADMIN, Api, adminApi, apiKey, createQueue, dropTestState, login, RunningServer, sql, startServer, submission, testContext, userApi } from '../support/harness';
+import {
+  ADMIN,
+  Api,
+  adminApi,
+  apiKey,
+  createQueue,
+  dropTestState,
+  login,
+  RunningServer,
+  sql,
+  startServer,
+  submission,
+  testContext,
+  userApi,
+} from '../support/harness';
 
 const ctx = testContext(__filename);
 let server: RunningServer;
@@ -19,22 +33,48 @@ after(async () => {
 
 describe('login', () => {
   it('returns an access token and the user, and the seeded admin works', async () => {
-    const res = await new Api(server.url).post('/v1/auth/login', { email: ADMIN.email, password: ADMIN.password });
+    const res = await new Api(server.url).post('/v1/auth/login', {
+      email: ADMIN.email,
+      password: ADMIN.password,
+    });
     assert.equal(res.status, 200);
     assert.equal(typeof res.body.accessToken, 'string');
-    assert.deepEqual(Object.keys(res.body.user).sort().slice(0, 5), ['createdAt', 'disabled', 'email', 'id', 'name']);
+    assert.deepEqual(Object.keys(res.body.user).sort().slice(0, 5), [
+      'createdAt',
+      'disabled',
+      'email',
+      'id',
+      'name',
+    ]);
     assert.deepEqual(res.body.user.roles, ['admin']);
     assert.equal(res.body.user.email, ADMIN.email);
   });
   it('is case-insensitive on email and refuses a wrong password with 401', async () => {
-    assert.equal((await new Api(server.url).post('/v1/auth/login', { email: ADMIN.email.toUpperCase(), password: ADMIN.password })).status, 200);
-    const wrong = await new Api(server.url).post('/v1/auth/login', { email: ADMIN.email, password: 'nope-nope' });
+    assert.equal(
+      (
+        await new Api(server.url).post('/v1/auth/login', {
+          email: ADMIN.email.toUpperCase(),
+          password: ADMIN.password,
+        })
+      ).status,
+      200,
+    );
+    const wrong = await new Api(server.url).post('/v1/auth/login', {
+      email: ADMIN.email,
+      password: 'nope-nope',
+    });
     assert.equal(wrong.status, 401);
-    const unknown = await new Api(server.url).post('/v1/auth/login', { email: 'ghost@verdict.test', password: 'whatever1' });
+    const unknown = await new Api(server.url).post('/v1/auth/login', {
+      email: 'ghost@verdict.test',
+      password: 'whatever1',
+    });
     assert.equal(unknown.status, 401);
   });
   it('refuses a malformed login body with 400 naming the field', async () => {
-    const res = await new Api(server.url).post('/v1/auth/login', { email: 'not-an-email', password: 'x' });
+    const res = await new Api(server.url).post('/v1/auth/login', {
+      email: 'not-an-email',
+      password: 'x',
+    });
     assert.equal(res.status, 400);
     assert.match(res.body.message, /email/);
   });
@@ -56,9 +96,23 @@ describe('401 versus 403', () => {
   });
   it('answers 403 when the token is valid but the role is not allowed', async () => {
     const reviewer = await userApi(admin, ['reviewer'], ['alpha']);
-    assert.equal((await reviewer.post('/v1/users', { email: 'x@verdict.test', name: 'x', password: 'password-123', roles: ['admin'] })).status, 403);
+    assert.equal(
+      (
+        await reviewer.post('/v1/users', {
+          email: 'x@verdict.test',
+          name: 'x',
+          password: 'password-123',
+          roles: ['admin'],
+        })
+      ).status,
+      403,
+    );
     assert.equal((await reviewer.post('/v1/queues', { slug: 'gamma', name: 'g' })).status, 403);
-    assert.equal((await reviewer.post('/v1/api-keys', { name: 'k', queues: ['*'], scopes: ['items:write'] })).status, 403);
+    assert.equal(
+      (await reviewer.post('/v1/api-keys', { name: 'k', queues: ['*'], scopes: ['items:write'] }))
+        .status,
+      403,
+    );
     const analyst = await userApi(admin, ['analyst']);
     assert.equal((await analyst.post('/v1/queues/alpha/items', submission())).status, 403);
   });
@@ -66,13 +120,34 @@ describe('401 versus 403', () => {
 
 describe('users', () => {
   it('creates users with roles and queues; duplicates are 409; bad roles are 400', async () => {
-    const res = await admin.post('/v1/users', { email: 'Lee@Verdict.test', name: 'Lee', password: 'password-123', roles: ['lead'], queues: ['alpha'] });
+    const res = await admin.post('/v1/users', {
+      email: 'Lee@Verdict.test',
+      name: 'Lee',
+      password: 'password-123',
+      roles: ['lead'],
+      queues: ['alpha'],
+    });
     assert.equal(res.status, 201);
     assert.equal(res.body.email, 'lee@verdict.test');
     assert.deepEqual(res.body.roles, ['lead']);
     assert.equal(res.body.passwordHash, undefined);
-    assert.equal((await admin.post('/v1/users', { email: 'lee@verdict.test', name: 'Lee', password: 'password-123', roles: ['lead'] })).status, 409);
-    const bad = await admin.post('/v1/users', { email: 'z@verdict.test', name: 'Z', password: 'password-123', roles: ['superuser'] });
+    assert.equal(
+      (
+        await admin.post('/v1/users', {
+          email: 'lee@verdict.test',
+          name: 'Lee',
+          password: 'password-123',
+          roles: ['lead'],
+        })
+      ).status,
+      409,
+    );
+    const bad = await admin.post('/v1/users', {
+      email: 'z@verdict.test',
+      name: 'Z',
+      password: 'password-123',
+      roles: ['superuser'],
+    });
     assert.equal(bad.status, 400);
     assert.match(bad.body.message, /roles/);
   });
@@ -80,7 +155,10 @@ describe('users', () => {
     const reviewer = await userApi(admin, ['reviewer'], ['beta']);
     const res = await reviewer.get('/v1/queues');
     assert.equal(res.status, 200);
-    assert.deepEqual(res.body.map((q: { slug: string }) => q.slug), ['beta']);
+    assert.deepEqual(
+      res.body.map((q: { slug: string }) => q.slug),
+      ['beta'],
+    );
     assert.equal((await reviewer.get('/v1/queues/alpha')).status, 403);
   });
   it('a disabled user can no longer sign in or use their token', async () => {
@@ -94,11 +172,19 @@ describe('users', () => {
 
 describe('api keys', () => {
   it('shows the key once, stores only a hash, and scopes it to queues and scopes', async () => {
-    const res = await admin.post('/v1/api-keys', { name: 'bot', queues: ['alpha'], scopes: ['items:write'] });
+    const res = await admin.post('/v1/api-keys', {
+      name: 'bot',
+      queues: ['alpha'],
+      scopes: ['items:write'],
+    });
     assert.equal(res.status, 201);
     assert.match(res.body.key, /^vk_[A-Za-z0-9_-]{40,}$/);
     assert.equal(typeof res.body.id, 'string');
-    const stored = await sql<{ key_hash: string }>(ctx, 'SELECT key_hash FROM api_keys WHERE id = $1', [res.body.id]);
+    const stored = await sql<{ key_hash: string }>(
+      ctx,
+      'SELECT key_hash FROM api_keys WHERE id = $1',
+      [res.body.id],
+    );
     assert.notEqual(stored[0].key_hash, res.body.key);
     assert.ok(!JSON.stringify((await admin.get('/v1/api-keys')).body).includes(res.body.key));
 
@@ -116,22 +202,37 @@ describe('api keys', () => {
     assert.equal((await bot.post('/v1/queues/beta/items', submission())).status, 201);
   });
   it('records the last use time', async () => {
-    const res = await admin.post('/v1/api-keys', { name: 'used', queues: ['alpha'], scopes: ['items:read'] });
+    const res = await admin.post('/v1/api-keys', {
+      name: 'used',
+      queues: ['alpha'],
+      scopes: ['items:read'],
+    });
     await admin.as(res.body.key).get('/v1/queues/alpha/items');
     const listed = await admin.get('/v1/api-keys');
     const key = listed.body.find((k: { id: string }) => k.id === res.body.id);
     assert.ok(key.lastUsedAt, 'lastUsedAt set after use');
   });
   it('revoking takes effect at once', async () => {
-    const res = await admin.post('/v1/api-keys', { name: 'short-lived', queues: ['alpha'], scopes: ['items:write'] });
+    const res = await admin.post('/v1/api-keys', {
+      name: 'short-lived',
+      queues: ['alpha'],
+      scopes: ['items:write'],
+    });
     const bot = admin.as(res.body.key);
     assert.equal((await bot.post('/v1/queues/alpha/items', submission())).status, 201);
     assert.equal((await admin.delete(`/v1/api-keys/${res.body.id}`)).status, 204);
     assert.equal((await bot.post('/v1/queues/alpha/items', submission())).status, 401);
-    assert.equal((await admin.delete('/v1/api-keys/00000000-0000-4000-8000-000000000000')).status, 404);
+    assert.equal(
+      (await admin.delete('/v1/api-keys/00000000-0000-4000-8000-000000000000')).status,
+      404,
+    );
   });
   it('refuses an unknown scope naming the field', async () => {
-    const res = await admin.post('/v1/api-keys', { name: 'x', queues: ['alpha'], scopes: ['items:delete'] });
+    const res = await admin.post('/v1/api-keys', {
+      name: 'x',
+      queues: ['alpha'],
+      scopes: ['items:delete'],
+    });
     assert.equal(res.status, 400);
     assert.match(res.body.message, /scopes/);
   });

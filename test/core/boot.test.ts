@@ -3,7 +3,16 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { Api, adminApi, createQueue, dropTestState, sql, startServer, submission, testContext } from '../support/harness';
+import {
+  Api,
+  adminApi,
+  createQueue,
+  dropTestState,
+  sql,
+  startServer,
+  submission,
+  testContext,
+} from '../support/harness';
 
 const MAIN = join(__dirname, '..', '..', 'src', 'main.js');
 const contexts: ReturnType<typeof testContext>[] = [];
@@ -16,8 +25,13 @@ after(async () => {
   for (const ctx of contexts) await dropTestState(ctx);
 });
 
-async function runMain(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+async function runMain(
+  env: Record<string, string>,
+): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   const [code] = (await once(child, 'exit')) as [number | null];
@@ -27,14 +41,25 @@ async function runMain(env: Record<string, string>): Promise<{ code: number | nu
 describe('configuration', () => {
   const cases: [string, Record<string, string>, RegExp][] = [
     ['a malformed DATABASE_URL', { DATABASE_URL: 'not a url' }, /DATABASE_URL is not a valid URL/],
-    ['a REDIS_URL of the wrong kind', { REDIS_URL: 'http://127.0.0.1:6379' }, /REDIS_URL must use redis:/],
+    [
+      'a REDIS_URL of the wrong kind',
+      { REDIS_URL: 'http://127.0.0.1:6379' },
+      /REDIS_URL must use redis:/,
+    ],
     ['a non-numeric PORT', { PORT: 'eighty' }, /PORT must be a whole number/],
     ['an unknown APP_ROLE', { APP_ROLE: 'both' }, /APP_ROLE must be api, worker or all/],
-    ['ADMIN_EMAIL without ADMIN_PASSWORD', { ADMIN_EMAIL: 'a@b.c', ADMIN_PASSWORD: '' }, /ADMIN_EMAIL and ADMIN_PASSWORD must be set together/],
+    [
+      'ADMIN_EMAIL without ADMIN_PASSWORD',
+      { ADMIN_EMAIL: 'a@b.c', ADMIN_PASSWORD: '' },
+      /ADMIN_EMAIL and ADMIN_PASSWORD must be set together/,
+    ],
   ];
   for (const [name, env, pattern] of cases) {
     it(`stops with one clear line for ${name}`, async () => {
-      const { code, stderr } = await runMain({ JWT_SECRET: 'test-secret-0123456789abcdef', ...env });
+      const { code, stderr } = await runMain({
+        JWT_SECRET: 'test-secret-0123456789abcdef',
+        ...env,
+      });
       assert.equal(code, 1);
       const lines = stderr.trim().split('\n');
       assert.equal(lines.length, 1, stderr);
@@ -50,7 +75,9 @@ describe('boot', () => {
     const running = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     if (running.length < 2) {
       await Promise.all(running.map((s) => s.stop()));
-      assert.fail(`both instances should boot: ${started.map((s) => (s.status === 'rejected' ? String(s.reason) : 'ok')).join(' | ')}`);
+      assert.fail(
+        `both instances should boot: ${started.map((s) => (s.status === 'rejected' ? String(s.reason) : 'ok')).join(' | ')}`,
+      );
     }
     const [a, b] = running;
     try {
@@ -58,7 +85,11 @@ describe('boot', () => {
       assert.equal(admins.length, 1);
       const migrations = await sql(ctx, 'SELECT name FROM migrations');
       assert.ok(migrations.length >= 1);
-      assert.equal(new Set(migrations.map((m) => m.name)).size, migrations.length, 'each migration ran once');
+      assert.equal(
+        new Set(migrations.map((m) => m.name)).size,
+        migrations.length,
+        'each migration ran once',
+      );
       const admin = await adminApi(a.url);
       await createQueue(admin, 'shared');
       const created = await admin.post('/v1/queues/shared/items', submission());
@@ -72,10 +103,16 @@ describe('boot', () => {
     const ctx = freshContext();
     const first = await startServer(ctx);
     await first.stop();
-    const second = await startServer(ctx, { ADMIN_EMAIL: 'other@verdict.test', ADMIN_PASSWORD: 'other-password' });
+    const second = await startServer(ctx, {
+      ADMIN_EMAIL: 'other@verdict.test',
+      ADMIN_PASSWORD: 'other-password',
+    });
     try {
       const users = await sql(ctx, 'SELECT email FROM users');
-      assert.deepEqual(users.map((u) => u.email), ['admin@verdict.test']);
+      assert.deepEqual(
+        users.map((u) => u.email),
+        ['admin@verdict.test'],
+      );
     } finally {
       await second.stop();
     }
@@ -86,13 +123,21 @@ describe('boot', () => {
     try {
       assert.equal((await new Api(api.url).get('/health')).status, 200);
       const worker = spawn(process.execPath, [MAIN], {
-        env: { ...process.env, APP_ROLE: 'worker', PORT: String(api.port + 1), DATABASE_URL: ctx.databaseUrl, REDIS_PREFIX: ctx.redisPrefix, JWT_SECRET: 'test-secret-0123456789abcdef' },
+        env: {
+          ...process.env,
+          APP_ROLE: 'worker',
+          PORT: String(api.port + 1),
+          DATABASE_URL: ctx.databaseUrl,
+          REDIS_PREFIX: ctx.redisPrefix,
+          JWT_SECRET: 'test-secret-0123456789abcdef',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';
       worker.stdout.on('data', (c: Buffer) => (out += c.toString()));
       const deadline = Date.now() + 30_000;
-      while (!out.includes('worker started') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      while (!out.includes('worker started') && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
       assert.match(out, /worker started/);
       await assert.rejects(fetch(`http://127.0.0.1:${api.port + 1}/health`));
       worker.kill('SIGTERM');
@@ -123,12 +168,19 @@ describe('boot', () => {
 describe('lenient where the contract is silent', () => {
   it('starts with a short JWT_SECRET and ADMIN_PASSWORD, warning once each, and accepts a TLD-less admin email', async () => {
     const ctx = freshContext();
-    const server = await startServer(ctx, { JWT_SECRET: 'secret', ADMIN_EMAIL: 'root@localhost', ADMIN_PASSWORD: 'pw' });
+    const server = await startServer(ctx, {
+      JWT_SECRET: 'secret',
+      ADMIN_EMAIL: 'root@localhost',
+      ADMIN_PASSWORD: 'pw',
+    });
     try {
       const logs = server.logs.join('');
       assert.match(logs, /warning: JWT_SECRET is shorter than 16 characters/);
       assert.match(logs, /warning: ADMIN_PASSWORD is shorter than 8 characters/);
-      const res = await new Api(server.url).post('/v1/auth/login', { email: 'root@localhost', password: 'pw' });
+      const res = await new Api(server.url).post('/v1/auth/login', {
+        email: 'root@localhost',
+        password: 'pw',
+      });
       assert.equal(res.status, 200);
     } finally {
       await server.stop();

@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { Api, adminApi, createQueue, dropTestState, RunningServer, sql, startServer, submission, testContext } from '../support/harness';
+import {
+  Api,
+  adminApi,
+  createQueue,
+  dropTestState,
+  RunningServer,
+  sql,
+  startServer,
+  submission,
+  testContext,
+} from '../support/harness';
 
 const ctx = testContext(__filename);
 let server: RunningServer;
@@ -11,7 +21,10 @@ let acknowledged = 0;
 before(async () => {
   server = await startServer(ctx);
   admin = await adminApi(server.url);
-  await createQueue(admin, 'fuzz', { outputSchema: { type: 'object' }, policy: { rules: [{ name: 'r', when: { '>': [{ var: 'metadata.n' }, 1] }, route: 'flag' }] } });
+  await createQueue(admin, 'fuzz', {
+    outputSchema: { type: 'object' },
+    policy: { rules: [{ name: 'r', when: { '>': [{ var: 'metadata.n' }, 1] }, route: 'flag' }] },
+  });
 });
 after(async () => {
   await server?.stop();
@@ -22,11 +35,38 @@ const json = fc.jsonValue({ maxDepth: 4 });
 const nasty = fc.oneof(
   json,
   fc.string({ unit: 'binary' }),
-  fc.constantFrom('\u0000', '0.5', '', 'NaN', '<script>', '\ud800', '1e999', null, -1, 2, 1e308, [], {}),
+  fc.constantFrom(
+    '\u0000',
+    '0.5',
+    '',
+    'NaN',
+    '<script>',
+    '\ud800',
+    '1e999',
+    null,
+    -1,
+    2,
+    1e308,
+    [],
+    {},
+  ),
 );
 /** A valid submission with one field replaced, dropped or added. */
 const mutated = fc
-  .tuple(fc.constantFrom('model', 'output', 'confidence', 'metadata', 'externalId', 'callbackUrl', 'input', 'extra'), nasty, fc.boolean())
+  .tuple(
+    fc.constantFrom(
+      'model',
+      'output',
+      'confidence',
+      'metadata',
+      'externalId',
+      'callbackUrl',
+      'input',
+      'extra',
+    ),
+    nasty,
+    fc.boolean(),
+  )
   .map(([field, value, drop]) => {
     const body: Record<string, unknown> = { ...submission() };
     if (drop) delete body[field];
@@ -46,7 +86,10 @@ describe('random bodies', () => {
     await fc.assert(
       fc.asyncProperty(body, async (b) => {
         const res = await admin.post('/v1/queues/fuzz/items', b);
-        assert.ok(res.status < 500, `status ${res.status} for ${JSON.stringify(b)}: ${JSON.stringify(res.body)}`);
+        assert.ok(
+          res.status < 500,
+          `status ${res.status} for ${JSON.stringify(b)}: ${JSON.stringify(res.body)}`,
+        );
         if (res.status >= 400) assert.equal(typeof res.body.message, 'string');
         acknowledged += countCreated(res.status, res.body, false);
       }),
@@ -55,24 +98,37 @@ describe('random bodies', () => {
   });
   it('the batch route answers per element and never 5xx', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.array(body, { minLength: 1, maxLength: 20 }).map((items) => ({ items })), json), async (b) => {
-        const res = await admin.post('/v1/queues/fuzz/items/batch', b);
-        assert.ok(res.status < 500, `status ${res.status} for ${JSON.stringify(b)}`);
-        if (res.status === 200) {
-          for (const r of res.body.results) assert.ok(r.id || (r.error && r.error.statusCode < 500), JSON.stringify(r));
-        }
-        acknowledged += countCreated(res.status, res.body, true);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.array(body, { minLength: 1, maxLength: 20 }).map((items) => ({ items })),
+          json,
+        ),
+        async (b) => {
+          const res = await admin.post('/v1/queues/fuzz/items/batch', b);
+          assert.ok(res.status < 500, `status ${res.status} for ${JSON.stringify(b)}`);
+          if (res.status === 200) {
+            for (const r of res.body.results)
+              assert.ok(r.id || (r.error && r.error.statusCode < 500), JSON.stringify(r));
+          }
+          acknowledged += countCreated(res.status, res.body, true);
+        },
+      ),
       { numRuns: 150 },
     );
   });
   it('raw bytes that are not JSON are refused with 4xx', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: 'binary', minLength: 1 }), fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded'), async (text, type) => {
-        const res = await admin.request('POST', '/v1/queues/fuzz/items', text, { 'content-type': type });
-        assert.ok(res.status < 500, `status ${res.status}`);
-        acknowledged += countCreated(res.status, res.body, false);
-      }),
+      fc.asyncProperty(
+        fc.string({ unit: 'binary', minLength: 1 }),
+        fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded'),
+        async (text, type) => {
+          const res = await admin.request('POST', '/v1/queues/fuzz/items', text, {
+            'content-type': type,
+          });
+          assert.ok(res.status < 500, `status ${res.status}`);
+          acknowledged += countCreated(res.status, res.body, false);
+        },
+      ),
       { numRuns: 100 },
     );
   });

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Api, adminApi, createQueue, dropTestState, RunningServer, startServer, submission, testContext } from '../support/harness';
+import {
+  Api,
+  adminApi,
+  createQueue,
+  dropTestState,
+  RunningServer,
+  startServer,
+  submission,
+  testContext,
+} from '../support/harness';
 
 const ctx = testContext(__filename);
 let server: RunningServer;
@@ -29,7 +38,10 @@ describe('operations', () => {
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /text\/plain/);
     const text = await res.text();
-    assert.match(text, /verdict_http_request_duration_seconds_bucket\{.*route="\/v1\/queues\/:slug\/items"/);
+    assert.match(
+      text,
+      /verdict_http_request_duration_seconds_bucket\{.*route="\/v1\/queues\/:slug\/items"/,
+    );
     assert.match(text, /verdict_submissions_total\{queue="ops",routing="flag"\} 1/);
     assert.match(text, /verdict_submissions_total\{queue="ops",routing="approve"\} 1/);
     assert.match(text, /verdict_queue_depth\{queue="ops",state="waiting"\} 1/);
@@ -41,7 +53,16 @@ describe('operations', () => {
     const doc = await new Api(server.url).get('/docs-json');
     assert.equal(doc.status, 200);
     assert.match(doc.body.openapi, /^3\./);
-    for (const path of ['/v1/auth/login', '/v1/users', '/v1/api-keys', '/v1/queues', '/v1/queues/{slug}/items', '/v1/queues/{slug}/items/batch', '/v1/items/{id}', '/v1/queues/{slug}/policy']) {
+    for (const path of [
+      '/v1/auth/login',
+      '/v1/users',
+      '/v1/api-keys',
+      '/v1/queues',
+      '/v1/queues/{slug}/items',
+      '/v1/queues/{slug}/items/batch',
+      '/v1/items/{id}',
+      '/v1/queues/{slug}/policy',
+    ]) {
       assert.ok(doc.body.paths[path], `documents ${path}`);
     }
     const submit = doc.body.components.schemas.SubmitItemDto;
@@ -49,13 +70,18 @@ describe('operations', () => {
     assert.equal(submit.properties.confidence.example, 0.73);
   });
   it('echoes a request id and logs one JSON line per request with it, without secrets', async () => {
-    const res = await admin.request('GET', '/v1/queues', undefined, { 'x-request-id': 'trace-abc-123' });
+    const res = await admin.request('GET', '/v1/queues', undefined, {
+      'x-request-id': 'trace-abc-123',
+    });
     assert.equal(res.headers.get('x-request-id'), 'trace-abc-123');
     const generated = await admin.get('/v1/queues/ops');
     const id = generated.headers.get('x-request-id');
     assert.match(id ?? '', /^[0-9a-f-]{36}$/);
     await new Promise((r) => setTimeout(r, 200));
-    const lines = server.logs.join('').split('\n').filter((l) => l.startsWith('{'));
+    const lines = server.logs
+      .join('')
+      .split('\n')
+      .filter((l) => l.startsWith('{'));
     const line = lines.map((l) => JSON.parse(l)).find((l) => l.req?.id === id);
     assert.ok(line, 'a JSON log line carries the request id');
     assert.equal(line.res.statusCode, 200);

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Api, adminApi, dropTestState, RunningServer, startServer, submission, testContext, userApi } from '../support/harness';
+import {
+  Api,
+  adminApi,
+  dropTestState,
+  RunningServer,
+  startServer,
+  submission,
+  testContext,
+  userApi,
+} from '../support/harness';
 
 const ctx = testContext(__filename);
 let server: RunningServer;
@@ -10,8 +19,12 @@ const example = {
   slug: 'support-replies',
   name: 'Support replies',
   policy: {
-    autoApproveAt: 0.9, blockBelow: 0.5, auditSampleRate: 0.02,
-    rules: [{ name: 'large refund', when: { '>': [{ var: 'metadata.amount' }, 1000] }, route: 'block' }],
+    autoApproveAt: 0.9,
+    blockBelow: 0.5,
+    auditSampleRate: 0.02,
+    rules: [
+      { name: 'large refund', when: { '>': [{ var: 'metadata.amount' }, 1000] }, route: 'block' },
+    ],
   },
   outputSchema: { type: 'object', required: ['reply'] },
   labels: ['hallucination', 'tone', 'policy', 'format'],
@@ -58,7 +71,10 @@ describe('queues', () => {
       [{ policy: { blockBelow: -1 } }, /blockBelow/],
       [{ policy: { autoApproveAt: 0.4, blockBelow: 0.6 } }, /blockBelow/],
       [{ policy: { rules: [{ name: 'r', when: { '==': [1, 1] }, route: 'hold' }] } }, /route/],
-      [{ policy: { rules: [{ name: 'r', when: { frobnicate: [1] }, route: 'block' }] } }, /frobnicate/],
+      [
+        { policy: { rules: [{ name: 'r', when: { frobnicate: [1] }, route: 'block' }] } },
+        /frobnicate/,
+      ],
       [{ outputSchema: { type: 'not-a-type' } }, /outputSchema/],
       [{ slug: 'Bad Slug' }, /slug/],
       [{ sla: { onBlockedTimeout: 'shrug' } }, /onBlockedTimeout/],
@@ -71,22 +87,38 @@ describe('queues', () => {
       assert.equal(res.status, 400, JSON.stringify(override));
       assert.match(res.body.message, pattern, JSON.stringify(override));
     }
-    assert.equal((await admin.get('/v1/queues/invalid-one')).status, 404, 'nothing stored for a refused queue');
+    assert.equal(
+      (await admin.get('/v1/queues/invalid-one')).status,
+      404,
+      'nothing stored for a refused queue',
+    );
   });
 });
 
 describe('policy versions', () => {
   it('PUT replaces the policy, bumps the version, keeps history; items keep the version that routed them', async () => {
-    await admin.post('/v1/queues', { slug: 'versioned', name: 'V', policy: { autoApproveAt: 0.9, blockBelow: 0.5 } });
+    await admin.post('/v1/queues', {
+      slug: 'versioned',
+      name: 'V',
+      policy: { autoApproveAt: 0.9, blockBelow: 0.5 },
+    });
     const before = await admin.post('/v1/queues/versioned/items', submission({ confidence: 0.8 }));
     assert.equal(before.body.routing, 'flag');
     assert.equal(before.body.policyVersion, 1);
 
-    const put = await admin.put('/v1/queues/versioned/policy', { autoApproveAt: 0.7, blockBelow: 0.3, auditSampleRate: 0, rules: [] });
+    const put = await admin.put('/v1/queues/versioned/policy', {
+      autoApproveAt: 0.7,
+      blockBelow: 0.3,
+      auditSampleRate: 0,
+      rules: [],
+    });
     assert.equal(put.status, 200);
     assert.equal(put.body.policyVersion, 2);
 
-    const afterRes = await admin.post('/v1/queues/versioned/items', submission({ confidence: 0.8 }));
+    const afterRes = await admin.post(
+      '/v1/queues/versioned/items',
+      submission({ confidence: 0.8 }),
+    );
     assert.equal(afterRes.body.routing, 'approve');
     assert.equal(afterRes.body.policyVersion, 2);
     const old = await admin.get(`/v1/items/${before.body.id}`);
@@ -95,27 +127,45 @@ describe('policy versions', () => {
 
     const history = await admin.get('/v1/queues/versioned/policy/history');
     assert.equal(history.status, 200);
-    assert.deepEqual(history.body.versions.map((v: { version: number }) => v.version), [2, 1]);
+    assert.deepEqual(
+      history.body.versions.map((v: { version: number }) => v.version),
+      [2, 1],
+    );
     assert.equal(history.body.versions[0].policy.autoApproveAt, 0.7);
   });
   it('refuses an invalid policy without changing the version', async () => {
-    const res = await admin.put('/v1/queues/versioned/policy', { autoApproveAt: 0.2, blockBelow: 0.8 });
+    const res = await admin.put('/v1/queues/versioned/policy', {
+      autoApproveAt: 0.2,
+      blockBelow: 0.8,
+    });
     assert.equal(res.status, 400);
     assert.match(res.body.message, /blockBelow/);
     assert.equal((await admin.get('/v1/queues/versioned')).body.policyVersion, 2);
   });
   it('only admins and leads may change a policy', async () => {
     const reviewer = await userApi(admin, ['reviewer'], ['versioned']);
-    assert.equal((await reviewer.put('/v1/queues/versioned/policy', { autoApproveAt: 0.9, blockBelow: 0.5 })).status, 403);
+    assert.equal(
+      (await reviewer.put('/v1/queues/versioned/policy', { autoApproveAt: 0.9, blockBelow: 0.5 }))
+        .status,
+      403,
+    );
   });
   it('PATCH changes settings; an outputSchema change makes a new version', async () => {
-    const patched = await admin.patch('/v1/queues/versioned', { labels: ['tone'], leaseSeconds: 60 });
+    const patched = await admin.patch('/v1/queues/versioned', {
+      labels: ['tone'],
+      leaseSeconds: 60,
+    });
     assert.equal(patched.status, 200);
     assert.equal(patched.body.policyVersion, 2);
     assert.deepEqual(patched.body.labels, ['tone']);
-    const schema = await admin.patch('/v1/queues/versioned', { outputSchema: { type: 'object', required: ['reply'] } });
+    const schema = await admin.patch('/v1/queues/versioned', {
+      outputSchema: { type: 'object', required: ['reply'] },
+    });
     assert.equal(schema.body.policyVersion, 3);
-    const item = await admin.post('/v1/queues/versioned/items', submission({ confidence: 0.99, output: 'plain text' }));
+    const item = await admin.post(
+      '/v1/queues/versioned/items',
+      submission({ confidence: 0.99, output: 'plain text' }),
+    );
     assert.equal(item.body.routing, 'block');
     assert.ok(item.body.reasons.some((r: { kind: string }) => r.kind === 'schema'));
   });

@@ -1,7 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Redis from 'ioredis';
-import { Api, adminApi, createQueue, dropTestState, eventually, PrivateRedis, privateRedis, RunningServer, sql, startServer, submission, testContext } from '../support/harness';
+import {
+  Api,
+  adminApi,
+  createQueue,
+  dropTestState,
+  eventually,
+  PrivateRedis,
+  privateRedis,
+  RunningServer,
+  sql,
+  startServer,
+  submission,
+  testContext,
+} from '../support/harness';
 
 const ctx = testContext(__filename);
 let redis: PrivateRedis;
@@ -36,12 +49,20 @@ describe('Redis is not the source of truth', () => {
     assert.ok(await jobExists(res.body.id));
   });
   it('after FLUSHALL the sweeper restores every waiting job from Postgres', async () => {
-    const items = await Promise.all(Array.from({ length: 10 }, (_, i) => admin.post('/v1/queues/lossy/items', submission({ confidence: i % 2 ? 0.6 : 0.2 }))));
+    const items = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        admin.post('/v1/queues/lossy/items', submission({ confidence: i % 2 ? 0.6 : 0.2 })),
+      ),
+    );
     const client = new Redis(redis.url);
     await client.flushall();
     client.disconnect();
     assert.equal(await jobExists(items[0].body.id), false);
-    await eventually(async () => (await Promise.all(items.map((i) => jobExists(i.body.id)))).every(Boolean), 30_000, 250);
+    await eventually(
+      async () => (await Promise.all(items.map((i) => jobExists(i.body.id)))).every(Boolean),
+      30_000,
+      250,
+    );
   });
   it('with Redis down a submission is either stored durably (2xx) or refused with 503, and health says so', async () => {
     await redis.stop();
@@ -49,12 +70,19 @@ describe('Redis is not the source of truth', () => {
     assert.equal(health.status, 503);
     assert.equal(health.body.checks.redis, 'down');
     assert.equal(health.body.checks.database, 'up');
-    const res = await admin.post('/v1/queues/lossy/items', submission({ externalId: 'while-redis-down' }));
+    const res = await admin.post(
+      '/v1/queues/lossy/items',
+      submission({ externalId: 'while-redis-down' }),
+    );
     assert.ok([201, 503].includes(res.status), `got ${res.status}`);
     const rows = await sql(ctx, "SELECT id FROM items WHERE external_id = 'while-redis-down'");
     if (res.status === 201) assert.equal(rows.length, 1, 'a 2xx is never lost');
     await redis.start();
     if (res.status === 201) await eventually(() => jobExists(res.body.id), 30_000, 250);
-    await eventually(async () => (await new Api(server.url).get('/health')).status === 200, 30_000, 250);
+    await eventually(
+      async () => (await new Api(server.url).get('/health')).status === 200,
+      30_000,
+      250,
+    );
   });
 });

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import Redis from 'ioredis';
 
-export const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const PG_ADMIN_URL =
+  process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const ADMIN = { email: 'admin@verdict.test', password: 'admin-password-1' };
 const MAIN = join(__dirname, '..', '..', 'src', 'main.js');
@@ -23,7 +24,11 @@ export interface TestContext {
 
 /** A fresh database name and Redis prefix for one test file. */
 export function testContext(file: string): TestContext {
-  const base = file.replace(/^.*[\\/]/, '').replace(/\.test\.js$/, '').replace(/[^a-z0-9]/gi, '_').toLowerCase();
+  const base = file
+    .replace(/^.*[\\/]/, '')
+    .replace(/\.test\.js$/, '')
+    .replace(/[^a-z0-9]/gi, '_')
+    .toLowerCase();
   const suffix = `${process.pid}_${Date.now().toString(36)}`;
   const database = `vt_${base}_${suffix}`.slice(0, 60);
   const url = new URL(PG_ADMIN_URL);
@@ -51,7 +56,10 @@ export interface RunningServer {
   kill(): Promise<void>;
 }
 
-export async function startServer(ctx: TestContext, env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startServer(
+  ctx: TestContext,
+  env: Record<string, string> = {},
+): Promise<RunningServer> {
   const port = await freePort();
   const logs: string[] = [];
   const child = spawn(process.execPath, [MAIN], {
@@ -135,7 +143,11 @@ export async function dropTestState(ctx: TestContext): Promise<void> {
 }
 
 /** Direct SQL against the test database, for assertions about what was stored. */
-export async function sql<T = Record<string, unknown>>(ctx: TestContext, text: string, params: unknown[] = []): Promise<T[]> {
+export async function sql<T = Record<string, unknown>>(
+  ctx: TestContext,
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const client = new Client({ connectionString: ctx.databaseUrl });
   await client.connect();
   try {
@@ -162,7 +174,12 @@ export class Api {
     return new Api(this.baseUrl, token);
   }
 
-  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  async request<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> {
     const init: RequestInit = { method, headers: { ...headers } };
     if (this.token) (init.headers as Record<string, string>).authorization = `Bearer ${this.token}`;
     if (body !== undefined) {
@@ -199,30 +216,49 @@ export class Api {
 
 export async function login(baseUrl: string, email: string, password: string): Promise<Api> {
   const res = await new Api(baseUrl).post('/v1/auth/login', { email, password });
-  if (res.status !== 200) throw new Error(`login failed for ${email}: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 200)
+    throw new Error(`login failed for ${email}: ${res.status} ${JSON.stringify(res.body)}`);
   return new Api(baseUrl, res.body.accessToken);
 }
 
 export const adminApi = (baseUrl: string) => login(baseUrl, ADMIN.email, ADMIN.password);
 
 /** Creates a user with the given roles and returns an Api signed in as them. */
-export async function userApi(admin: Api, roles: string[], queues: string[] = [], name = `u${Math.random().toString(36).slice(2, 8)}`) {
+export async function userApi(
+  admin: Api,
+  roles: string[],
+  queues: string[] = [],
+  name = `u${Math.random().toString(36).slice(2, 8)}`,
+) {
   const email = `${name}@verdict.test`;
-  const res = await admin.post('/v1/users', { email, name, password: 'password-123', roles, queues });
-  if (res.status !== 201) throw new Error(`create user failed: ${res.status} ${JSON.stringify(res.body)}`);
+  const res = await admin.post('/v1/users', {
+    email,
+    name,
+    password: 'password-123',
+    roles,
+    queues,
+  });
+  if (res.status !== 201)
+    throw new Error(`create user failed: ${res.status} ${JSON.stringify(res.body)}`);
   const api = await login(admin.baseUrl, email, 'password-123');
   return Object.assign(api, { user: res.body as { id: string; email: string } });
 }
 
 export async function createQueue(admin: Api, slug: string, extra: Record<string, unknown> = {}) {
   const res = await admin.post('/v1/queues', { slug, name: slug, ...extra });
-  if (res.status !== 201) throw new Error(`create queue failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 201)
+    throw new Error(`create queue failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { slug: string; webhookSecret: string; [k: string]: unknown };
 }
 
-export async function apiKey(admin: Api, queues: string[], scopes = ['items:write', 'items:read']): Promise<Api> {
+export async function apiKey(
+  admin: Api,
+  queues: string[],
+  scopes = ['items:write', 'items:read'],
+): Promise<Api> {
   const res = await admin.post('/v1/api-keys', { name: 'test key', queues, scopes });
-  if (res.status !== 201) throw new Error(`create key failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 201)
+    throw new Error(`create key failed: ${res.status} ${JSON.stringify(res.body)}`);
   return admin.as(res.body.key);
 }
 
@@ -237,7 +273,11 @@ export function submission(overrides: Record<string, unknown> = {}) {
   };
 }
 
-export async function eventually<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 10_000, intervalMs = 100): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+  intervalMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();
@@ -259,17 +299,29 @@ export async function privateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
+    const probe = new Redis(port, '127.0.0.1', {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     probe.on('error', () => undefined);
-    await eventually(async () => {
-      try {
-        await probe.connect();
-        return (await probe.ping()) === 'PONG';
-      } catch {
-        return false;
-      }
-    }, 10_000, 50);
+    await eventually(
+      async () => {
+        try {
+          await probe.connect();
+          return (await probe.ping()) === 'PONG';
+        } catch {
+          return false;
+        }
+      },
+      10_000,
+      50,
+    );
     probe.disconnect();
   };
   await start();
