@@ -54,7 +54,7 @@ const ingestionBench: Benchmark = async () => {
   const ctx = testContext('ingestion-bench.test.js');
   const rows: BenchRow[] = [];
   try {
-    const server = await startServer(ctx, { LOG_LEVEL: 'warn' });
+    const server = await startServer(ctx, { LOG_LEVEL: 'warn', SWEEP_INTERVAL_MS: '10000' });
     const body = JSON.stringify(submission({ confidence: 0.7 }));
     let verdict: Load;
     let batchItemsPerSecond: number;

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainEvents } from '../common/domain-events';
@@ -125,6 +125,7 @@ const FLUSH_SQL = `
 
 const MAX_ROWS_PER_FLUSH = 1000;
 const MAX_CONCURRENT_FLUSHES = 8;
+const MAX_FANOUTS_IN_FLIGHT = 8;
 
 /**
  * Group commit: submissions that arrive while earlier flushes are in flight are written
@@ -134,10 +135,11 @@ const MAX_CONCURRENT_FLUSHES = 8;
  * the rows that were not inserted are compared by body hash with what is stored.
  */
 @Injectable()
-export class SubmissionBatcher {
+export class SubmissionBatcher implements OnApplicationShutdown {
   private readonly logger = new Logger('SubmissionBatcher');
   private waiting: Waiting[] = [];
   private flushing = 0;
+  private fanoutsInFlight = 0;
   private scheduled = false;
 
   constructor(
@@ -195,8 +197,10 @@ export class SubmissionBatcher {
     const replays = batch.filter((w) => !inserted.has(w.submission.item.id));
     if (created.length > 0) {
       // Pushes to the review queues, SLA timers and live events, once for the whole flush.
-      // Listener failures (Redis away) are logged; the sweeper repairs from Postgres.
-      await this.events.emit('items.submitted', { items: created.map((w) => w.submission.item) });
+      // The rows are durable now, so answers need not wait for Redis; a crash before the push
+      // is repaired by the sweeper. Past MAX_FANOUTS_IN_FLIGHT we wait, so Redis sets the pace.
+      const fanout = this.fanOut(created.map((w) => w.submission.item));
+      if (this.fanoutsInFlight > MAX_FANOUTS_IN_FLIGHT) await fanout;
     }
     for (const w of created) w.resolve({ kind: 'created', item: w.submission.item });
     if (replays.length === 0) return;
@@ -229,6 +233,25 @@ export class SubmissionBatcher {
     );
     const rows: { id: string }[] = await this.dataSource.query(FLUSH_SQL, [...items, ...events]);
     return new Set(rows.map((r) => r.id));
+  }
+
+  /** Listener failures (Redis away) are logged by DomainEvents and repaired by the sweeper. */
+  private async fanOut(items: Item[]): Promise<void> {
+    this.fanoutsInFlight += 1;
+    try {
+      await this.events.emit('items.submitted', { items });
+    } finally {
+      this.fanoutsInFlight -= 1;
+    }
+  }
+
+  /** Waits for every fan-out under way (graceful shutdown). */
+  async drain(): Promise<void> {
+    while (this.fanoutsInFlight > 0 || this.flushing > 0) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.drain();
   }
 
   private async resolveReplays(replays: Waiting[]): Promise<void> {

@@ -56,6 +56,7 @@ export class ReviewLineService implements OnApplicationBootstrap, OnApplicationS
   }
 
   async push(items: LineEntry[]): Promise<void> {
+    if (items.length === 0) return;
     const bySlug = new Map<string, LineEntry[]>();
     for (const item of items)
       bySlug.set(item.queueSlug, [...(bySlug.get(item.queueSlug) ?? []), item]);
@@ -75,6 +76,11 @@ export class ReviewLineService implements OnApplicationBootstrap, OnApplicationS
         ),
       ),
     );
+    // Only rows still in the line are marked: one that left meanwhile needs no job.
+    await this.dataSource.query(
+      `UPDATE items SET line_pushed_at = now() WHERE id = ANY($1::uuid[]) AND review_state <> 'none' AND line_pushed_at IS NULL`,
+      [items.map((i) => i.id)],
+    );
   }
 
   /** Takes an item out of its review queue once it no longer awaits review. */
@@ -93,8 +99,9 @@ export class ReviewLineService implements OnApplicationBootstrap, OnApplicationS
 
   /**
    * Re-adds jobs for items awaiting review. When the sentinel key is gone Redis lost its data,
-   * so every waiting item is re-added; otherwise only recent ones (a crash between commit and
-   * push). Re-adding is idempotent: a job id that still exists is ignored by BullMQ.
+   * so every item in the line is re-added; otherwise only those whose push never completed (a
+   * crash or Redis outage between commit and push), found by line_pushed_at IS NULL. Re-adding
+   * is idempotent: a job id that still exists is ignored by BullMQ.
    */
   async sweep(): Promise<void> {
     if (this.sweeping) return;
@@ -116,7 +123,8 @@ export class ReviewLineService implements OnApplicationBootstrap, OnApplicationS
         const rows: { id: string; queue_slug: string; review_rank: number }[] =
           await this.dataSource.query(
             `SELECT id, queue_slug, review_rank FROM items
-           WHERE review_state <> 'none' AND id > $1 ${intact ? "AND queued_at > now() - interval '5 minutes'" : ''}
+           WHERE review_state <> 'none' AND id > $1
+             ${intact ? "AND line_pushed_at IS NULL AND queued_at < now() - interval '2 seconds'" : ''}
            ORDER BY id LIMIT 2000`,
             [lastId],
           );

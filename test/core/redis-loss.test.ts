@@ -46,7 +46,28 @@ describe('Redis is not the source of truth', () => {
   it('an item awaiting review gets a review job', async () => {
     const res = await admin.post('/v1/queues/lossy/items', submission());
     assert.equal(res.status, 201);
-    assert.ok(await jobExists(res.body.id));
+    // Pushed right after the commit, off the response path.
+    await eventually(() => jobExists(res.body.id), 5_000, 50);
+  });
+  it('an item committed but never pushed (a crash between commit and push) gets its job from the sweeper', async () => {
+    const res = await admin.post('/v1/queues/lossy/items', submission());
+    await eventually(
+      async () =>
+        (
+          await sql(ctx, 'SELECT 1 FROM items WHERE id = $1 AND line_pushed_at IS NOT NULL', [
+            res.body.id,
+          ])
+        ).length === 1,
+      5_000,
+      50,
+    );
+    // What a crash right after the commit leaves behind: the row, no job, no push mark.
+    const client = new Redis(redis.url);
+    await client.del(`${ctx.redisPrefix}:review-lossy:${res.body.id}`);
+    client.disconnect();
+    await sql(ctx, 'UPDATE items SET line_pushed_at = NULL WHERE id = $1', [res.body.id]);
+    assert.equal(await jobExists(res.body.id), false);
+    await eventually(() => jobExists(res.body.id), 15_000, 250);
   });
   it('after FLUSHALL the sweeper restores every waiting job from Postgres', async () => {
     const items = await Promise.all(
