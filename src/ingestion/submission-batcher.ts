@@ -247,7 +247,8 @@ export class SubmissionBatcher implements OnApplicationShutdown {
 
   /** Waits for every fan-out under way (graceful shutdown). */
   async drain(): Promise<void> {
-    while (this.fanoutsInFlight > 0 || this.flushing > 0) await new Promise((r) => setTimeout(r, 10));
+    while (this.fanoutsInFlight > 0 || this.flushing > 0)
+      await new Promise((r) => setTimeout(r, 10));
   }
 
   async onApplicationShutdown(): Promise<void> {
