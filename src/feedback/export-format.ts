@@ -2,6 +2,7 @@ import { stringify } from 'csv-stringify';
 import { Transform, TransformCallback } from 'node:stream';
 import type { ExportFormat } from './export-params';
 import type { ReviewerPseudonyms } from './reviewer-pseudonym';
+import { DECISION_COLUMNS } from './export-sql';
 
 /** A decision row as Postgres sends it: every column as text (see DECISION_COLUMNS). */
 export type DecisionRow = (string | null)[];
@@ -31,83 +32,52 @@ export const RECORD_FIELDS = [
 const str = (value: string | null) => (value === null ? 'null' : JSON.stringify(value));
 const json = (value: string | null) => value ?? 'null';
 
+/** A decision row's columns by name (DECISION_COLUMNS, the order the SQL selects them in). */
+type DecisionFields = Record<(typeof DECISION_COLUMNS)[number], string | null>;
+
+function fieldsOf(row: DecisionRow): DecisionFields {
+  const fields = {} as DecisionFields;
+  for (let i = 0; i < DECISION_COLUMNS.length; i++) fields[DECISION_COLUMNS[i]] = row[i];
+  return fields;
+}
+
 /**
  * Builds the JSON line from Postgres's text directly: jsonb columns are already JSON text and
  * ids, enums and timestamps need no escaping, so nothing is parsed and re-serialised.
  */
 export function decisionLine(row: DecisionRow, reviewers: ReviewerPseudonyms): string {
-  const [
-    id,
-    queue,
-    modelName,
-    modelVersion,
-    confidence,
-    routing,
-    policyVersion,
-    input,
-    output,
-    finalOutput,
-    status,
-    action,
-    labels,
-    reason,
-    comment,
-    reviewerId,
-    reviewSeconds,
-    createdAt,
-    decidedAt,
-  ] = row;
+  const f = fieldsOf(row);
   return (
-    `{"itemId":"${id}","queue":${str(queue)},"model":{"name":${str(modelName)},"version":${str(modelVersion)}},` +
-    `"confidence":${confidence},"routing":"${routing}","policyVersion":${policyVersion},"input":${json(input)},` +
-    `"output":${json(output)},"finalOutput":${json(finalOutput)},"status":"${status}","action":"${action}",` +
-    `"labels":${json(labels)},"reason":${str(reason)},"comment":${str(comment)},"reviewer":"${reviewers.of(reviewerId!)}",` +
-    `"reviewSeconds":${reviewSeconds},"createdAt":"${createdAt}","decidedAt":"${decidedAt}"}\n`
+    `{"itemId":"${f.itemId}","queue":${str(f.queue)},"model":{"name":${str(f.modelName)},"version":${str(f.modelVersion)}},` +
+    `"confidence":${f.confidence},"routing":"${f.routing}","policyVersion":${f.policyVersion},"input":${json(f.input)},` +
+    `"output":${json(f.output)},"finalOutput":${json(f.finalOutput)},"status":"${f.status}","action":"${f.action}",` +
+    `"labels":${json(f.labels)},"reason":${str(f.reason)},"comment":${str(f.comment)},"reviewer":"${reviewers.of(f.reviewerId!)}",` +
+    `"reviewSeconds":${f.reviewSeconds},"createdAt":"${f.createdAt}","decidedAt":"${f.decidedAt}"}\n`
   );
 }
 
 /** CSV cells: JSON-valued fields (model, input, output, finalOutput, labels) as JSON text, null as empty. */
 export function decisionCells(row: DecisionRow, reviewers: ReviewerPseudonyms): (string | null)[] {
-  const [
-    id,
-    queue,
-    modelName,
-    modelVersion,
-    confidence,
-    routing,
-    policyVersion,
-    input,
-    output,
-    finalOutput,
-    status,
-    action,
-    labels,
-    reason,
-    comment,
-    reviewerId,
-    reviewSeconds,
-    createdAt,
-    decidedAt,
-  ] = row;
+  const f = fieldsOf(row);
   return [
-    id,
-    queue,
-    `{"name":${str(modelName)},"version":${str(modelVersion)}}`,
-    confidence,
-    routing,
-    policyVersion,
-    input,
-    output,
-    finalOutput,
-    status,
-    action,
-    labels,
-    reason,
-    comment,
-    reviewers.of(reviewerId!),
-    reviewSeconds,
-    createdAt,
-    decidedAt,
+    f.itemId,
+    f.queue,
+    `{"name":${str(f.modelName)},"version":${str(f.modelVersion)}}`,
+    f.confidence,
+    f.routing,
+    f.policyVersion,
+    f.input,
+    f.output,
+    f.finalOutput,
+    f.status,
+    f.action,
+    f.labels,
+    f.reason,
+    f.comment,
+    reviewers.of(f.reviewerId!),
+    f.reviewSeconds,
+    f.createdAt,
+    f.decidedAt,
   ];
 }
 
