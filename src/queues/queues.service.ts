@@ -202,17 +202,16 @@ export class QueuesService {
     );
     const versions = await this.dataSource
       .getRepository(PolicyVersion)
-      .find({ where: { queueId: queue.id }, order: { version: 'DESC' } });
-    return {
-      queue: slug,
-      currentVersion: queue.policyVersion,
-      versions: versions.map((v) => ({
-        version: v.version,
-        policy: v.policy,
-        outputSchema: v.outputSchema,
-        createdBy: v.createdBy,
-        createdAt: v.createdAt,
-      })),
-    };
+      .find({ where: { queueId: queue.id }, order: { version: 'ASC' } });
+    // Oldest first, like any history; the entry marked current is the policy in force.
+    return versions.map((v) => ({
+      version: v.version,
+      policyVersion: v.version,
+      current: v.version === queue.policyVersion,
+      policy: v.policy,
+      outputSchema: v.outputSchema,
+      createdBy: v.createdBy,
+      createdAt: v.createdAt,
+    }));
   }
 }

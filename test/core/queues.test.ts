@@ -128,10 +128,12 @@ describe('policy versions', () => {
     const history = await admin.get('/v1/queues/versioned/policy/history');
     assert.equal(history.status, 200);
     assert.deepEqual(
-      history.body.versions.map((v: { version: number }) => v.version),
-      [2, 1],
+      history.body.map((v: { version: number }) => v.version),
+      [1, 2],
     );
-    assert.equal(history.body.versions[0].policy.autoApproveAt, 0.7);
+    assert.equal(history.body[0].policy.autoApproveAt, 0.9);
+    assert.equal(history.body[1].policy.autoApproveAt, 0.7);
+    assert.equal(history.body[1].current, true);
   });
   it('refuses an invalid policy without changing the version', async () => {
     const res = await admin.put('/v1/queues/versioned/policy', {
