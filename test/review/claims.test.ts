@@ -1,17 +1,6 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  adminApi,
-  Api,
-  apiKey,
-  createQueue,
-  dropTestState,
-  RunningServer,
-  sql,
-  startServer,
-  testContext,
-  userApi,
-} from '../support/harness';
+import { Api, apiKey, createQueue, sql, testContext, userApi } from '../support/harness';
 import {
   APPROVE,
   BLOCK,
@@ -20,21 +9,15 @@ import {
   decide,
   events,
   FLAG,
+  serverPerFile,
   submit,
   submitInOrder,
 } from './review-support';
 
 const ctx = testContext(__filename);
-let server: RunningServer;
 let admin: Api;
-
-before(async () => {
-  server = await startServer(ctx);
-  admin = await adminApi(server.url);
-});
-after(async () => {
-  await server.stop();
-  await dropTestState(ctx);
+serverPerFile(ctx, (started) => {
+  admin = started.admin;
 });
 
 void describe('claiming', () => {

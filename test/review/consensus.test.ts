@@ -1,31 +1,23 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { Api, apiKey, createQueue, testContext, userApi } from '../support/harness';
 import {
-  adminApi,
-  Api,
-  apiKey,
-  createQueue,
-  dropTestState,
-  RunningServer,
-  startServer,
-  testContext,
-  userApi,
-} from '../support/harness';
-import { chainVerifies, claim, claimItem, decide, events, FLAG, submit } from './review-support';
+  chainVerifies,
+  claim,
+  claimItem,
+  decide,
+  events,
+  FLAG,
+  serverPerFile,
+  submit,
+} from './review-support';
 
 const ctx = testContext(__filename);
-let server: RunningServer;
 let admin: Api;
 let key: Api;
-
-before(async () => {
-  server = await startServer(ctx);
-  admin = await adminApi(server.url);
+serverPerFile(ctx, async (started) => {
+  admin = started.admin;
   key = await apiKey(admin, ['*']);
-});
-after(async () => {
-  await server.stop();
-  await dropTestState(ctx);
 });
 
 async function reviewers(slug: string, n: number) {

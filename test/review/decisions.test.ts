@@ -1,18 +1,23 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  adminApi,
   Api,
   apiKey,
   createQueue,
-  dropTestState,
   RunningServer,
   sql,
-  startServer,
   testContext,
   userApi,
 } from '../support/harness';
-import { chainVerifies, claimItem, decide, events, FLAG, submit } from './review-support';
+import {
+  chainVerifies,
+  claimItem,
+  decide,
+  events,
+  FLAG,
+  serverPerFile,
+  submit,
+} from './review-support';
 
 const ctx = testContext(__filename);
 let server: RunningServer;
@@ -20,9 +25,8 @@ let admin: Api;
 let key: Api;
 let reviewer: Api & { user: { id: string } };
 
-before(async () => {
-  server = await startServer(ctx);
-  admin = await adminApi(server.url);
+serverPerFile(ctx, async (started) => {
+  ({ server, admin } = started);
   await createQueue(admin, 'labelled', {
     labels: ['hallucination', 'tone'],
     outputSchema: {
@@ -34,10 +38,6 @@ before(async () => {
   await createQueue(admin, 'plain');
   key = await apiKey(admin, ['labelled', 'plain']);
   reviewer = await userApi(admin, ['reviewer'], ['labelled', 'plain']);
-});
-after(async () => {
-  await server.stop();
-  await dropTestState(ctx);
 });
 
 /** Submits and claims one flagged item in the queue. */

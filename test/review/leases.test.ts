@@ -1,16 +1,12 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Redis from 'ioredis';
 import {
-  adminApi,
   Api,
   apiKey,
   createQueue,
-  dropTestState,
   eventually,
   REDIS_URL,
-  RunningServer,
-  startServer,
   testContext,
   userApi,
 } from '../support/harness';
@@ -22,20 +18,14 @@ import {
   decide,
   events,
   FLAG,
+  serverPerFile,
   submit,
 } from './review-support';
 
 const ctx = testContext(__filename);
-let server: RunningServer;
 let admin: Api;
-
-before(async () => {
-  server = await startServer(ctx);
-  admin = await adminApi(server.url);
-});
-after(async () => {
-  await server.stop();
-  await dropTestState(ctx);
+serverPerFile(ctx, (started) => {
+  admin = started.admin;
 });
 
 void describe('leases', () => {

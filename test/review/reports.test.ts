@@ -1,27 +1,24 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { Api, apiKey, createQueue, testContext, userApi } from '../support/harness';
 import {
-  adminApi,
-  Api,
-  apiKey,
-  createQueue,
-  dropTestState,
-  RunningServer,
-  startServer,
-  testContext,
-  userApi,
-} from '../support/harness';
-import { APPROVE, chainVerifies, claimItem, decide, events, FLAG, submit } from './review-support';
+  APPROVE,
+  chainVerifies,
+  claimItem,
+  decide,
+  events,
+  FLAG,
+  serverPerFile,
+  submit,
+} from './review-support';
 
 const ctx = testContext(__filename);
-let server: RunningServer;
 let admin: Api;
 let key: Api;
 let reviewer: Api & { user: { id: string } };
 
-before(async () => {
-  server = await startServer(ctx);
-  admin = await adminApi(server.url);
+serverPerFile(ctx, async (started) => {
+  admin = started.admin;
   await createQueue(admin, 'reports', { labels: ['hallucination', 'tone'] });
   await createQueue(admin, 'audits', {
     policy: { autoApproveAt: 0.9, blockBelow: 0.5, auditSampleRate: 1 },
@@ -29,10 +26,6 @@ before(async () => {
   await createQueue(admin, 'other');
   key = await apiKey(admin, ['reports', 'audits']);
   reviewer = await userApi(admin, ['reviewer'], ['reports', 'audits']);
-});
-after(async () => {
-  await server.stop();
-  await dropTestState(ctx);
 });
 
 void describe('reports and audit samples', () => {
