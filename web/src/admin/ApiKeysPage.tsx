@@ -19,6 +19,7 @@ import { useState, type FormEvent } from 'react';
 import { ApiError, del, get, post } from '../api/client';
 import type { ApiKey } from '../api/types';
 import { ErrorAlert } from '../common/ErrorAlert';
+import { FormError } from '../common/FormError';
 import { formatDateTime } from '../common/format';
 import { QueueChecklist } from './QueueChecklist';
 
@@ -130,11 +131,7 @@ function CreateKeyModal({ onClose }: { onClose(): void }) {
       ) : (
         <form onSubmit={submit} noValidate>
           <Stack>
-            {create.error && !error?.fields.length && (
-              <Alert color="red" role="alert">
-                {create.error.message}
-              </Alert>
-            )}
+            <FormError error={create.error} />
             <TextInput
               label="Name"
               description="which system uses it, e.g. support bot (production)"

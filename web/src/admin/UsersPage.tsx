@@ -1,5 +1,4 @@
 import {
-  Alert,
   Badge,
   Button,
   Group,
@@ -19,6 +18,7 @@ import { ApiError, get, patch, post } from '../api/client';
 import type { Role, User } from '../api/types';
 import { hasRole, useSession } from '../auth/session';
 import { ErrorAlert } from '../common/ErrorAlert';
+import { FormError } from '../common/FormError';
 import { QueueChecklist } from './QueueChecklist';
 
 const ROLE_OPTIONS: { value: Role; label: string }[] = [
@@ -143,11 +143,7 @@ function UserModal({ user, onClose }: { user?: User; onClose(): void }) {
     <Modal opened onClose={onClose} title={user ? `Edit ${user.email}` : 'New user'}>
       <form onSubmit={submit} noValidate>
         <Stack>
-          {save.error && !error?.fields.length && (
-            <Alert color="red" role="alert">
-              {save.error.message}
-            </Alert>
-          )}
+          <FormError error={save.error} />
           {!user && (
             <TextInput
               label="Email"

@@ -1,18 +1,9 @@
-import {
-  Alert,
-  Button,
-  Code,
-  CopyButton,
-  Group,
-  Modal,
-  Stack,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import { Button, Code, CopyButton, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { ApiError, post } from '../api/client';
 import type { Queue } from '../api/types';
+import { FormError } from '../common/FormError';
 
 /** Creates a queue with the default policy; the webhook secret is shown once, here. */
 export function NewQueueButton() {
@@ -67,11 +58,7 @@ export function NewQueueButton() {
         ) : (
           <form onSubmit={submit}>
             <Stack>
-              {create.error && !error?.fields.length && (
-                <Alert color="red" role="alert">
-                  {create.error.message}
-                </Alert>
-              )}
+              <FormError error={create.error} />
               <TextInput
                 label="Slug"
                 description="lowercase letters, digits and dashes; never changes"
