@@ -53,15 +53,72 @@ function parseJson(text: string): { value?: unknown; error?: string } {
   }
 }
 
-function useSave(slug: string, send: () => Promise<Queue>) {
+/** Fractions (thresholds, rates) and counts; typed freely, the server says what is out of range. */
+const FRACTION = { step: 0.01, decimalScale: 4, clampBehavior: 'none' } as const;
+const WHOLE = { allowDecimal: false, clampBehavior: 'none' } as const;
+
+/**
+ * A settings form's save: `send` runs only once `jsonText` (the form's JSON field) parses, whose
+ * error then shows under that field; `saved` is true from a success until the next submit.
+ */
+function useSaveForm(slug: string, jsonText: string, send: () => Promise<Queue>) {
   const queryClient = useQueryClient();
-  return useMutation({
+  const save = useMutation({
     mutationFn: send,
-    onSuccess: (saved) => {
-      queryClient.setQueryData(['queue', slug], saved);
+    onSuccess: (queue) => {
+      queryClient.setQueryData(['queue', slug], queue);
       void queryClient.invalidateQueries({ queryKey: ['queues'] });
     },
   });
+  const [jsonError, setJsonError] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  const error = save.error instanceof ApiError ? save.error : null;
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    setSaved(false);
+    const parsed = parseJson(jsonText);
+    setJsonError(parsed.error ?? null);
+    if (parsed.error) return;
+    save.mutate(undefined, { onSuccess: () => setSaved(true) });
+  }
+
+  return { save, error, jsonError, saved, submit };
+}
+
+/** Below a settings form: why it was not saved, its save button and the saved notice. */
+function SaveFooter({
+  form: { save, error, saved },
+  notSaved,
+  button,
+  savedNotice,
+}: {
+  form: ReturnType<typeof useSaveForm>;
+  notSaved: string;
+  button: string;
+  savedNotice: string;
+}) {
+  return (
+    <>
+      {error && error.fields.length === 0 && <ErrorAlert error={error} />}
+      {error && error.fields.length > 0 && (
+        <Text c="red" size="sm" role="alert">
+          {notSaved}: {error.message}
+        </Text>
+      )}
+      {save.error && !error && <ErrorAlert error={save.error} />}
+      <Group>
+        <Button type="submit" loading={save.isPending}>
+          {button}
+        </Button>
+        {saved && (
+          <Text size="sm" c="teal" role="status">
+            {savedNotice}
+          </Text>
+        )}
+      </Group>
+    </>
+  );
 }
 
 /** Thresholds, sampling and rules: PUT /policy, which makes a new policy version. */
@@ -70,9 +127,7 @@ function PolicyForm({ queue }: { queue: Queue }) {
   const [blockBelow, setBlockBelow] = useState<string | number>(queue.policy.blockBelow);
   const [sampleRate, setSampleRate] = useState<string | number>(queue.policy.auditSampleRate);
   const [rules, setRules] = useState(JSON.stringify(queue.policy.rules, null, 2));
-  const [rulesError, setRulesError] = useState<string | null>(null);
-  const [saved, setSaved] = useState(false);
-  const save = useSave(queue.slug, () => {
+  const form = useSaveForm(queue.slug, rules, () => {
     const parsed = parseJson(rules);
     return put<Queue>(`/v1/queues/${encodeURIComponent(queue.slug)}/policy`, {
       autoApproveAt: num(autoApproveAt),
@@ -81,21 +136,11 @@ function PolicyForm({ queue }: { queue: Queue }) {
       rules: parsed.value ?? [],
     });
   });
-  const error = save.error instanceof ApiError ? save.error : null;
-  const field = (name: string) => error?.fieldMessage(`policy.${name}`, name);
-
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    setSaved(false);
-    const parsed = parseJson(rules);
-    setRulesError(parsed.error ?? null);
-    if (parsed.error) return;
-    save.mutate(undefined, { onSuccess: () => setSaved(true) });
-  }
+  const field = (name: string) => form.error?.fieldMessage(`policy.${name}`, name);
 
   return (
     <Paper withBorder p="md" radius="md" component="section" aria-labelledby="policy-title">
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={form.submit} noValidate>
         <Stack>
           <Group justify="space-between">
             <Title order={3} size="h4" id="policy-title">
@@ -110,9 +155,7 @@ function PolicyForm({ queue }: { queue: Queue }) {
                 description="confidence at or above this is approved"
                 value={autoApproveAt}
                 onChange={setAutoApproveAt}
-                step={0.01}
-                decimalScale={4}
-                clampBehavior="none"
+                {...FRACTION}
                 error={field('autoApproveAt')}
               />
             </Grid.Col>
@@ -122,9 +165,7 @@ function PolicyForm({ queue }: { queue: Queue }) {
                 description="confidence below this is held for review"
                 value={blockBelow}
                 onChange={setBlockBelow}
-                step={0.01}
-                decimalScale={4}
-                clampBehavior="none"
+                {...FRACTION}
                 error={field('blockBelow')}
               />
             </Grid.Col>
@@ -134,9 +175,7 @@ function PolicyForm({ queue }: { queue: Queue }) {
                 description="share of approved items also reviewed (0–1)"
                 value={sampleRate}
                 onChange={setSampleRate}
-                step={0.01}
-                decimalScale={4}
-                clampBehavior="none"
+                {...FRACTION}
                 error={field('auditSampleRate')}
               />
             </Grid.Col>
@@ -154,26 +193,15 @@ function PolicyForm({ queue }: { queue: Queue }) {
             autosize
             minRows={4}
             maxRows={18}
-            error={rulesError ?? field('rules')}
+            error={form.jsonError ?? field('rules')}
             classNames={{ input: 'mono' }}
           />
-          {error && error.fields.length === 0 && <ErrorAlert error={error} />}
-          {error && error.fields.length > 0 && (
-            <Text c="red" size="sm" role="alert">
-              The policy was not saved: {error.message}
-            </Text>
-          )}
-          {save.error && !error && <ErrorAlert error={save.error} />}
-          <Group>
-            <Button type="submit" loading={save.isPending}>
-              Save policy
-            </Button>
-            {saved && (
-              <Text size="sm" c="teal" role="status">
-                Saved as a new policy version.
-              </Text>
-            )}
-          </Group>
+          <SaveFooter
+            form={form}
+            notSaved="The policy was not saved"
+            button="Save policy"
+            savedNotice="Saved as a new policy version."
+          />
         </Stack>
       </form>
     </Paper>
@@ -187,7 +215,6 @@ function SettingsForm({ queue }: { queue: Queue }) {
   const [schema, setSchema] = useState(
     queue.outputSchema === null ? '' : JSON.stringify(queue.outputSchema, null, 2),
   );
-  const [schemaError, setSchemaError] = useState<string | null>(null);
   const [requiredReviews, setRequiredReviews] = useState<string | number>(queue.requiredReviews);
   const [leaseSeconds, setLeaseSeconds] = useState<string | number>(queue.leaseSeconds);
   const [blockedSeconds, setBlockedSeconds] = useState<string | number>(
@@ -198,8 +225,7 @@ function SettingsForm({ queue }: { queue: Queue }) {
     queue.sla.flaggedSeconds ?? '',
   );
   const [webhookUrl, setWebhookUrl] = useState(queue.webhookUrl ?? '');
-  const [saved, setSaved] = useState(false);
-  const save = useSave(queue.slug, () =>
+  const form = useSaveForm(queue.slug, schema, () =>
     patch<Queue>(`/v1/queues/${encodeURIComponent(queue.slug)}`, {
       name,
       labels,
@@ -214,21 +240,11 @@ function SettingsForm({ queue }: { queue: Queue }) {
       webhookUrl: webhookUrl.trim() || null,
     }),
   );
-  const error = save.error instanceof ApiError ? save.error : null;
-  const field = (...names: string[]) => error?.fieldMessage(...names);
-
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    setSaved(false);
-    const parsed = parseJson(schema);
-    setSchemaError(parsed.error ?? null);
-    if (parsed.error) return;
-    save.mutate(undefined, { onSuccess: () => setSaved(true) });
-  }
+  const field = (...names: string[]) => form.error?.fieldMessage(...names);
 
   return (
     <Paper withBorder p="md" radius="md" component="section" aria-labelledby="settings-title">
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={form.submit} noValidate>
         <Stack>
           <Title order={3} size="h4" id="settings-title">
             Reviewing and SLA
@@ -266,8 +282,7 @@ function SettingsForm({ queue }: { queue: Queue }) {
                 label="Required reviews"
                 value={requiredReviews}
                 onChange={setRequiredReviews}
-                allowDecimal={false}
-                clampBehavior="none"
+                {...WHOLE}
                 error={field('requiredReviews')}
               />
             </Grid.Col>
@@ -276,8 +291,7 @@ function SettingsForm({ queue }: { queue: Queue }) {
                 label="Lease (seconds)"
                 value={leaseSeconds}
                 onChange={setLeaseSeconds}
-                allowDecimal={false}
-                clampBehavior="none"
+                {...WHOLE}
                 error={field('leaseSeconds')}
               />
             </Grid.Col>
@@ -287,8 +301,7 @@ function SettingsForm({ queue }: { queue: Queue }) {
                 description="empty: no limit"
                 value={blockedSeconds}
                 onChange={setBlockedSeconds}
-                allowDecimal={false}
-                clampBehavior="none"
+                {...WHOLE}
                 error={field('sla.blockedSeconds')}
               />
             </Grid.Col>
@@ -312,8 +325,7 @@ function SettingsForm({ queue }: { queue: Queue }) {
                 description="then escalated; empty: no limit"
                 value={flaggedSeconds}
                 onChange={setFlaggedSeconds}
-                allowDecimal={false}
-                clampBehavior="none"
+                {...WHOLE}
                 error={field('sla.flaggedSeconds', 'sla')}
               />
             </Grid.Col>
@@ -326,28 +338,17 @@ function SettingsForm({ queue }: { queue: Queue }) {
                 autosize
                 minRows={3}
                 maxRows={14}
-                error={schemaError ?? field('outputSchema')}
+                error={form.jsonError ?? field('outputSchema')}
                 classNames={{ input: 'mono' }}
               />
             </Grid.Col>
           </Grid>
-          {error && error.fields.length === 0 && <ErrorAlert error={error} />}
-          {error && error.fields.length > 0 && (
-            <Text c="red" size="sm" role="alert">
-              The settings were not saved: {error.message}
-            </Text>
-          )}
-          {save.error && !error && <ErrorAlert error={save.error} />}
-          <Group>
-            <Button type="submit" loading={save.isPending}>
-              Save settings
-            </Button>
-            {saved && (
-              <Text size="sm" c="teal" role="status">
-                Saved.
-              </Text>
-            )}
-          </Group>
+          <SaveFooter
+            form={form}
+            notSaved="The settings were not saved"
+            button="Save settings"
+            savedNotice="Saved."
+          />
         </Stack>
       </form>
     </Paper>
