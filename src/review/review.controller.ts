@@ -95,11 +95,11 @@ export class ReviewController {
   }
 
   @Post('items/:id/reports')
-  @HttpCode(202)
+  @HttpCode(201)
   @ApiOperation({
     summary: 'Report that an output was wrong',
     description:
-      'By a product API key on the item\'s queue (items:read or items:write) or a user who may see the queue. An approved or corrected item goes back to review (reason kind "report", review class report) and keeps its status and usable until a reviewer rejects it. An item already in review only gains the reason; a rejected item has the report recorded without being queued again. Labels, when given, must come from the queue\'s list if it has one. Answers 202 with the item.',
+      'By a product API key on the item\'s queue (items:read or items:write) or a user who may see the queue. An approved or corrected item goes back to review (reason kind "report", review class report) and keeps its status and usable until a reviewer rejects it. An item already in review only gains the reason; a rejected item has the report recorded without being queued again. Labels, when given, must come from the queue\'s list if it has one. Answers 201 with the item (the report is recorded).',
   })
   report(
     @CurrentPrincipal() principal: Principal,

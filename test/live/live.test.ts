@@ -175,7 +175,7 @@ void describe('live updates: reviewing', () => {
     const report = await product.post(`/v1/items/${item.body.id}/reports`, {
       reason: 'wrong date',
     });
-    assert.equal(report.status, 202);
+    assert.equal(report.status, 201);
     const queued = await client.waitFor('item.queued', (d) => d.id === item.body.id);
     assert.equal(queued.reviewClass, 'report');
     assert.equal(queued.status, 'approved');

@@ -36,7 +36,7 @@ void describe('reports and audit samples', () => {
       reason: 'customer says the date is wrong',
       labels: ['hallucination'],
     });
-    assert.equal(res.status, 202, JSON.stringify(res.body));
+    assert.equal(res.status, 201, JSON.stringify(res.body));
     assert.equal(res.body.status, 'approved');
     assert.equal(res.body.usable, true);
     assert.equal(res.body.review.state, 'waiting');
@@ -65,7 +65,7 @@ void describe('reports and audit samples', () => {
     const approved = await submit(key, 'reports', { confidence: APPROVE });
     assert.equal(
       (await reviewer.post(`/v1/items/${approved.id}/reports`, { reason: 'looks off' })).status,
-      202,
+      201,
     );
     await claimItem(reviewer, 'reports');
     const confirmed = await decide(reviewer, approved.id, { action: 'approve' });
@@ -75,7 +75,7 @@ void describe('reports and audit samples', () => {
 
     const waiting = await submit(key, 'reports', { confidence: FLAG });
     const res = await key.post(`/v1/items/${waiting.id}/reports`, { reason: 'also wrong' });
-    assert.equal(res.status, 202);
+    assert.equal(res.status, 201);
     assert.equal(res.body.status, 'pending');
     assert.equal(res.body.review.class, 'flagged', 'still reviewed as flagged (ahead of reports)');
     assert.equal(res.body.reasons.filter((r: { kind: string }) => r.kind === 'report').length, 1);
@@ -115,7 +115,7 @@ void describe('reports and audit samples', () => {
     );
     assert.deepEqual(
       results.map((r) => r.status),
-      Array(10).fill(202),
+      Array(10).fill(201),
     );
     const stored = await admin.get(`/v1/items/${item.id}`);
     assert.equal(
