@@ -232,7 +232,7 @@ void describe('webhooks', () => {
           reason: 'customer says the date is wrong',
         })
       ).status,
-      202,
+      201,
     );
     const reclaim = await lead.post('/v1/queues/hooks/claim');
     assert.equal(reclaim.body.item.id, approved.body.id);
