@@ -1,24 +1,23 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
-import { APP_CONFIG } from '../config/config.module';
-import type { AppConfig } from '../config/config';
-import { createFastFailRedis } from '../redis/redis.module';
-import { JOB_QUEUE_OF, JOB_QUEUES, JobCatalogue, JobName, JobQueueName } from './job-catalogue';
+import { JOB_QUEUE_OF, JobCatalogue, JobName, JobQueueName } from './job-catalogue';
 
 /** The one way to enqueue background work; payloads are checked against the catalogue. */
 @Injectable()
-export class JobsService implements OnApplicationShutdown {
-  private readonly queues = new Map<JobQueueName, Queue>();
+export class JobsService {
+  private readonly queues: Record<JobQueueName, Queue>;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    const connection = createFastFailRedis(config.redisUrl, 'verdict-jobs');
-    for (const name of JOB_QUEUES) {
-      this.queues.set(name, new Queue(name, { connection, prefix: config.redisPrefix }));
-    }
+  constructor(
+    @InjectQueue('timers') timers: Queue,
+    @InjectQueue('webhooks') webhooks: Queue,
+    @InjectQueue('exports') exports: Queue,
+  ) {
+    this.queues = { timers, webhooks, exports };
   }
 
   queue(name: JobQueueName): Queue {
-    return this.queues.get(name)!;
+    return this.queues[name];
   }
 
   async enqueue<N extends JobName>(
@@ -45,9 +44,5 @@ export class JobsService implements OnApplicationShutdown {
         opts: { removeOnComplete: 1000, removeOnFail: 5000, ...j.opts },
       })),
     );
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
   }
 }
