@@ -95,7 +95,13 @@ export class ExportJobsService {
         progress: 0,
       }),
     );
-    await this.queue.enqueue('export.run', { exportId: job.id }, { jobId: `export-${job.id}` });
+    // The request is durable once the row exists: if Redis is away, ExportRecoveryService
+    // enqueues it later, so the caller still gets 202.
+    await this.queue
+      .enqueue('export.run', { exportId: job.id }, { jobId: `export-${job.id}` })
+      .catch((error: Error) =>
+        this.logger.warn(`export ${job.id} not enqueued yet: ${error.message}`),
+      );
     return this.view(job);
   }
 

@@ -4,6 +4,7 @@ import { AuthModule } from '../auth/auth.module';
 import { QueuesModule } from '../queues/queues.module';
 import { ExportJob } from './export-job.entity';
 import { ExportJobsService } from './export-jobs.service';
+import { ExportRecoveryService } from './export-recovery.service';
 import { ExportProgressGateway } from './export-progress.gateway';
 import { ExportStreamService } from './export-stream.service';
 import { FeedbackController } from './feedback.controller';
@@ -12,6 +13,12 @@ import { FeedbackService } from './feedback.service';
 @Module({
   imports: [TypeOrmModule.forFeature([ExportJob]), QueuesModule, AuthModule],
   controllers: [FeedbackController],
-  providers: [ExportStreamService, FeedbackService, ExportJobsService, ExportProgressGateway],
+  providers: [
+    ExportStreamService,
+    FeedbackService,
+    ExportJobsService,
+    ExportRecoveryService,
+    ExportProgressGateway,
+  ],
 })
 export class FeedbackModule {}

@@ -1,0 +1,70 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type Redis from 'ioredis';
+import { LessThan, Repository } from 'typeorm';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config';
+import { JobsService } from '../jobs/jobs.service';
+import { REDIS, RedisKeys } from '../redis/redis.module';
+import { ExportJob } from './export-job.entity';
+
+/** How long a queued export may wait for its worker before we assume Redis lost the job. */
+const QUEUED_GRACE_MS = 5_000;
+
+/**
+ * Postgres holds every requested export; Redis only carries the job that runs it. An export
+ * still 'queued' after the grace period lost its job (Redis flushed, or down when it was
+ * requested), so it is enqueued again under the same job id, which BullMQ ignores while the
+ * original still exists.
+ */
+@Injectable()
+export class ExportRecoveryService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('ExportRecovery');
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @InjectRepository(ExportJob) private readonly exports: Repository<ExportJob>,
+    private readonly jobs: JobsService,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.appRole === 'api') return;
+    this.timer = setInterval(() => void this.sweep(), this.config.sweepIntervalMs);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  async sweep(): Promise<void> {
+    try {
+      const lock = await this.redis.set(
+        this.keys.key('export-sweep-lock'),
+        '1',
+        'PX',
+        Math.max(1000, this.config.sweepIntervalMs - 100),
+        'NX',
+      );
+      if (lock !== 'OK') return;
+      const stuck = await this.exports.find({
+        where: { status: 'queued', createdAt: LessThan(new Date(Date.now() - QUEUED_GRACE_MS)) },
+        take: 100,
+      });
+      for (const job of stuck) {
+        await this.jobs.enqueue('export.run', { exportId: job.id }, { jobId: `export-${job.id}` });
+      }
+    } catch (error) {
+      this.logger.warn(`export sweep failed: ${(error as Error).message}`);
+    }
+  }
+}
