@@ -16,7 +16,8 @@ import {
 const ctx = testContext(__filename);
 let server: RunningServer;
 let admin: Api;
-let acknowledged = 0;
+/** Ids of every item a 2xx answer gave back (a replay returns an id already seen). */
+const acknowledged = new Set<string>();
 
 before(async () => {
   server = await startServer(ctx);
@@ -30,6 +31,12 @@ after(async () => {
   await server?.stop();
   await dropTestState(ctx);
 });
+
+/**
+ * CI replays one fixed seed so a landing never hinges on a new draw; local runs explore new seeds
+ * (fast-check prints the seed and the shrunk counterexample when a property fails).
+ */
+const seed = process.env.CI ? { seed: 20261122 } : {};
 
 const json = fc.jsonValue({ maxDepth: 4 });
 const nasty = fc.oneof(
@@ -75,10 +82,14 @@ const mutated = fc
   });
 const body = fc.oneof(mutated, json, fc.dictionary(fc.string(), nasty));
 
-function countCreated(status: number, response: unknown, batch: boolean): number {
-  if (!batch) return status === 201 ? 1 : 0;
-  if (status !== 200) return 0;
-  return (response as { results: { id?: string }[] }).results.filter((r) => r.id).length;
+function collectIds(status: number, response: unknown, batch: boolean): void {
+  if (status >= 300) return;
+  if (!batch) {
+    acknowledged.add((response as { id: string }).id);
+    return;
+  }
+  for (const r of (response as { results: { id?: string }[] }).results)
+    if (r.id) acknowledged.add(r.id);
 }
 
 describe('random bodies', () => {
@@ -91,9 +102,9 @@ describe('random bodies', () => {
           `status ${res.status} for ${JSON.stringify(b)}: ${JSON.stringify(res.body)}`,
         );
         if (res.status >= 400) assert.equal(typeof res.body.message, 'string');
-        acknowledged += countCreated(res.status, res.body, false);
+        collectIds(res.status, res.body, false);
       }),
-      { numRuns: 300 },
+      { numRuns: 300, ...seed },
     );
   });
   it('the batch route answers per element and never 5xx', async () => {
@@ -110,10 +121,10 @@ describe('random bodies', () => {
             for (const r of res.body.results)
               assert.ok(r.id || (r.error && r.error.statusCode < 500), JSON.stringify(r));
           }
-          acknowledged += countCreated(res.status, res.body, true);
+          collectIds(res.status, res.body, true);
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 150, ...seed },
     );
   });
   it('raw bytes that are not JSON are refused with 4xx', async () => {
@@ -126,15 +137,15 @@ describe('random bodies', () => {
             'content-type': type,
           });
           assert.ok(res.status < 500, `status ${res.status}`);
-          acknowledged += countCreated(res.status, res.body, false);
+          collectIds(res.status, res.body, false);
         },
       ),
-      { numRuns: 100 },
+      { numRuns: 100, ...seed },
     );
   });
   it('the server is still healthy and stored exactly what it acknowledged', async () => {
     assert.equal((await new Api(server.url).get('/health')).status, 200);
-    const [{ n }] = await sql<{ n: string }>(ctx, 'SELECT count(*) AS n FROM items');
-    assert.equal(Number(n), acknowledged);
+    const stored = await sql<{ id: string }>(ctx, 'SELECT id FROM items');
+    assert.deepEqual(new Set(stored.map((r) => r.id)), acknowledged);
   });
 });
