@@ -207,7 +207,6 @@ export class IngestionService {
       leaseToken: null,
       leaseExpiresAt: null,
       releasedBy: null,
-      linePushedAt: null,
       updatedAt: now,
     } satisfies Item);
     const events: NewItemEvent[] = [

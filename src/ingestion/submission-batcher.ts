@@ -108,18 +108,22 @@ function unnest(columns: [string, string][], offset: number): string {
 
 /**
  * One statement, so one round trip and one commit: insert the items (skipping idempotency
- * conflicts) and the first audit events of exactly the rows that were inserted.
+ * conflicts), the first audit events of exactly the rows that were inserted, and an outbox row
+ * for each one entering the review line (cleared once its BullMQ job exists).
  */
 const FLUSH_SQL = `
   WITH inserted AS (
     INSERT INTO items (${ITEM_COLUMNS.map(([n]) => n).join(', ')})
     SELECT * FROM ${unnest(ITEM_COLUMNS, 0)}
     ON CONFLICT (queue_id, external_id) WHERE external_id IS NOT NULL DO NOTHING
-    RETURNING id
+    RETURNING id, review_state, queued_at
   ), events AS (
     INSERT INTO item_events (${EVENT_COLUMNS.map(([n]) => n).join(', ')})
     SELECT * FROM ${unnest(EVENT_COLUMNS, ITEM_COLUMNS.length)}
     WHERE t.item_id IN (SELECT id FROM inserted)
+  ), outbox AS (
+    INSERT INTO review_line_outbox (item_id, queued_at)
+    SELECT id, queued_at FROM inserted WHERE review_state <> 'none'
   )
   SELECT id FROM inserted`;
 

@@ -47,9 +47,6 @@ export const REVIEW_CLASS_RANK: Record<ReviewClass, number> = {
 })
 // Queue stats: decisions of the last day per queue (GET /v1/queues/:slug/stats, live queue.stats).
 @Index('items_queue_decided_idx', ['queueId', 'decidedAt'], { where: 'decided_at IS NOT NULL' })
-@Index('items_line_unpushed_idx', ['queuedAt'], {
-  where: "line_pushed_at IS NULL AND review_state <> 'none'",
-})
 export class Item {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
@@ -155,13 +152,6 @@ export class Item {
    */
   @Column({ name: 'reviewed_by', type: 'uuid', array: true, default: () => "'{}'" })
   reviewedBy?: string[];
-
-  /**
-   * When this entry into the review line reached its BullMQ review queue; null until then. The
-   * sweeper re-pushes exactly the rows still null, instead of everything recent.
-   */
-  @Column({ name: 'line_pushed_at', type: 'timestamptz', nullable: true })
-  linePushedAt!: Date | null;
 
   /** The reviewer who last released the item, so their next claim skips it while others wait. */
   @Column({ name: 'released_by', type: 'uuid', nullable: true })

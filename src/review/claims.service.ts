@@ -55,6 +55,9 @@ SELECT c.*, e.seq AS last_event_seq, e.hash AS last_event_hash
 FROM claimed c
 LEFT JOIN LATERAL (SELECT seq, hash FROM item_events WHERE item_id = c.id ORDER BY seq DESC LIMIT 1) e ON true`;
 
+/** How often a claim looks again when the only candidates were momentarily locked. */
+const CLAIM_ROUNDS_WHEN_LOCKED = 5;
+
 /** A margin so a lease.expire job never fires a hair before Postgres's clock says the lease ended. */
 const TIMER_SLACK_MS = 100;
 
@@ -76,16 +79,51 @@ export class ClaimsService {
     const user = principal as UserPrincipal;
     const minRank = isLead(principal) ? 0 : 1;
     const token = randomBytes(12).toString('base64url');
-    const item = await retryOnChainRace((careful) =>
+    let item: Item | null = null;
+    for (let round = 0; round < CLAIM_ROUNDS_WHEN_LOCKED; round++) {
+      item = await this.tryClaim(principal, queue.id, queue.leaseSeconds, minRank, user.id, token);
+      // SKIP LOCKED passes rows another transaction holds for a moment (a claimer mid-claim, a
+      // sweep, an after-commit update). Nothing claimed while such a row waits is no reason to
+      // answer "nothing to review": wait a beat and look again.
+      if (item || !(await this.lockedCandidateExists(queue.id, minRank, user.id))) break;
+      await new Promise((resolve) => setTimeout(resolve, 20 * (round + 1)));
+    }
+    if (!item) return null;
+    return this.afterClaim(principal, item);
+  }
+
+  /** Is there a row this person could claim that the SKIP LOCKED pick passed over? */
+  private async lockedCandidateExists(
+    queueId: string,
+    minRank: number,
+    userId: string,
+  ): Promise<boolean> {
+    const rows: { found: boolean }[] = await this.transitions.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM items WHERE queue_id = $1 AND review_state = 'waiting'
+         AND review_rank >= $2 AND NOT ($3 = ANY (reviewed_by))) AS found`,
+      [queueId, minRank, userId],
+    );
+    return rows[0]?.found === true;
+  }
+
+  private tryClaim(
+    principal: Principal,
+    queueId: string,
+    leaseSeconds: number,
+    minRank: number,
+    userId: string,
+    token: string,
+  ): Promise<Item | null> {
+    return retryOnChainRace((careful) =>
       this.transitions.dataSource.transaction(async (manager) => {
         const attempt = async (allowReleased: boolean) =>
           (await manager.query(CLAIM_SQL, [
-            queue.id,
+            queueId,
             minRank,
-            user.id,
+            userId,
             allowReleased,
             token,
-            queue.leaseSeconds,
+            leaseSeconds,
           ])) as Record<string, unknown>[];
         let rows = await attempt(false);
         // What they just released is theirs again only when nothing else waits for them.
@@ -104,7 +142,9 @@ export class ClaimsService {
         return claimed;
       }),
     );
-    if (!item) return null;
+  }
+
+  private async afterClaim(principal: Principal, item: Item) {
     const previous = Object.assign(new Item(), item, {
       ...NO_LEASE,
       reviewState: 'waiting',

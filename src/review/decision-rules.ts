@@ -176,7 +176,6 @@ export function escalationChanges(item: Item, now: Date): Partial<Item> {
     reviewRank: REVIEW_CLASS_RANK.escalated,
     queuedAt: now,
     releasedBy: null,
-    linePushedAt: null,
   };
 }
 

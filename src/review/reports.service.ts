@@ -57,7 +57,6 @@ export class ReportsService {
           reviewRank: REVIEW_CLASS_RANK.report,
           queuedAt: locked.dbNow,
           releasedBy: null,
-          linePushedAt: null,
         } satisfies Partial<Item>);
       }
       const why = requeue

@@ -76,11 +76,10 @@ export class ReviewLineService implements OnApplicationBootstrap, OnApplicationS
         ),
       ),
     );
-    // Only rows still in the line are marked: one that left meanwhile needs no job.
-    await this.dataSource.query(
-      `UPDATE items SET line_pushed_at = now() WHERE id = ANY($1::uuid[]) AND review_state <> 'none' AND line_pushed_at IS NULL`,
-      [items.map((i) => i.id)],
-    );
+    // The jobs exist now: their outbox rows are done (a side table, so no item row is locked).
+    await this.dataSource.query(`DELETE FROM review_line_outbox WHERE item_id = ANY($1::uuid[])`, [
+      items.map((i) => i.id),
+    ]);
   }
 
   /** Takes an item out of its review queue once it no longer awaits review. */
@@ -100,7 +99,7 @@ export class ReviewLineService implements OnApplicationBootstrap, OnApplicationS
   /**
    * Re-adds jobs for items awaiting review. When the sentinel key is gone Redis lost its data,
    * so every item in the line is re-added; otherwise only those whose push never completed (a
-   * crash or Redis outage between commit and push), found by line_pushed_at IS NULL. Re-adding
+   * crash or Redis outage between commit and push), left in review_line_outbox. Re-adding
    * is idempotent: a job id that still exists is ignored by BullMQ.
    */
   async sweep(): Promise<void> {
@@ -117,24 +116,7 @@ export class ReviewLineService implements OnApplicationBootstrap, OnApplicationS
       if (lock !== 'OK') return;
       const sentinel = this.keys.key('sentinel');
       const intact = (await this.redis.exists(sentinel)) === 1;
-      let lastId = '00000000-0000-0000-0000-000000000000';
-      let total = 0;
-      for (;;) {
-        const rows: { id: string; queue_slug: string; review_rank: number }[] =
-          await this.dataSource.query(
-            `SELECT id, queue_slug, review_rank FROM items
-           WHERE review_state <> 'none' AND id > $1
-             ${intact ? "AND line_pushed_at IS NULL AND queued_at < now() - interval '2 seconds'" : ''}
-           ORDER BY id LIMIT 2000`,
-            [lastId],
-          );
-        if (rows.length === 0) break;
-        await this.push(
-          rows.map((r) => ({ id: r.id, queueSlug: r.queue_slug, reviewRank: r.review_rank })),
-        );
-        total += rows.length;
-        lastId = rows[rows.length - 1].id;
-      }
+      const total = intact ? await this.pushOutbox() : await this.pushWholeLine();
       if (!intact) {
         await this.redis.set(sentinel, new Date().toISOString());
         if (total > 0)
@@ -146,6 +128,49 @@ export class ReviewLineService implements OnApplicationBootstrap, OnApplicationS
       this.logger.warn(`sweep failed: ${(error as Error).message}`);
     } finally {
       this.sweeping = false;
+    }
+  }
+
+  /** Items whose push was never confirmed (older than a moment, so in-flight pushes finish first). */
+  private async pushOutbox(): Promise<number> {
+    const rows: { id: string; queue_slug: string; review_rank: number | null; in_line: boolean }[] =
+      await this.dataSource.query(
+        `SELECT i.id, i.queue_slug, i.review_rank, i.review_state <> 'none' AS in_line
+         FROM review_line_outbox o JOIN items i ON i.id = o.item_id
+         WHERE o.queued_at < now() - interval '2 seconds'
+         ORDER BY o.queued_at LIMIT 5000`,
+      );
+    const inLine = rows.filter((r) => r.in_line);
+    await this.push(
+      inLine.map((r) => ({ id: r.id, queueSlug: r.queue_slug, reviewRank: r.review_rank })),
+    );
+    // Items that left the line before their push need no job.
+    const gone = rows.filter((r) => !r.in_line).map((r) => r.id);
+    if (gone.length)
+      await this.dataSource.query(
+        `DELETE FROM review_line_outbox WHERE item_id = ANY($1::uuid[])`,
+        [gone],
+      );
+    return inLine.length;
+  }
+
+  /** After Redis lost its data: every item in the line gets its job again. */
+  private async pushWholeLine(): Promise<number> {
+    let lastId = '00000000-0000-0000-0000-000000000000';
+    let total = 0;
+    for (;;) {
+      const rows: { id: string; queue_slug: string; review_rank: number }[] =
+        await this.dataSource.query(
+          `SELECT id, queue_slug, review_rank FROM items
+         WHERE review_state <> 'none' AND id > $1 ORDER BY id LIMIT 2000`,
+          [lastId],
+        );
+      if (rows.length === 0) return total;
+      await this.push(
+        rows.map((r) => ({ id: r.id, queueSlug: r.queue_slug, reviewRank: r.review_rank })),
+      );
+      total += rows.length;
+      lastId = rows[rows.length - 1].id;
     }
   }
 

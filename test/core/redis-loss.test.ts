@@ -51,23 +51,32 @@ describe('Redis is not the source of truth', () => {
   });
   it('an item committed but never pushed (a crash between commit and push) gets its job from the sweeper', async () => {
     const res = await admin.post('/v1/queues/lossy/items', submission());
+    // Pushed after the commit, then its outbox row is cleared.
     await eventually(
       async () =>
-        (
-          await sql(ctx, 'SELECT 1 FROM items WHERE id = $1 AND line_pushed_at IS NOT NULL', [
-            res.body.id,
-          ])
-        ).length === 1,
+        (await sql(ctx, 'SELECT 1 FROM review_line_outbox WHERE item_id = $1', [res.body.id]))
+          .length === 0 && (await jobExists(res.body.id)),
       5_000,
       50,
     );
-    // What a crash right after the commit leaves behind: the row, no job, no push mark.
+    // What a crash right after the commit leaves behind: the row and its outbox entry, no job.
     const client = new Redis(redis.url);
     await client.del(`${ctx.redisPrefix}:review-lossy:${res.body.id}`);
     client.disconnect();
-    await sql(ctx, 'UPDATE items SET line_pushed_at = NULL WHERE id = $1', [res.body.id]);
+    await sql(
+      ctx,
+      "INSERT INTO review_line_outbox (item_id, queued_at) VALUES ($1, now() - interval '1 minute')",
+      [res.body.id],
+    );
     assert.equal(await jobExists(res.body.id), false);
     await eventually(() => jobExists(res.body.id), 15_000, 250);
+    await eventually(
+      async () =>
+        (await sql(ctx, 'SELECT 1 FROM review_line_outbox WHERE item_id = $1', [res.body.id]))
+          .length === 0,
+      5_000,
+      100,
+    );
   });
   it('after FLUSHALL the sweeper restores every waiting job from Postgres', async () => {
     const items = await Promise.all(
