@@ -95,10 +95,10 @@ void describe('signing in', () => {
     try {
       await signIn(s.page, analyst.user.email, 'password-123');
       await s.page.waitForURL('**/analytics');
-      const links = await s.page
-        .getByRole('navigation', { name: 'Main' })
-        .getByRole('link')
-        .allTextContents();
+      const nav = s.page.getByRole('navigation', { name: 'Main' });
+      // The URL changes before the navigation has rendered; wait for it, then read it whole.
+      await nav.getByRole('link', { name: 'Analytics', exact: true }).waitFor();
+      const links = await nav.getByRole('link').allTextContents();
       assert.deepEqual(links, ['Analytics']);
       assertNoConsoleErrors(s);
     } finally {
