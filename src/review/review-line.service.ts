@@ -58,8 +58,11 @@ export class ReviewLineService implements OnApplicationBootstrap, OnApplicationS
   async push(items: LineEntry[]): Promise<void> {
     if (items.length === 0) return;
     const bySlug = new Map<string, LineEntry[]>();
-    for (const item of items)
-      bySlug.set(item.queueSlug, [...(bySlug.get(item.queueSlug) ?? []), item]);
+    for (const item of items) {
+      const group = bySlug.get(item.queueSlug);
+      if (group) group.push(item);
+      else bySlug.set(item.queueSlug, [item]);
+    }
     await Promise.all(
       [...bySlug].map(([slug, entries]) =>
         this.queueFor(slug).addBulk(
