@@ -70,8 +70,9 @@ void describe('SLA timeouts', () => {
       leaseSeconds: 60,
       sla: { blockedSeconds: 2, onBlockedTimeout: 'reject', flaggedSeconds: null },
     });
-    const item = await submit(key, 'sla-held', { confidence: BLOCK });
+    // The reviewer exists before the 2 s clock starts: creating one (argon2) can take seconds on a busy machine.
     const reviewer = await userApi(admin, ['reviewer'], ['sla-held']);
+    const item = await submit(key, 'sla-held', { confidence: BLOCK });
     assert.equal((await claimItem(reviewer, 'sla-held')).id, item.id);
     await settled(item.id, 'rejected');
     const late = await decide(reviewer, item.id, { action: 'approve' });
@@ -84,8 +85,8 @@ void describe('SLA timeouts', () => {
     await createQueue(admin, 'sla-fast', {
       sla: { blockedSeconds: 2, onBlockedTimeout: 'reject', flaggedSeconds: null },
     });
-    const item = await submit(key, 'sla-fast', { confidence: BLOCK });
     const reviewer = await userApi(admin, ['reviewer'], ['sla-fast']);
+    const item = await submit(key, 'sla-fast', { confidence: BLOCK });
     await claimItem(reviewer, 'sla-fast');
     assert.equal((await decide(reviewer, item.id, { action: 'approve' })).status, 200);
     await new Promise((r) => setTimeout(r, 3500));
