@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import express, { NextFunction, Request, Response } from 'express';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { requireJsonBody } from './common/json-body.middleware';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/config';
 import { MetricsService } from './ops/metrics.service';
+import { buildOpenApiDocument } from './ops/openapi-document';
 
 const API_PREFIXES = ['/v1', '/docs', '/health', '/metrics', '/socket.io'];
 
@@ -31,21 +32,7 @@ export function configureHttp(app: NestExpressApplication, config: AppConfig): v
     next();
   });
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Verdict API')
-      .setDescription(
-        'Human-in-the-loop gate for AI outputs. See CONTRACT.md for the behaviour behind each route.',
-      )
-      .setVersion('1')
-      .addBearerAuth({
-        type: 'http',
-        scheme: 'bearer',
-        description: "a user's access token or an API key (vk_…)",
-      })
-      .build(),
-  );
+  const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 
   serveWebApp(app, config);
