@@ -10,7 +10,7 @@ import type { AppConfig } from './config/config';
 import { MetricsService } from './ops/metrics.service';
 import { buildOpenApiDocument } from './ops/openapi-document';
 
-const API_PREFIXES = ['/v1', '/docs', '/health', '/metrics', '/socket.io'];
+const API_PREFIXES = ['/v1', '/docs', '/health', '/version', '/metrics', '/socket.io'];
 
 /** Everything about the HTTP surface that is not a controller: parsers, docs, metrics, web app. */
 export function configureHttp(app: NestExpressApplication, config: AppConfig): void {
@@ -50,7 +50,9 @@ function serveWebApp(app: INestApplication, config: AppConfig): void {
       API_PREFIXES.some((p) => req.path === p || req.path.startsWith(`${p}/`))
     )
       return next();
-    if (!req.accepts('html')) return next();
+    // Only a browser navigation gets the app: a probe, script or API client (Accept: */* or JSON)
+    // asking for an unknown path gets the JSON 404, so a misaimed health check fails loudly.
+    if (req.path !== '/' && req.accepts(['json', 'html']) !== 'html') return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(join(dist, 'index.html'));
   });

@@ -1,5 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/openapi';
+import { CalibrationDto, DriftDto, ReviewersReportDto } from './analytics-views.dto';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../common/principal';
 import { CalibrationQuery, DriftQuery, ReviewersQuery } from './analytics.dto';
@@ -24,6 +26,8 @@ export class AnalyticsController {
       'From items people decided, once per item by its final human decision: approve counts as approved, reject and ' +
       'correct as not approved, escalations are not verdicts. Equal-width bins on [0, 1]; the last includes 1.0.',
   })
+  @ApiOkResponse({ type: CalibrationDto })
+  @ApiErrors(400, 403, 404)
   calibration(@CurrentPrincipal() principal: Principal, @Query() query: CalibrationQuery) {
     return this.calibrationService.calibration(principal, query);
   }
@@ -33,12 +37,16 @@ export class AnalyticsController {
     summary:
       'Per model version: PSI of confidence against the previous version and the human override rate per day',
   })
+  @ApiOkResponse({ type: DriftDto })
+  @ApiErrors(400, 403, 404)
   drift(@CurrentPrincipal() principal: Principal, @Query() query: DriftQuery) {
     return this.driftService.drift(principal, query);
   }
 
   @Get('reviewers')
   @ApiOperation({ summary: 'Reviewer throughput, median review time and agreement (admin, lead)' })
+  @ApiOkResponse({ type: ReviewersReportDto })
+  @ApiErrors(400, 403, 404)
   reviewers(@CurrentPrincipal() principal: Principal, @Query() query: ReviewersQuery) {
     return this.reviewerQuality.reviewers(principal, query);
   }

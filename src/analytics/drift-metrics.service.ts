@@ -11,7 +11,7 @@ const FIRST_WAIT_MS = 3_000;
 /**
  * Drift as Prometheus gauges, per queue, model and version:
  * verdict_model_confidence_psi (PSI against the previous version) and
- * verdict_model_override_rate (human override rate over the last 7 days). Computed from
+ * verdict_model_override_ratio (human override rate over the last 7 days). Computed from
  * Postgres in the background, so a scrape never waits on a full pass over items.
  */
 @Injectable()
@@ -60,7 +60,7 @@ export class DriftMetrics {
       },
     });
     new Gauge({
-      name: 'verdict_model_override_rate',
+      name: 'verdict_model_override_ratio',
       help: 'Share of human verdicts in the last 7 days that rejected or corrected the output, per model version',
       labelNames: ['queue', 'model', 'version'],
       registers: [metrics.registry],

@@ -1,5 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/openapi';
+import { RecommendationDto, SimulationDto } from './analytics-views.dto';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../common/principal';
 import { RecommendationQuery, SimulateDto } from './analytics.dto';
@@ -20,6 +22,8 @@ export class PolicySimulationController {
       'Replays thresholds only (rules and outputSchema can only make routing stricter). Error = a human reject or ' +
       'correct among decided items at or above autoApproveAt; upper bound = 95% Wilson score interval. since defaults to 30 days ago.',
   })
+  @ApiOkResponse({ type: SimulationDto })
+  @ApiErrors(403, 404)
   simulate(
     @CurrentPrincipal() principal: Principal,
     @Param('slug') slug: string,
@@ -33,6 +37,8 @@ export class PolicySimulationController {
     summary:
       'The lowest autoApproveAt (0.01 grid) whose 95% upper error bound stays under maxErrorRate, with evidence',
   })
+  @ApiOkResponse({ type: RecommendationDto })
+  @ApiErrors(400, 403, 404)
   recommendation(
     @CurrentPrincipal() principal: Principal,
     @Param('slug') slug: string,

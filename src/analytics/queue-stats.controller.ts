@@ -1,6 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { ApiErrors } from '../common/openapi';
 import type { Principal } from '../common/principal';
 import { QueueStatsDto } from './queue-stats.dto';
 import { QueueStatsService } from './queue-stats.service';
@@ -19,6 +20,7 @@ export class QueueStatsController {
       'subscribers of /live receive the first four fields as "queue.stats" after every change.',
   })
   @ApiOkResponse({ type: QueueStatsDto })
+  @ApiErrors(403, 404)
   get(@CurrentPrincipal() principal: Principal, @Param('slug') slug: string) {
     return this.stats.forPrincipal(principal, slug);
   }

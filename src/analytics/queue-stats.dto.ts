@@ -1,5 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 
+export class PendingByRoutingDto {
+  @ApiProperty({ example: 12 }) block!: number;
+  @ApiProperty({ example: 28 }) flag!: number;
+  @ApiProperty({ example: 2 }) approve!: number;
+}
+
 export class QueueStatsDto {
   @ApiProperty({
     example: 42,
@@ -9,11 +15,11 @@ export class QueueStatsDto {
   pending!: number;
 
   @ApiProperty({
-    example: { block: 12, flag: 28, approve: 2 },
+    type: PendingByRoutingDto,
     description:
       'the pending items by routing; sampled and reported approved items count as approve',
   })
-  pendingByRouting!: { block: number; flag: number; approve: number };
+  pendingByRouting!: PendingByRoutingDto;
 
   @ApiProperty({ example: 3, description: 'items someone holds a lease on' })
   inReview!: number;

@@ -44,15 +44,20 @@ export class CreateApiKeyDto {
 
 export class ApiKeyView {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() name!: string;
+  @ApiProperty({ example: 'support bot (production)' }) name!: string;
   @ApiProperty({ example: 'vk_3f9a' }) keyPrefix!: string;
-  @ApiProperty() queues!: string[];
-  @ApiProperty() scopes!: string[];
+  @ApiProperty({ type: [String], example: ['support-replies'] }) queues!: string[];
+  @ApiProperty({ enum: API_KEY_SCOPES, isArray: true, example: ['items:write'] })
+  scopes!: ApiKeyScope[];
   @ApiProperty() createdAt!: Date;
   @ApiProperty({ nullable: true, type: Date }) lastUsedAt!: Date | null;
   @ApiProperty({ nullable: true, type: Date }) revokedAt!: Date | null;
 }
 
 export class CreatedApiKeyView extends ApiKeyView {
-  @ApiProperty({ example: 'vk_…', description: 'shown only in this response' }) key!: string;
+  @ApiProperty({
+    example: 'vk_3f9a0c1d2e4b5a6978c0d1e2f3a4b5c6d7e8f9a0b1c2',
+    description: 'shown only in this response',
+  })
+  key!: string;
 }

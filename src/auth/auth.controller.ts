@@ -1,9 +1,16 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { LoginDto, LoginResponse } from './auth.dto';
+import {
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { ApiKeyIdentityView, LoginDto, LoginResponse, UserView } from './auth.dto';
 import { AuthService } from './auth.service';
 import { CurrentPrincipal } from './current-principal.decorator';
 import { Public } from './public.decorator';
+import { ApiErrors } from '../common/openapi';
 import type { Principal } from '../common/principal';
 
 @ApiTags('auth')
@@ -14,14 +21,21 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Sign in with email and password; returns an access token' })
   @ApiOkResponse({ type: LoginResponse })
-  @ApiUnauthorizedResponse({ description: 'wrong email or password' })
+  @ApiErrors([401, 'wrong email or password'])
   login(@Body() dto: LoginDto) {
     return this.auth.login(dto);
   }
 
   @Get('me')
-  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Who the token belongs to: a user, or an API key' })
+  @ApiExtraModels(UserView, ApiKeyIdentityView)
+  @ApiOkResponse({
+    schema: {
+      oneOf: [{ $ref: getSchemaPath(UserView) }, { $ref: getSchemaPath(ApiKeyIdentityView) }],
+    },
+  })
   me(@CurrentPrincipal() principal: Principal) {
     return this.auth.me(principal);
   }

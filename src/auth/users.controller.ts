@@ -1,5 +1,12 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiErrors } from '../common/openapi';
 import { UserView } from './auth.dto';
 import { CurrentPrincipal } from './current-principal.decorator';
 import { CreateUserDto, UpdateUserDto } from './users.dto';
@@ -13,17 +20,25 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Create a user (admin)' })
   @ApiCreatedResponse({ type: UserView })
+  @ApiErrors(403, [409, 'a user with this email already exists'])
   create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateUserDto) {
     return this.users.create(principal, dto);
   }
 
   @Get()
+  @ApiOperation({ summary: 'List users (admin, lead)' })
+  @ApiOkResponse({ type: [UserView] })
+  @ApiErrors(403)
   list(@CurrentPrincipal() principal: Principal) {
     return this.users.list(principal);
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: 'Change a user: name, password, roles, queues, disabled (admin)' })
+  @ApiOkResponse({ type: UserView })
+  @ApiErrors(403, 404)
   update(
     @CurrentPrincipal() principal: Principal,
     @Param('id', ParseUUIDPipe) id: string,

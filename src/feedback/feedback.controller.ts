@@ -20,6 +20,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { ApiErrors } from '../common/openapi';
 import type { Principal } from '../common/principal';
 import { ExportJobsService } from './export-jobs.service';
 import { CreateExportDto, ExportJobView, ExportQuery } from './feedback.dto';
@@ -43,6 +44,14 @@ export class FeedbackController {
       'gzip with ?gzip=1 or Accept-Encoding: gzip.',
   })
   @ApiProduces('application/x-ndjson', 'text/csv')
+  @ApiOkResponse({
+    description: 'the records: JSON lines (jsonl, chat, preference) or CSV',
+    content: {
+      'application/x-ndjson': { schema: { type: 'string' } },
+      'text/csv': { schema: { type: 'string' } },
+    },
+  })
+  @ApiErrors(400, 403, 404)
   stream(
     @CurrentPrincipal() principal: Principal,
     @Query() query: ExportQuery,
@@ -58,24 +67,45 @@ export class FeedbackController {
     summary: 'Run an export in the background; poll it and download the file when done',
   })
   @ApiAcceptedResponse({ type: ExportJobView })
+  @ApiErrors(403, 404)
   create(@CurrentPrincipal() principal: Principal, @Body() body: CreateExportDto) {
     return this.exportJobs.create(principal, body);
   }
 
   @Get('exports')
+  @ApiOperation({ summary: "List background exports (yours; admins and leads see everyone's)" })
   @ApiOkResponse({ type: [ExportJobView] })
+  @ApiErrors(403)
   list(@CurrentPrincipal() principal: Principal) {
     return this.exportJobs.list(principal);
   }
 
   @Get('exports/:id')
+  @ApiOperation({ summary: 'Progress of a background export' })
   @ApiOkResponse({ type: ExportJobView })
+  @ApiErrors(400, 403, 404)
   get(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.exportJobs.get(principal, id);
   }
 
   @Get('exports/:id/download')
+  @ApiOperation({ summary: 'Download the file of a finished background export' })
   @ApiProduces('application/x-ndjson', 'text/csv', 'application/gzip')
+  @ApiOkResponse({
+    description: 'the export file',
+    content: {
+      'application/x-ndjson': { schema: { type: 'string' } },
+      'text/csv': { schema: { type: 'string' } },
+      'application/gzip': { schema: { type: 'string', format: 'binary' } },
+    },
+  })
+  @ApiErrors(
+    400,
+    403,
+    404,
+    [409, 'the export is not done yet'],
+    [410, 'the file was removed; run the export again'],
+  )
   download(
     @CurrentPrincipal() principal: Principal,
     @Param('id', ParseUUIDPipe) id: string,

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiJsonObjectProperty } from '../common/openapi';
 import { IsIn, IsOptional, IsString } from 'class-validator';
 import { REVIEW_ACTIONS } from '../review/review.entity';
 import { EXPORT_FORMATS } from './export-params';
@@ -84,18 +85,26 @@ export class ExportJobView {
   @ApiProperty({ example: 4200, description: 'records written so far' })
   rows!: number;
 
-  @ApiProperty({ example: { format: 'jsonl', queue: 'support-replies' } })
+  @ApiJsonObjectProperty({
+    example: { format: 'jsonl', queue: 'support-replies' },
+    description: 'the filters the export was created with',
+  })
   params!: Record<string, unknown>;
 
-  @ApiPropertyOptional({ nullable: true, example: '/v1/feedback/exports/…/download' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: '/v1/feedback/exports/3f0c2a4e-9a8b-4b1e-8d5c-1f2e3d4c5b6a/download',
+    description: 'set once the export is done',
+  })
   downloadUrl!: string | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiProperty({ nullable: true, type: String, description: 'why it failed' })
   error!: string | null;
 
   @ApiProperty()
   createdAt!: Date;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiProperty({ nullable: true, type: Date })
   finishedAt!: Date | null;
 }

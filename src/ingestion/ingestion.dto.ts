@@ -1,5 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { ApiJsonObjectProperty, ApiJsonProperty, ApiJsonPropertyOptional } from '../common/openapi';
+import { ItemDto } from '../items/item.dto';
 import {
   Allow,
   ArrayMaxSize,
@@ -51,16 +53,16 @@ export class SubmitItemDto {
   @Type(() => ModelDto)
   model!: ModelDto;
 
-  @ApiPropertyOptional({
+  @ApiJsonPropertyOptional({
     example: { messages: [{ role: 'user', content: 'Where is my refund?' }] },
-    description: 'any JSON',
+    description: 'what the model was given: any JSON value',
   })
   @Allow()
   input?: unknown;
 
-  @ApiProperty({
+  @ApiJsonProperty({
     example: { reply: 'Your refund was sent on Monday.' },
-    description: 'any JSON value except null',
+    description: 'what the model produced: any JSON value except null',
   })
   @IsDefined({ message: 'output is required (any JSON value except null)' })
   output!: unknown;
@@ -75,7 +77,11 @@ export class SubmitItemDto {
   @Max(1, { message: 'confidence must be between 0 and 1' })
   confidence!: number;
 
-  @ApiPropertyOptional({ example: { amount: 40, locale: 'en' } })
+  @ApiJsonObjectProperty({
+    example: { amount: 40, locale: 'en' },
+    required: false,
+    description: 'a JSON object; rules can read it',
+  })
   @IsOptional()
   @IsObject({ message: 'metadata must be a JSON object' })
   metadata?: Record<string, unknown>;
@@ -97,4 +103,25 @@ export class SubmitBatchDto {
   @ArrayMaxSize(500, { message: 'items must hold at most 500 items' })
   @Allow({ each: true })
   items!: unknown[];
+}
+
+/** A batch element that was not stored. */
+export class BatchElementErrorDto {
+  @ApiProperty({ example: 400 }) statusCode!: number;
+  @ApiProperty({ example: 'items[3].confidence must be between 0 and 1' }) message!: string;
+}
+
+export class BatchElementFailureDto {
+  @ApiProperty({ type: BatchElementErrorDto }) error!: BatchElementErrorDto;
+}
+
+export class BatchResultDto {
+  @ApiProperty({
+    description: 'one per submitted element, in order: the item, or {error} when it was refused',
+    type: 'array',
+    items: {
+      oneOf: [{ $ref: getSchemaPath(ItemDto) }, { $ref: getSchemaPath(BatchElementFailureDto) }],
+    },
+  })
+  results!: (ItemDto | BatchElementFailureDto)[];
 }

@@ -1,4 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiJsonObjectProperty, ApiJsonProperty } from '../common/openapi';
+import { REVIEW_ACTIONS } from '../review/review.entity';
 import { ITEM_STATUSES } from './item.entity';
 import { ROUTES } from '../routing/policy.types';
 
@@ -34,14 +36,19 @@ export class ItemDto {
   @ApiProperty({ example: 'ticket-81-reply-1', nullable: true, type: String }) externalId!:
     string | null;
   @ApiProperty({ type: ItemModelDto }) model!: ItemModelDto;
-  @ApiProperty({
+  @ApiJsonProperty({
     example: { messages: [{ role: 'user', content: 'Where is my refund?' }] },
-    nullable: true,
+    description: 'any JSON value as submitted; null when none was sent',
   })
   input!: unknown;
-  @ApiProperty({ example: { reply: 'Your refund was sent on Monday.' } }) output!: unknown;
+  @ApiJsonProperty({
+    example: { reply: 'Your refund was sent on Monday.' },
+    description: 'any JSON value except null, exactly as submitted',
+  })
+  output!: unknown;
   @ApiProperty({ example: 0.73 }) confidence!: number;
-  @ApiProperty({ example: { amount: 40, locale: 'en' } }) metadata!: Record<string, unknown>;
+  @ApiJsonObjectProperty({ example: { amount: 40, locale: 'en' } })
+  metadata!: Record<string, unknown>;
   @ApiProperty({ nullable: true, type: String }) callbackUrl!: string | null;
   @ApiProperty({ enum: ROUTES, example: 'flag' }) routing!: string;
   @ApiProperty({ type: [ReasonDto] }) reasons!: ReasonDto[];
@@ -50,13 +57,47 @@ export class ItemDto {
   @ApiProperty({ description: 'may the product use the output now' }) usable!: boolean;
   @ApiProperty({ enum: ['policy', 'reviewer', 'timeout'], nullable: true, type: String })
   decidedBy!: string | null;
-  @ApiProperty({ nullable: true, description: 'what to use when approved or corrected' })
+  @ApiJsonProperty({
+    example: { reply: 'Your refund was sent on Monday.' },
+    description: 'what to use when approved or corrected (any JSON value); null otherwise',
+  })
   finalOutput!: unknown;
   @ApiProperty() createdAt!: Date;
   @ApiProperty({ nullable: true, type: Date }) decidedAt!: Date | null;
   @ApiProperty({ nullable: true, type: Date }) slaDueAt!: Date | null;
   @ApiProperty({ type: ItemReviewStateDto, description: 'where the item is in the review line' })
   review!: ItemReviewStateDto;
+}
+
+/** One person's decision on an item. */
+export class ReviewDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid', description: 'the reviewing user' }) reviewer!: string;
+  @ApiProperty({ enum: REVIEW_ACTIONS, example: 'correct' }) action!: string;
+  @ApiProperty({ type: [String], example: ['hallucination'] }) labels!: string[];
+  @ApiProperty({ nullable: true, type: String, example: 'wrong refund date' }) reason!:
+    string | null;
+  @ApiProperty({ nullable: true, type: String }) comment!: string | null;
+  @ApiJsonProperty({
+    example: { reply: 'Your refund was sent on Monday 3 November.' },
+    description: 'for correct: the output as it should have been; null otherwise',
+  })
+  correctedOutput!: unknown;
+  @ApiProperty({
+    enum: ['escalated', 'blocked', 'flagged', 'sample', 'report'],
+    nullable: true,
+    type: String,
+    description: 'the review class the item was in when claimed',
+  })
+  reviewClass!: string | null;
+  @ApiProperty() claimedAt!: Date;
+  @ApiProperty() decidedAt!: Date;
+  @ApiProperty({ example: 42.5 }) reviewSeconds!: number;
+}
+
+/** The item with every human decision on it, oldest first (item reads, claims, decisions, reports). */
+export class ItemWithReviewsDto extends ItemDto {
+  @ApiProperty({ type: [ReviewDto] }) reviews!: ReviewDto[];
 }
 
 export class ItemListDto {
@@ -67,4 +108,34 @@ export class ItemListDto {
     description: 'pass as cursor for the next page; null on the last',
   })
   nextCursor!: string | null;
+}
+
+export class ItemEventDto {
+  @ApiProperty({ example: 1, description: '1 for the first event, then consecutive' }) seq!: number;
+  @ApiProperty({ example: 'decided', description: 'submitted, routed, queued, claimed, decided…' })
+  type!: string;
+  @ApiProperty({ example: 'user:3f0c2a4e-9a8b-4b1e-8d5c-1f2e3d4c5b6a' }) actor!: string;
+  @ApiJsonObjectProperty({ example: { action: 'approve', why: 'one review required' } })
+  details!: Record<string, unknown>;
+  @ApiProperty() createdAt!: Date;
+  @ApiProperty({ description: 'hash of the previous event (empty for the first)' })
+  prevHash!: string;
+  @ApiProperty({ description: 'sha-256 over prevHash and this event' }) hash!: string;
+}
+
+export class ItemEventsDto {
+  @ApiProperty({ format: 'uuid' }) itemId!: string;
+  @ApiProperty({ type: [ItemEventDto] }) events!: ItemEventDto[];
+}
+
+export class ItemEventsVerificationDto {
+  @ApiProperty({ format: 'uuid' }) itemId!: string;
+  @ApiProperty({ example: 5, description: 'how many events were checked' }) events!: number;
+  @ApiProperty({ description: 'every hash matches its event and the one before' }) valid!: boolean;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'seq of the first event whose hash does not match; null when valid',
+  })
+  firstInvalidSeq!: number | null;
 }

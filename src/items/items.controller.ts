@@ -1,6 +1,12 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ItemDto, ItemListDto } from './item.dto';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ItemEventsDto,
+  ItemEventsVerificationDto,
+  ItemListDto,
+  ItemWithReviewsDto,
+} from './item.dto';
+import { ApiErrors } from '../common/openapi';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../common/principal';
 import { GetItemQuery, ListItemsQuery } from './items.dto';
@@ -13,8 +19,12 @@ export class ItemsController {
   constructor(private readonly items: ItemsService) {}
 
   @Get('items/:id')
+  @ApiOperation({
+    summary: 'Get an item with its reviews; waitSeconds long-polls until it is final',
+  })
+  @ApiErrors(400, 403, 404)
   @ApiOkResponse({
-    type: ItemDto,
+    type: ItemWithReviewsDto,
     description: 'the item with its reviews; waitSeconds holds until it is final',
   })
   get(
@@ -26,17 +36,25 @@ export class ItemsController {
   }
 
   @Get('items/:id/events')
+  @ApiOperation({ summary: "The item's audit trail: every state change, hash-chained" })
+  @ApiOkResponse({ type: ItemEventsDto })
+  @ApiErrors(400, 403, 404)
   events(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.items.listEvents(principal, id);
   }
 
   @Get('items/:id/events/verify')
+  @ApiOperation({ summary: "Recompute the audit trail's hash chain" })
+  @ApiOkResponse({ type: ItemEventsVerificationDto })
+  @ApiErrors(400, 403, 404)
   verify(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.items.verifyEvents(principal, id);
   }
 
   @Get('queues/:slug/items')
+  @ApiOperation({ summary: "List a queue's items, newest first, by status and routing" })
   @ApiOkResponse({ type: ItemListDto })
+  @ApiErrors(400, 403, 404)
   list(
     @CurrentPrincipal() principal: Principal,
     @Param('slug') slug: string,

@@ -37,7 +37,9 @@ export class MetricsService {
   });
 
   constructor(@InjectDataSource() dataSource: DataSource) {
-    collectDefaultMetrics({ register: this.registry, prefix: 'verdict_' });
+    // Standard names (process_cpu_seconds_total, nodejs_heap_size_used_bytes...), as stock Node.js
+    // dashboards and alerts expect them; Verdict's own metrics carry the verdict_ prefix.
+    collectDefaultMetrics({ register: this.registry });
     // Depth comes from Postgres, the source of truth, at scrape time.
     new Gauge({
       name: 'verdict_queue_depth',

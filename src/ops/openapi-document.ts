@@ -26,8 +26,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       )
       .setVersion('1')
       .setLicense('UNLICENSED', 'https://choosealicense.com/no-permission/')
-      .addServer('/', 'the server that serves this document')
-      .addServer('http://localhost:3000', 'a local Verdict (npm start)')
+      // Relative: the server that serves this document (e.g. http://localhost:3000 for npm start).
+      .addServer('/', 'the Verdict server that serves this document')
       .addBearerAuth(
         {
           type: 'http',

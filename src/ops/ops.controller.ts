@@ -1,5 +1,11 @@
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import type Redis from 'ioredis';
@@ -7,6 +13,8 @@ import { DataSource } from 'typeorm';
 import { Public } from '../auth/public.decorator';
 import { REDIS } from '../redis/redis.module';
 import { MetricsService } from './metrics.service';
+import { HealthDto, VersionDto } from './ops.dto';
+import { readVersionInfo, type VersionInfo } from './version';
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([
@@ -18,6 +26,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 @ApiTags('operations')
 @Controller()
 export class OpsController {
+  private readonly versionInfo: VersionInfo = readVersionInfo();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
@@ -26,6 +36,9 @@ export class OpsController {
 
   @Public()
   @Get('health')
+  @ApiOperation({ summary: 'Liveness and readiness: can this instance reach Postgres and Redis' })
+  @ApiOkResponse({ type: HealthDto, description: 'both are reachable' })
+  @ApiServiceUnavailableResponse({ type: HealthDto, description: 'one of them is not' })
   async health(@Res() res: Response) {
     const [database, redis] = await Promise.all([
       withTimeout(this.dataSource.query('SELECT 1'), 2000).then(
@@ -42,8 +55,21 @@ export class OpsController {
   }
 
   @Public()
+  @Get('version')
+  @ApiOperation({ summary: 'The running version and, when known, its git commit' })
+  @ApiOkResponse({ type: VersionDto })
+  version(): VersionInfo {
+    return this.versionInfo;
+  }
+
+  @Public()
   @Get('metrics')
-  @ApiExcludeEndpoint()
+  @ApiOperation({ summary: 'Prometheus metrics (text exposition format)' })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({
+    description: 'Prometheus text format 0.0.4',
+    content: { 'text/plain': { schema: { type: 'string' } } },
+  })
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   async scrape(): Promise<string> {
     return this.metrics.registry.metrics();

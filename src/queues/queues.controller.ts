@@ -1,8 +1,23 @@
 import { Body, Controller, Get, Param, Patch, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { ApiErrors } from '../common/openapi';
 import type { Principal } from '../common/principal';
-import { CreateQueueDto, PolicyDto, QueueSettingsDto } from './queues.dto';
+import {
+  CreatedQueueView,
+  CreateQueueDto,
+  PolicyDto,
+  PolicyVersionView,
+  QueueSettingsDto,
+  QueueView,
+} from './queues.dto';
 import { QueuesService } from './queues.service';
 
 @ApiTags('queues')
@@ -12,22 +27,38 @@ export class QueuesController {
   constructor(private readonly queues: QueuesService) {}
 
   @Post()
-  @ApiCreatedResponse({ description: 'the queue, with its webhookSecret (shown only here)' })
+  @ApiOperation({ summary: 'Create a queue with its policy and settings (admin, lead)' })
+  @ApiCreatedResponse({
+    type: CreatedQueueView,
+    description: 'the queue, with its webhookSecret (shown only here)',
+  })
+  @ApiErrors(403, [409, 'a queue with this slug already exists'])
   create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateQueueDto) {
     return this.queues.create(principal, dto);
   }
 
   @Get()
+  @ApiOperation({ summary: 'List the queues this token may see' })
+  @ApiOkResponse({ type: [QueueView] })
   list(@CurrentPrincipal() principal: Principal) {
     return this.queues.list(principal);
   }
 
   @Get(':slug')
+  @ApiOperation({ summary: 'Get a queue' })
+  @ApiOkResponse({ type: QueueView })
+  @ApiErrors(403, 404)
   get(@CurrentPrincipal() principal: Principal, @Param('slug') slug: string) {
     return this.queues.get(principal, slug);
   }
 
   @Patch(':slug')
+  @ApiOperation({
+    summary: 'Change queue settings (admin, lead)',
+    description: 'Changing outputSchema also makes a new policyVersion, since it changes routing.',
+  })
+  @ApiOkResponse({ type: QueueView })
+  @ApiErrors(403, 404)
   update(
     @CurrentPrincipal() principal: Principal,
     @Param('slug') slug: string,
@@ -37,7 +68,13 @@ export class QueuesController {
   }
 
   @Put(':slug/policy')
+  @ApiOperation({
+    summary: 'Replace the routing policy as a new version (admin, lead)',
+    description: 'Items keep the policy version that routed them.',
+  })
   @ApiBody({ type: PolicyDto })
+  @ApiOkResponse({ type: QueueView })
+  @ApiErrors(403, 404)
   replacePolicy(
     @CurrentPrincipal() principal: Principal,
     @Param('slug') slug: string,
@@ -47,6 +84,11 @@ export class QueuesController {
   }
 
   @Get(':slug/policy/history')
+  @ApiOperation({
+    summary: 'Every policy version of the queue, oldest first (admin, lead, analyst)',
+  })
+  @ApiOkResponse({ type: [PolicyVersionView] })
+  @ApiErrors(403, 404)
   history(@CurrentPrincipal() principal: Principal, @Param('slug') slug: string) {
     return this.queues.policyHistory(principal, slug);
   }

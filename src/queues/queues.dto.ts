@@ -1,4 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiJsonProperty, ApiJsonPropertyOptional } from '../common/openapi';
+import { ROUTES, type Route } from '../routing/policy.types';
 import {
   ArrayMaxSize,
   ArrayUnique,
@@ -15,14 +17,76 @@ import {
   ValidateIf,
 } from 'class-validator';
 
+const RULE_EXAMPLE = {
+  name: 'large refund',
+  when: { '>': [{ var: 'metadata.amount' }, 1000] },
+  route: 'block',
+};
+
 const POLICY_EXAMPLE = {
   autoApproveAt: 0.9,
   blockBelow: 0.5,
   auditSampleRate: 0.02,
-  rules: [
-    { name: 'large refund', when: { '>': [{ var: 'metadata.amount' }, 1000] }, route: 'block' },
-  ],
+  rules: [RULE_EXAMPLE],
 };
+
+const SLA_EXAMPLE = { blockedSeconds: 900, onBlockedTimeout: 'reject', flaggedSeconds: 86400 };
+
+/** A routing rule: when its JSON Logic expression is truthy, the item goes at least this way. */
+export class PolicyRuleDto {
+  @ApiProperty({ example: 'large refund', description: 'unique within the policy' }) name!: string;
+  @ApiJsonProperty({
+    example: RULE_EXAMPLE.when,
+    description: 'JSON Logic over {confidence, model, input, output, metadata}',
+  })
+  when!: unknown;
+  @ApiProperty({ enum: ROUTES, example: 'block' }) route!: Route;
+}
+
+/** A queue's routing policy as sent: every field is optional and has a default. */
+export class PolicyDto {
+  @ApiPropertyOptional({ example: 0.9, minimum: 0, maximum: 1, default: 0.9 })
+  autoApproveAt?: number;
+  @ApiPropertyOptional({ example: 0.5, minimum: 0, maximum: 1, default: 0.5 })
+  blockBelow?: number;
+  @ApiPropertyOptional({ example: 0.02, minimum: 0, maximum: 1, default: 0 })
+  auditSampleRate?: number;
+  @ApiPropertyOptional({ type: [PolicyRuleDto], default: [] }) rules?: PolicyRuleDto[];
+}
+
+/** A queue's routing policy as stored. */
+export class PolicyView {
+  @ApiProperty({ example: 0.9 }) autoApproveAt!: number;
+  @ApiProperty({ example: 0.5 }) blockBelow!: number;
+  @ApiProperty({ example: 0.02 }) auditSampleRate!: number;
+  @ApiProperty({ type: [PolicyRuleDto] }) rules!: PolicyRuleDto[];
+}
+
+export class SlaDto {
+  @ApiPropertyOptional({
+    example: 900,
+    nullable: true,
+    type: Number,
+    description: 'seconds a blocked item may wait; null for no limit',
+  })
+  blockedSeconds?: number | null;
+  @ApiPropertyOptional({ enum: ['reject', 'approve', 'escalate'], default: 'reject' })
+  onBlockedTimeout?: 'reject' | 'approve' | 'escalate';
+  @ApiPropertyOptional({
+    example: 86400,
+    nullable: true,
+    type: Number,
+    description: 'seconds a flagged item may wait for review; null for no limit',
+  })
+  flaggedSeconds?: number | null;
+}
+
+export class SlaView {
+  @ApiProperty({ example: 900, nullable: true, type: Number }) blockedSeconds!: number | null;
+  @ApiProperty({ enum: ['reject', 'approve', 'escalate'] })
+  onBlockedTimeout!: 'reject' | 'approve' | 'escalate';
+  @ApiProperty({ example: 86400, nullable: true, type: Number }) flaggedSeconds!: number | null;
+}
 
 export class QueueSettingsDto {
   @ApiPropertyOptional({ example: 'Support replies' })
@@ -32,9 +96,9 @@ export class QueueSettingsDto {
   @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({
+  @ApiJsonPropertyOptional({
     example: { type: 'object', required: ['reply'] },
-    description: 'JSON Schema every output must match; a mismatch blocks',
+    description: 'JSON Schema every output must match (a mismatch blocks); null removes it',
   })
   @IsOptional()
   outputSchema?: unknown;
@@ -68,9 +132,7 @@ export class QueueSettingsDto {
   @Max(86400)
   leaseSeconds?: number;
 
-  @ApiPropertyOptional({
-    example: { blockedSeconds: 900, onBlockedTimeout: 'reject', flaggedSeconds: 86400 },
-  })
+  @ApiPropertyOptional({ type: () => SlaDto, example: SLA_EXAMPLE })
   @IsOptional()
   sla?: unknown;
 
@@ -107,15 +169,49 @@ export class CreateQueueDto extends QueueSettingsDto {
   @MaxLength(200)
   declare name: string;
 
-  @ApiPropertyOptional({ example: POLICY_EXAMPLE })
+  @ApiPropertyOptional({ type: () => PolicyDto, example: POLICY_EXAMPLE })
   @IsOptional()
   policy?: unknown;
 }
 
-/** PUT /policy takes the policy object itself. */
-export class PolicyDto {
-  @ApiProperty({ example: 0.9 }) autoApproveAt!: number;
-  @ApiProperty({ example: 0.5 }) blockBelow!: number;
-  @ApiPropertyOptional({ example: 0.02 }) auditSampleRate?: number;
-  @ApiPropertyOptional({ example: POLICY_EXAMPLE.rules }) rules?: unknown[];
+/** A queue as every route returns it. */
+export class QueueView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'support-replies' }) slug!: string;
+  @ApiProperty({ example: 'Support replies' }) name!: string;
+  @ApiProperty({ type: PolicyView }) policy!: PolicyView;
+  @ApiProperty({ example: 1, description: 'bumped by every policy or outputSchema change' })
+  policyVersion!: number;
+  @ApiJsonProperty({
+    example: { type: 'object', required: ['reply'] },
+    description: 'JSON Schema every output must match, or null',
+  })
+  outputSchema!: unknown;
+  @ApiProperty({ type: [String], example: ['hallucination', 'tone'] }) labels!: string[];
+  @ApiProperty({ example: 1 }) requiredReviews!: number;
+  @ApiProperty({ example: 300 }) leaseSeconds!: number;
+  @ApiProperty({ type: SlaView }) sla!: SlaView;
+  @ApiProperty({ example: 'https://example.com/verdict-hook', nullable: true, type: String })
+  webhookUrl!: string | null;
+  @ApiProperty() createdAt!: Date;
+  @ApiProperty() updatedAt!: Date;
+}
+
+export class CreatedQueueView extends QueueView {
+  @ApiProperty({
+    example: 'whsec_3q2b1c4d5e6f7a8b9c0d1e2f3a4b5c6d',
+    description: 'signs webhook deliveries; shown only here and when rotated',
+  })
+  webhookSecret!: string;
+}
+
+export class PolicyVersionView {
+  @ApiProperty({ example: 2 }) version!: number;
+  @ApiProperty({ example: 2, description: 'same as version' }) policyVersion!: number;
+  @ApiProperty({ description: 'the version in force now' }) current!: boolean;
+  @ApiProperty({ type: PolicyView }) policy!: PolicyView;
+  @ApiJsonProperty({ description: 'the outputSchema of this version, or null' })
+  outputSchema!: unknown;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) createdBy!: string | null;
+  @ApiProperty() createdAt!: Date;
 }

@@ -10,6 +10,7 @@ import {
 } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -21,7 +22,9 @@ import type { Principal } from '../common/principal';
 import { ClaimsService } from './claims.service';
 import { DecisionsService } from './decisions.service';
 import { ReportsService } from './reports.service';
-import { DecisionDto, LeaseView, ReportDto } from './review.dto';
+import { ClaimDto, DecisionDto, LeaseView, ReportDto } from './review.dto';
+import { ApiErrors } from '../common/openapi';
+import { ItemWithReviewsDto } from '../items/item.dto';
 
 @ApiTags('reviewing')
 @ApiBearerAuth()
@@ -40,8 +43,9 @@ export class ReviewController {
     description:
       'Escalated (leads and admins only), then blocked, flagged, sampled/reported; older first. Never an item you already reviewed, nor one you released just before this claim while other items wait for you (it is handed back when nothing else waits). The lease lasts the queue leaseSeconds; a status of pending becomes in_review, while escalated and already-approved (sampled/reported) items keep theirs.',
   })
-  @ApiOkResponse({ description: '{item, lease: {expiresAt}}' })
+  @ApiOkResponse({ type: ClaimDto, description: 'the item and your lease on it' })
   @ApiNoContentResponse({ description: 'nothing is waiting for you' })
+  @ApiErrors(403, 404)
   async claim(
     @CurrentPrincipal() principal: Principal,
     @Param('slug') slug: string,
@@ -60,6 +64,7 @@ export class ReviewController {
       'The lease then ends leaseSeconds from now. 409 if you do not hold it or it already expired.',
   })
   @ApiOkResponse({ type: LeaseView })
+  @ApiErrors(400, 403, 404, [409, 'you do not hold a live lease on this item'])
   extend(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.claims.extend(principal, id);
   }
@@ -71,6 +76,8 @@ export class ReviewController {
     description:
       'It keeps its place in line (pending again, or escalated). 409 if you do not hold a live lease.',
   })
+  @ApiNoContentResponse({ description: 'handed back' })
+  @ApiErrors(400, 403, 404, [409, 'you do not hold a live lease on this item'])
   release(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.claims.release(principal, id);
   }
@@ -86,6 +93,8 @@ export class ReviewController {
       'escalate: the item goes to the front of the line for leads and admins (status escalated, unless it was already approved).',
     ].join('\n\n'),
   })
+  @ApiOkResponse({ type: ItemWithReviewsDto, description: 'the item after your decision' })
+  @ApiErrors(403, 404, [409, 'you do not hold the lease, it expired, or the item is final'])
   decide(
     @CurrentPrincipal() principal: Principal,
     @Param('id', ParseUUIDPipe) id: string,
@@ -101,6 +110,8 @@ export class ReviewController {
     description:
       'By a product API key on the item\'s queue (items:read or items:write) or a user who may see the queue. An approved or corrected item goes back to review (reason kind "report", review class report) and keeps its status and usable until a reviewer rejects it. An item already in review only gains the reason; a rejected item has the report recorded without being queued again. Labels, when given, must come from the queue\'s list if it has one. Answers 201 with the item (the report is recorded).',
   })
+  @ApiCreatedResponse({ type: ItemWithReviewsDto, description: 'the item; the report is recorded' })
+  @ApiErrors(403, 404)
   report(
     @CurrentPrincipal() principal: Principal,
     @Param('id', ParseUUIDPipe) id: string,

@@ -1,4 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiJsonPropertyOptional } from '../common/openapi';
+import { ItemWithReviewsDto } from '../items/item.dto';
 import {
   Allow,
   ArrayMaxSize,
@@ -18,7 +20,7 @@ export class DecisionDto {
   @IsIn(REVIEW_ACTIONS, { message: `action must be one of ${REVIEW_ACTIONS.join(', ')}` })
   action!: ReviewAction;
 
-  @ApiPropertyOptional({
+  @ApiJsonPropertyOptional({
     example: { reply: 'Your refund was sent on Monday 3 November.' },
     description:
       'required for correct: the output as it should have been (any JSON; must differ from the original and pass the queue outputSchema). Ignored for other actions.',
@@ -72,4 +74,9 @@ export class ReportDto {
 export class LeaseView {
   @ApiProperty({ example: '2026-11-22T10:05:00.000Z' })
   expiresAt!: Date;
+}
+
+export class ClaimDto {
+  @ApiProperty({ type: ItemWithReviewsDto }) item!: ItemWithReviewsDto;
+  @ApiProperty({ type: LeaseView }) lease!: LeaseView;
 }

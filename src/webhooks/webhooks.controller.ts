@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { ApiErrors } from '../common/openapi';
 import type { Principal } from '../common/principal';
 import { WebhookDeliveriesDto, WebhookSecretDto } from './webhooks.dto';
 import { WebhooksService } from './webhooks.service';
@@ -21,6 +22,7 @@ export class WebhooksController {
       'exponential backoff (12 attempts over about 68 minutes). Every attempt is listed here and in the audit trail.',
   })
   @ApiOkResponse({ type: WebhookDeliveriesDto })
+  @ApiErrors(400, 403, 404)
   deliveries(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.webhooks.deliveries(principal, id);
   }
@@ -32,6 +34,7 @@ export class WebhooksController {
       "Rotate the queue's webhook signing secret (admin, lead); the new secret is returned only here",
   })
   @ApiOkResponse({ type: WebhookSecretDto })
+  @ApiErrors(403, 404)
   rotateSecret(@CurrentPrincipal() principal: Principal, @Param('slug') slug: string) {
     return this.webhooks.rotateSecret(principal, slug);
   }

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 export class WebhookDeliveryDto {
-  @ApiProperty({ example: '0b6f7c2e-8d0a-4a4e-9a51-3f5f2f1f9e11' })
+  @ApiProperty({ format: 'uuid', example: '0b6f7c2e-8d0a-4a4e-9a51-3f5f2f1f9e11' })
   id!: string;
 
   @ApiProperty({
@@ -38,7 +38,7 @@ export class WebhookDeliveryDto {
 }
 
 export class WebhookDeliveriesDto {
-  @ApiProperty({ example: '5d2c1f0e-…' })
+  @ApiProperty({ format: 'uuid', example: '5d2c1f0e-3b4a-4c5d-8e6f-7a8b9c0d1e2f' })
   itemId!: string;
 
   @ApiProperty({ type: [WebhookDeliveryDto] })

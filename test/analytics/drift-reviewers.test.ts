@@ -153,7 +153,7 @@ void describe('GET /v1/analytics/drift', () => {
     assert.ok(psi, 'psi gauge for m@v2');
     close(Number(psi[1]), psiRef(V1, V2), 'gauge psi');
     const rate =
-      /verdict_model_override_rate\{queue="drift",model="m",version="v1"\} ([\d.e-]+)/.exec(text);
+      /verdict_model_override_ratio\{queue="drift",model="m",version="v1"\} ([\d.e-]+)/.exec(text);
     assert.ok(rate, 'override gauge for m@v1');
     close(Number(rate[1]), 0.25, 'gauge override rate');
   });

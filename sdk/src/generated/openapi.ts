@@ -13,6 +13,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Sign in with email and password; returns an access token */
         post: operations["authLogin"];
         delete?: never;
         options?: never;
@@ -27,6 +28,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Who the token belongs to: a user, or an API key */
         get: operations["authMe"];
         put?: never;
         post?: never;
@@ -43,8 +45,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List users (admin, lead) */
         get: operations["usersList"];
         put?: never;
+        /** Create a user (admin) */
         post: operations["usersCreate"];
         delete?: never;
         options?: never;
@@ -65,6 +69,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /** Change a user: name, password, roles, queues, disabled (admin) */
         patch: operations["usersUpdate"];
         trace?: never;
     };
@@ -75,8 +80,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List API keys, revoked ones included (admin) */
         get: operations["apiKeysList"];
         put?: never;
+        /** Create an API key for product systems (admin) */
         post: operations["apiKeysCreate"];
         delete?: never;
         options?: never;
@@ -94,6 +101,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
+        /** Revoke an API key (admin) */
         delete: operations["apiKeysRevoke"];
         options?: never;
         head?: never;
@@ -107,8 +115,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List the queues this token may see */
         get: operations["queuesList"];
         put?: never;
+        /** Create a queue with its policy and settings (admin, lead) */
         post: operations["queuesCreate"];
         delete?: never;
         options?: never;
@@ -123,12 +133,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Get a queue */
         get: operations["queuesGet"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
+        /**
+         * Change queue settings (admin, lead)
+         * @description Changing outputSchema also makes a new policyVersion, since it changes routing.
+         */
         patch: operations["queuesUpdate"];
         trace?: never;
     };
@@ -140,6 +155,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
+        /**
+         * Replace the routing policy as a new version (admin, lead)
+         * @description Items keep the policy version that routed them.
+         */
         put: operations["queuesReplacePolicy"];
         post?: never;
         delete?: never;
@@ -155,6 +174,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Every policy version of the queue, oldest first (admin, lead, analyst) */
         get: operations["queuesHistory"];
         put?: never;
         post?: never;
@@ -171,6 +191,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Get an item with its reviews; waitSeconds long-polls until it is final */
         get: operations["itemsGet"];
         put?: never;
         post?: never;
@@ -187,6 +208,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The item's audit trail: every state change, hash-chained */
         get: operations["itemsEvents"];
         put?: never;
         post?: never;
@@ -203,6 +225,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Recompute the audit trail's hash chain */
         get: operations["itemsVerify"];
         put?: never;
         post?: never;
@@ -219,8 +242,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List a queue's items, newest first, by status and routing */
         get: operations["itemsList"];
         put?: never;
+        /**
+         * Submit an AI output; the answer says at once whether it may be used
+         * @description Idempotent per externalId: the same body again answers 200 with the stored item, a different body 409.
+         */
         post: operations["ingestionSubmit"];
         delete?: never;
         options?: never;
@@ -237,6 +265,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Submit up to 500 outputs at once
+         * @description Each element is validated and stored on its own; results keep the input order.
+         */
         post: operations["ingestionSubmitBatch"];
         delete?: never;
         options?: never;
@@ -381,6 +413,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List background exports (yours; admins and leads see everyone's) */
         get: operations["feedbackList"];
         put?: never;
         /** Run an export in the background; poll it and download the file when done */
@@ -398,6 +431,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Progress of a background export */
         get: operations["feedbackGet"];
         put?: never;
         post?: never;
@@ -414,6 +448,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Download the file of a finished background export */
         get: operations["feedbackDownload"];
         put?: never;
         post?: never;
@@ -558,7 +593,42 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Liveness and readiness: can this instance reach Postgres and Redis */
         get: operations["opsHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The running version and, when known, its git commit */
+        get: operations["opsVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus metrics (text exposition format) */
+        get: operations["opsScrape"];
         put?: never;
         post?: never;
         delete?: never;
@@ -589,15 +659,20 @@ export interface components {
              *       "reviewer"
              *     ]
              */
-            roles: string[];
+            roles: ("admin" | "lead" | "reviewer" | "analyst")[];
             /**
              * @example [
              *       "support-replies"
              *     ]
              */
             queues: string[];
+            /** @description a disabled user cannot sign in */
+            disabled: boolean;
+            /** Format: date-time */
+            createdAt: string;
         };
         LoginResponse: {
+            /** @example eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl */
             accessToken: string;
             /**
              * @description seconds until the token expires
@@ -605,6 +680,50 @@ export interface components {
              */
             expiresIn: number;
             user: components["schemas"]["UserView"];
+        };
+        FieldProblemDto: {
+            /** @example confidence */
+            field: string;
+            /** @example confidence must be between 0 and 1 */
+            message: string;
+        };
+        Error: {
+            /** @example 400 */
+            statusCode: number;
+            /** @example Bad Request */
+            error: string;
+            /**
+             * @description human-readable; for a 400 it names every offending field
+             * @example confidence must be between 0 and 1
+             */
+            message: string;
+            /** @description for a 400 on input: each offending field and what is wrong with it */
+            fields?: components["schemas"]["FieldProblemDto"][];
+            /**
+             * @description also in the X-Request-Id header and the server log
+             * @example 3f0c2a4e-9a8b-4b1e-8d5c-1f2e3d4c5b6a
+             */
+            requestId: string;
+        };
+        ApiKeyIdentityView: {
+            /** @enum {string} */
+            kind: "apiKey";
+            /** Format: uuid */
+            id: string;
+            /** @example support bot (production) */
+            name: string;
+            /**
+             * @example [
+             *       "support-replies"
+             *     ]
+             */
+            queues: string[];
+            /**
+             * @example [
+             *       "items:write"
+             *     ]
+             */
+            scopes: ("items:write" | "items:read")[];
         };
         CreateUserDto: {
             /** @example ana@example.com */
@@ -661,11 +780,22 @@ export interface components {
         CreatedApiKeyView: {
             /** Format: uuid */
             id: string;
+            /** @example support bot (production) */
             name: string;
             /** @example vk_3f9a */
             keyPrefix: string;
+            /**
+             * @example [
+             *       "support-replies"
+             *     ]
+             */
             queues: string[];
-            scopes: string[];
+            /**
+             * @example [
+             *       "items:write"
+             *     ]
+             */
+            scopes: ("items:write" | "items:read")[];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -674,15 +804,101 @@ export interface components {
             revokedAt: string | null;
             /**
              * @description shown only in this response
-             * @example vk_…
+             * @example vk_3f9a0c1d2e4b5a6978c0d1e2f3a4b5c6d7e8f9a0b1c2
              */
             key: string;
+        };
+        ApiKeyView: {
+            /** Format: uuid */
+            id: string;
+            /** @example support bot (production) */
+            name: string;
+            /** @example vk_3f9a */
+            keyPrefix: string;
+            /**
+             * @example [
+             *       "support-replies"
+             *     ]
+             */
+            queues: string[];
+            /**
+             * @example [
+             *       "items:write"
+             *     ]
+             */
+            scopes: ("items:write" | "items:read")[];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+            /** Format: date-time */
+            revokedAt: string | null;
+        };
+        SlaDto: {
+            /**
+             * @description seconds a blocked item may wait; null for no limit
+             * @example 900
+             */
+            blockedSeconds?: number | null;
+            /**
+             * @default reject
+             * @enum {string}
+             */
+            onBlockedTimeout: "reject" | "approve" | "escalate";
+            /**
+             * @description seconds a flagged item may wait for review; null for no limit
+             * @example 86400
+             */
+            flaggedSeconds?: number | null;
+        };
+        PolicyRuleDto: {
+            /**
+             * @description unique within the policy
+             * @example large refund
+             */
+            name: string;
+            /**
+             * @description JSON Logic over {confidence, model, input, output, metadata}
+             * @example {
+             *       ">": [
+             *         {
+             *           "var": "metadata.amount"
+             *         },
+             *         1000
+             *       ]
+             *     }
+             */
+            when: components["schemas"]["JsonValue"];
+            /**
+             * @example block
+             * @enum {string}
+             */
+            route: "approve" | "flag" | "block";
+        };
+        PolicyDto: {
+            /**
+             * @default 0.9
+             * @example 0.9
+             */
+            autoApproveAt: number;
+            /**
+             * @default 0.5
+             * @example 0.5
+             */
+            blockBelow: number;
+            /**
+             * @default 0
+             * @example 0.02
+             */
+            auditSampleRate: number;
+            /** @default [] */
+            rules: components["schemas"]["PolicyRuleDto"][];
         };
         CreateQueueDto: {
             /** @example Support replies */
             name?: string;
             /**
-             * @description JSON Schema every output must match; a mismatch blocks
+             * @description JSON Schema every output must match (a mismatch blocks); null removes it
              * @example {
              *       "type": "object",
              *       "required": [
@@ -690,7 +906,7 @@ export interface components {
              *       ]
              *     }
              */
-            outputSchema?: Record<string, never>;
+            outputSchema?: components["schemas"]["JsonValue"];
             /**
              * @example [
              *       "hallucination",
@@ -714,7 +930,7 @@ export interface components {
              *       "flaggedSeconds": 86400
              *     }
              */
-            sla?: Record<string, never>;
+            sla?: components["schemas"]["SlaDto"];
             /** @example https://example.com/verdict-hook */
             webhookUrl?: string | null;
             /**
@@ -743,13 +959,40 @@ export interface components {
              *       ]
              *     }
              */
-            policy?: Record<string, never>;
+            policy?: components["schemas"]["PolicyDto"];
         };
-        QueueSettingsDto: {
+        PolicyView: {
+            /** @example 0.9 */
+            autoApproveAt: number;
+            /** @example 0.5 */
+            blockBelow: number;
+            /** @example 0.02 */
+            auditSampleRate: number;
+            rules: components["schemas"]["PolicyRuleDto"][];
+        };
+        SlaView: {
+            /** @example 900 */
+            blockedSeconds: number | null;
+            /** @enum {string} */
+            onBlockedTimeout: "reject" | "approve" | "escalate";
+            /** @example 86400 */
+            flaggedSeconds: number | null;
+        };
+        CreatedQueueView: {
+            /** Format: uuid */
+            id: string;
+            /** @example support-replies */
+            slug: string;
             /** @example Support replies */
-            name?: string;
+            name: string;
+            policy: components["schemas"]["PolicyView"];
             /**
-             * @description JSON Schema every output must match; a mismatch blocks
+             * @description bumped by every policy or outputSchema change
+             * @example 1
+             */
+            policyVersion: number;
+            /**
+             * @description JSON Schema every output must match, or null
              * @example {
              *       "type": "object",
              *       "required": [
@@ -757,7 +1000,86 @@ export interface components {
              *       ]
              *     }
              */
-            outputSchema?: Record<string, never>;
+            outputSchema: components["schemas"]["JsonValue"];
+            /**
+             * @example [
+             *       "hallucination",
+             *       "tone"
+             *     ]
+             */
+            labels: string[];
+            /** @example 1 */
+            requiredReviews: number;
+            /** @example 300 */
+            leaseSeconds: number;
+            sla: components["schemas"]["SlaView"];
+            /** @example https://example.com/verdict-hook */
+            webhookUrl: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * @description signs webhook deliveries; shown only here and when rotated
+             * @example whsec_3q2b1c4d5e6f7a8b9c0d1e2f3a4b5c6d
+             */
+            webhookSecret: string;
+        };
+        QueueView: {
+            /** Format: uuid */
+            id: string;
+            /** @example support-replies */
+            slug: string;
+            /** @example Support replies */
+            name: string;
+            policy: components["schemas"]["PolicyView"];
+            /**
+             * @description bumped by every policy or outputSchema change
+             * @example 1
+             */
+            policyVersion: number;
+            /**
+             * @description JSON Schema every output must match, or null
+             * @example {
+             *       "type": "object",
+             *       "required": [
+             *         "reply"
+             *       ]
+             *     }
+             */
+            outputSchema: components["schemas"]["JsonValue"];
+            /**
+             * @example [
+             *       "hallucination",
+             *       "tone"
+             *     ]
+             */
+            labels: string[];
+            /** @example 1 */
+            requiredReviews: number;
+            /** @example 300 */
+            leaseSeconds: number;
+            sla: components["schemas"]["SlaView"];
+            /** @example https://example.com/verdict-hook */
+            webhookUrl: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        QueueSettingsDto: {
+            /** @example Support replies */
+            name?: string;
+            /**
+             * @description JSON Schema every output must match (a mismatch blocks); null removes it
+             * @example {
+             *       "type": "object",
+             *       "required": [
+             *         "reply"
+             *       ]
+             *     }
+             */
+            outputSchema?: components["schemas"]["JsonValue"];
             /**
              * @example [
              *       "hallucination",
@@ -781,34 +1103,27 @@ export interface components {
              *       "flaggedSeconds": 86400
              *     }
              */
-            sla?: Record<string, never>;
+            sla?: components["schemas"]["SlaDto"];
             /** @example https://example.com/verdict-hook */
             webhookUrl?: string | null;
         };
-        PolicyDto: {
-            /** @example 0.9 */
-            autoApproveAt: number;
-            /** @example 0.5 */
-            blockBelow: number;
-            /** @example 0.02 */
-            auditSampleRate?: number;
+        PolicyVersionView: {
+            /** @example 2 */
+            version: number;
             /**
-             * @example [
-             *       {
-             *         "name": "large refund",
-             *         "when": {
-             *           ">": [
-             *             {
-             *               "var": "metadata.amount"
-             *             },
-             *             1000
-             *           ]
-             *         },
-             *         "route": "block"
-             *       }
-             *     ]
+             * @description same as version
+             * @example 2
              */
-            rules?: string[];
+            policyVersion: number;
+            /** @description the version in force now */
+            current: boolean;
+            policy: components["schemas"]["PolicyView"];
+            /** @description the outputSchema of this version, or null */
+            outputSchema: components["schemas"]["JsonValue"];
+            /** Format: uuid */
+            createdBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
         };
         ItemModelDto: {
             /** @example support-llm */
@@ -842,7 +1157,48 @@ export interface components {
             /** Format: date-time */
             leaseExpiresAt: string | null;
         };
-        ItemDto: {
+        ReviewDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description the reviewing user
+             */
+            reviewer: string;
+            /**
+             * @example correct
+             * @enum {string}
+             */
+            action: "approve" | "reject" | "correct" | "escalate";
+            /**
+             * @example [
+             *       "hallucination"
+             *     ]
+             */
+            labels: string[];
+            /** @example wrong refund date */
+            reason: string | null;
+            comment: string | null;
+            /**
+             * @description for correct: the output as it should have been; null otherwise
+             * @example {
+             *       "reply": "Your refund was sent on Monday 3 November."
+             *     }
+             */
+            correctedOutput: components["schemas"]["JsonValue"];
+            /**
+             * @description the review class the item was in when claimed
+             * @enum {string|null}
+             */
+            reviewClass: "escalated" | "blocked" | "flagged" | "sample" | "report" | null;
+            /** Format: date-time */
+            claimedAt: string;
+            /** Format: date-time */
+            decidedAt: string;
+            /** @example 42.5 */
+            reviewSeconds: number;
+        };
+        ItemWithReviewsDto: {
             /** Format: uuid */
             id: string;
             /** @example support-replies */
@@ -851,6 +1207,7 @@ export interface components {
             externalId: string | null;
             model: components["schemas"]["ItemModelDto"];
             /**
+             * @description any JSON value as submitted; null when none was sent
              * @example {
              *       "messages": [
              *         {
@@ -860,13 +1217,14 @@ export interface components {
              *       ]
              *     }
              */
-            input: Record<string, never> | null;
+            input: components["schemas"]["JsonValue"];
             /**
+             * @description any JSON value except null, exactly as submitted
              * @example {
              *       "reply": "Your refund was sent on Monday."
              *     }
              */
-            output: Record<string, never>;
+            output: components["schemas"]["JsonValue"];
             /** @example 0.73 */
             confidence: number;
             /**
@@ -875,7 +1233,9 @@ export interface components {
              *       "locale": "en"
              *     }
              */
-            metadata: Record<string, never>;
+            metadata: {
+                [key: string]: unknown;
+            };
             callbackUrl: string | null;
             /**
              * @example flag
@@ -894,8 +1254,133 @@ export interface components {
             usable: boolean;
             /** @enum {string|null} */
             decidedBy: "policy" | "reviewer" | "timeout" | null;
-            /** @description what to use when approved or corrected */
-            finalOutput: Record<string, never> | null;
+            /**
+             * @description what to use when approved or corrected (any JSON value); null otherwise
+             * @example {
+             *       "reply": "Your refund was sent on Monday."
+             *     }
+             */
+            finalOutput: components["schemas"]["JsonValue"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            decidedAt: string | null;
+            /** Format: date-time */
+            slaDueAt: string | null;
+            /** @description where the item is in the review line */
+            review: components["schemas"]["ItemReviewStateDto"];
+            reviews: components["schemas"]["ReviewDto"][];
+        };
+        ItemEventDto: {
+            /**
+             * @description 1 for the first event, then consecutive
+             * @example 1
+             */
+            seq: number;
+            /**
+             * @description submitted, routed, queued, claimed, decided…
+             * @example decided
+             */
+            type: string;
+            /** @example user:3f0c2a4e-9a8b-4b1e-8d5c-1f2e3d4c5b6a */
+            actor: string;
+            /**
+             * @example {
+             *       "action": "approve",
+             *       "why": "one review required"
+             *     }
+             */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            createdAt: string;
+            /** @description hash of the previous event (empty for the first) */
+            prevHash: string;
+            /** @description sha-256 over prevHash and this event */
+            hash: string;
+        };
+        ItemEventsDto: {
+            /** Format: uuid */
+            itemId: string;
+            events: components["schemas"]["ItemEventDto"][];
+        };
+        ItemEventsVerificationDto: {
+            /** Format: uuid */
+            itemId: string;
+            /**
+             * @description how many events were checked
+             * @example 5
+             */
+            events: number;
+            /** @description every hash matches its event and the one before */
+            valid: boolean;
+            /** @description seq of the first event whose hash does not match; null when valid */
+            firstInvalidSeq: number | null;
+        };
+        ItemDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example support-replies */
+            queue: string;
+            /** @example ticket-81-reply-1 */
+            externalId: string | null;
+            model: components["schemas"]["ItemModelDto"];
+            /**
+             * @description any JSON value as submitted; null when none was sent
+             * @example {
+             *       "messages": [
+             *         {
+             *           "role": "user",
+             *           "content": "Where is my refund?"
+             *         }
+             *       ]
+             *     }
+             */
+            input: components["schemas"]["JsonValue"];
+            /**
+             * @description any JSON value except null, exactly as submitted
+             * @example {
+             *       "reply": "Your refund was sent on Monday."
+             *     }
+             */
+            output: components["schemas"]["JsonValue"];
+            /** @example 0.73 */
+            confidence: number;
+            /**
+             * @example {
+             *       "amount": 40,
+             *       "locale": "en"
+             *     }
+             */
+            metadata: {
+                [key: string]: unknown;
+            };
+            callbackUrl: string | null;
+            /**
+             * @example flag
+             * @enum {string}
+             */
+            routing: "approve" | "flag" | "block";
+            reasons: components["schemas"]["ReasonDto"][];
+            /** @example 1 */
+            policyVersion: number;
+            /**
+             * @example pending
+             * @enum {string}
+             */
+            status: "approved" | "pending" | "in_review" | "escalated" | "rejected" | "corrected";
+            /** @description may the product use the output now */
+            usable: boolean;
+            /** @enum {string|null} */
+            decidedBy: "policy" | "reviewer" | "timeout" | null;
+            /**
+             * @description what to use when approved or corrected (any JSON value); null otherwise
+             * @example {
+             *       "reply": "Your refund was sent on Monday."
+             *     }
+             */
+            finalOutput: components["schemas"]["JsonValue"];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -924,7 +1409,7 @@ export interface components {
             externalId?: string;
             model: components["schemas"]["ModelDto"];
             /**
-             * @description any JSON
+             * @description what the model was given: any JSON value
              * @example {
              *       "messages": [
              *         {
@@ -934,28 +1419,44 @@ export interface components {
              *       ]
              *     }
              */
-            input?: Record<string, never>;
+            input?: components["schemas"]["JsonValue"];
             /**
-             * @description any JSON value except null
+             * @description what the model produced: any JSON value except null
              * @example {
              *       "reply": "Your refund was sent on Monday."
              *     }
              */
-            output: Record<string, never>;
+            output: components["schemas"]["JsonValue"];
             /** @example 0.73 */
             confidence: number;
             /**
+             * @description a JSON object; rules can read it
              * @example {
              *       "amount": 40,
              *       "locale": "en"
              *     }
              */
-            metadata?: Record<string, never>;
+            metadata?: {
+                [key: string]: unknown;
+            };
             /** @example http://127.0.0.1:9000/verdict-hook */
             callbackUrl?: string;
         };
+        BatchElementErrorDto: {
+            /** @example 400 */
+            statusCode: number;
+            /** @example items[3].confidence must be between 0 and 1 */
+            message: string;
+        };
+        BatchElementFailureDto: {
+            error: components["schemas"]["BatchElementErrorDto"];
+        };
         SubmitBatchDto: {
             items: components["schemas"]["SubmitItemDto"][];
+        };
+        BatchResultDto: {
+            /** @description one per submitted element, in order: the item, or {error} when it was refused */
+            results: (components["schemas"]["ItemDto"] | components["schemas"]["BatchElementFailureDto"])[];
         };
         LeaseView: {
             /**
@@ -963,6 +1464,10 @@ export interface components {
              * @example 2026-11-22T10:05:00.000Z
              */
             expiresAt: string;
+        };
+        ClaimDto: {
+            item: components["schemas"]["ItemWithReviewsDto"];
+            lease: components["schemas"]["LeaseView"];
         };
         DecisionDto: {
             /**
@@ -976,7 +1481,7 @@ export interface components {
              *       "reply": "Your refund was sent on Monday 3 November."
              *     }
              */
-            correctedOutput?: Record<string, never>;
+            correctedOutput?: components["schemas"]["JsonValue"];
             /**
              * @description labels from the queue's list; reject and correct need at least one when the queue defines labels
              * @example [
@@ -1002,21 +1507,22 @@ export interface components {
              */
             labels?: string[];
         };
+        PendingByRoutingDto: {
+            /** @example 12 */
+            block: number;
+            /** @example 28 */
+            flag: number;
+            /** @example 2 */
+            approve: number;
+        };
         QueueStatsDto: {
             /**
              * @description items waiting for a reviewer (blocked, flagged, sampled, reported); escalated ones are counted apart
              * @example 42
              */
             pending: number;
-            /**
-             * @description the pending items by routing; sampled and reported approved items count as approve
-             * @example {
-             *       "block": 12,
-             *       "flag": 28,
-             *       "approve": 2
-             *     }
-             */
-            pendingByRouting: Record<string, never>;
+            /** @description the pending items by routing; sampled and reported approved items count as approve */
+            pendingByRouting: components["schemas"]["PendingByRoutingDto"];
             /**
              * @description items someone holds a lease on
              * @example 3
@@ -1112,18 +1618,199 @@ export interface components {
              */
             rows: number;
             /**
+             * @description the filters the export was created with
              * @example {
              *       "format": "jsonl",
              *       "queue": "support-replies"
              *     }
              */
-            params: Record<string, never>;
-            /** @example /v1/feedback/exports/…/download */
-            downloadUrl?: Record<string, never> | null;
-            error?: Record<string, never> | null;
+            params: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description set once the export is done
+             * @example /v1/feedback/exports/3f0c2a4e-9a8b-4b1e-8d5c-1f2e3d4c5b6a/download
+             */
+            downloadUrl: string | null;
+            /** @description why it failed */
+            error: string | null;
             /** Format: date-time */
             createdAt: string;
-            finishedAt?: Record<string, never> | null;
+            /** Format: date-time */
+            finishedAt: string | null;
+        };
+        CalibrationBinDto: {
+            /** @example 0.7 */
+            lo: number;
+            /** @example 0.8 */
+            hi: number;
+            /**
+             * @description human-decided items in the bin
+             * @example 120
+             */
+            count: number;
+            /**
+             * @description mean confidence of those items; null when empty
+             * @example 0.75
+             */
+            meanConfidence: number | null;
+            /**
+             * @description share people approved; null when empty
+             * @example 0.71
+             */
+            humanApproveRate: number | null;
+        };
+        CalibrationDto: {
+            /** @example support-replies */
+            queue: string | null;
+            /** @example support-llm@2026-10-01 */
+            model: string | null;
+            /** Format: date-time */
+            since: string | null;
+            bins: components["schemas"]["CalibrationBinDto"][];
+            /**
+             * @description expected calibration error; null when nothing was reviewed
+             * @example 0.04
+             */
+            ece: number | null;
+            /** @example 1200 */
+            reviewed: number;
+        };
+        DistributionBinDto: {
+            /** @example 0.7 */
+            lo: number;
+            /** @example 0.8 */
+            hi: number;
+            /** @example 340 */
+            count: number;
+            /** @example 0.17 */
+            share: number;
+        };
+        OverrideDayDto: {
+            /**
+             * @description UTC day of the decision
+             * @example 2026-11-20
+             */
+            day: string;
+            /** @example 40 */
+            reviewed: number;
+            /** @example 3 */
+            overridden: number;
+            /** @example 0.075 */
+            rate: number;
+        };
+        VersionDriftDto: {
+            queue: string | null;
+            /** @example support-llm */
+            model: string;
+            /** @example 2026-10-01 */
+            version: string | null;
+            /** Format: date-time */
+            firstSeen: string;
+            /** @example 2000 */
+            items: number;
+            distribution: components["schemas"]["DistributionBinDto"][];
+            previousVersion: string | null;
+            /**
+             * @description population stability index against the previous version
+             * @example 0.08
+             */
+            psi: number | null;
+            /** @enum {string|null} */
+            psiLevel: "stable" | "moderate" | "significant" | null;
+            /** @example 300 */
+            reviewed: number;
+            /** @example 21 */
+            overridden: number;
+            /**
+             * @description share of human verdicts that were reject or correct
+             * @example 0.07
+             */
+            overrideRate: number | null;
+            overrideByDay: components["schemas"]["OverrideDayDto"][];
+        };
+        DriftDto: {
+            queue: string | null;
+            model: string | null;
+            /** @example 30 */
+            days: number;
+            /** @description in the order versions first appeared */
+            versions: components["schemas"]["VersionDriftDto"][];
+        };
+        ReviewerActionsDto: {
+            /** @example 80 */
+            approve: number;
+            /** @example 10 */
+            reject: number;
+            /** @example 8 */
+            correct: number;
+            /** @example 2 */
+            escalate: number;
+        };
+        ReviewerQualityDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example Ana */
+            name: string | null;
+            /** @example ana@example.com */
+            email: string | null;
+            /** @example 100 */
+            reviews: number;
+            actions: components["schemas"]["ReviewerActionsDto"];
+            /** @example 12 */
+            reviewsLast24h: number;
+            /** @example 30.5 */
+            throughputPerHour: number;
+            /** @example 95 */
+            throughputPerDay: number;
+            /**
+             * @description median seconds from claim to decision
+             * @example 41
+             */
+            medianReviewSeconds: number | null;
+            /** @example 20 */
+            multiReviewItems: number;
+            /** @example 22 */
+            comparisons: number;
+            /**
+             * @description share of comparisons where another reviewer agreed
+             * @example 0.9
+             */
+            agreementRate: number | null;
+        };
+        QueueReviewQualityDto: {
+            /** @example support-replies */
+            queue: string;
+            /** @example 400 */
+            reviews: number;
+            /** @example 5 */
+            reviewers: number;
+            /**
+             * @description median seconds from claim to decision
+             * @example 38
+             */
+            medianReviewSeconds: number | null;
+            /** @example 40 */
+            multiReviewItems: number;
+            /** @example 44 */
+            pairs: number;
+            /**
+             * @description share of reviewer pairs that agreed
+             * @example 0.88
+             */
+            agreementRate: number | null;
+            /**
+             * @description share of multi-review items where everyone agreed
+             * @example 0.85
+             */
+            unanimousRate: number | null;
+        };
+        ReviewersReportDto: {
+            queue: string | null;
+            /** Format: date-time */
+            since: string | null;
+            reviewers: components["schemas"]["ReviewerQualityDto"][];
+            queues: components["schemas"]["QueueReviewQualityDto"][];
         };
         SimulateDto: {
             /** @example 0.85 */
@@ -1136,8 +1823,133 @@ export interface components {
              */
             since?: string;
         };
+        CurrentThresholdsDto: {
+            /** @example 0.9 */
+            autoApproveAt: number;
+            /** @example 0.5 */
+            blockBelow: number;
+            /** @example 3 */
+            policyVersion: number;
+        };
+        SimulationDto: {
+            /** @example support-replies */
+            queue: string;
+            /** @example 0.85 */
+            autoApproveAt: number;
+            /** @example 0.5 */
+            blockBelow: number;
+            /** Format: date-time */
+            since: string;
+            /**
+             * @description items replayed
+             * @example 1000
+             */
+            items: number;
+            /** @example 700 */
+            approve: number;
+            /** @example 250 */
+            flag: number;
+            /** @example 50 */
+            block: number;
+            /**
+             * @description human-decided items among the approved
+             * @example 300
+             */
+            reviewed: number;
+            /**
+             * @description rejected or corrected among those
+             * @example 6
+             */
+            errors: number;
+            /**
+             * @description errors / reviewed; null when none were reviewed
+             * @example 0.02
+             */
+            estimatedAutoApproveErrorRate: number | null;
+            /**
+             * @description 95% Wilson upper bound of the error rate
+             * @example 0.043
+             */
+            errorRateUpperBound: number | null;
+            /** @example wilson-score-95 */
+            method: string;
+            current: components["schemas"]["CurrentThresholdsDto"];
+            /** @example thresholds only; rules and outputSchema are not replayed and can only make routing stricter */
+            replayed: string;
+        };
+        ThresholdEvidenceDto: {
+            /** @example 0.87 */
+            autoApproveAt: number;
+            /** @example 400 */
+            reviewed: number;
+            /** @example 3 */
+            errors: number;
+            /**
+             * @description errors / reviewed
+             * @example 0.0075
+             */
+            estimatedErrorRate: number | null;
+            /**
+             * @description 95% Wilson upper bound
+             * @example 0.019
+             */
+            errorRateUpperBound: number | null;
+            /**
+             * @description share of items at or above the threshold
+             * @example 0.64
+             */
+            autoApproveShare: number | null;
+            /** @example 640 */
+            wouldAutoApprove: number;
+        };
+        RecommendationDto: {
+            /** @example support-replies */
+            queue: string;
+            /** @example 0.02 */
+            maxErrorRate: number;
+            /** Format: date-time */
+            since: string;
+            /** @example 1000 */
+            items: number;
+            /** @example 420 */
+            reviewedTotal: number;
+            /** @example 0.9 */
+            currentAutoApproveAt: number;
+            /** @example 0.5 */
+            currentBlockBelow: number;
+            /** @description the figures at the current threshold */
+            current: components["schemas"]["ThresholdEvidenceDto"];
+            /** @example wilson-score-95 */
+            method: string;
+            /** @example every 0.01 from 0 to 1 */
+            candidates: string;
+            /**
+             * @description the recommended threshold; null when none qualifies
+             * @example 0.87
+             */
+            autoApproveAt: number | null;
+            /** @description the figures at the recommended threshold; null when none qualifies */
+            evidence: components["schemas"]["ThresholdEvidenceDto"] | null;
+            /** @example lowest threshold whose 95% upper error bound (0.0190) is below 0.02 */
+            explanation: string;
+            /**
+             * @description as in evidence, when a threshold qualifies
+             * @example 400
+             */
+            reviewed?: number;
+            /** @example 3 */
+            errors?: number;
+            estimatedErrorRate?: number | null;
+            errorRateUpperBound?: number | null;
+            autoApproveShare?: number | null;
+            /** @example 640 */
+            wouldAutoApprove?: number;
+        };
         WebhookDeliveryDto: {
-            /** @example 0b6f7c2e-8d0a-4a4e-9a51-3f5f2f1f9e11 */
+            /**
+             * Format: uuid
+             * @example 0b6f7c2e-8d0a-4a4e-9a51-3f5f2f1f9e11
+             */
             id: string;
             /**
              * @description one per final-status change; all attempts of a change share it (also sent as the Verdict-Delivery header)
@@ -1169,7 +1981,10 @@ export interface components {
             createdAt: string;
         };
         WebhookDeliveriesDto: {
-            /** @example 5d2c1f0e-… */
+            /**
+             * Format: uuid
+             * @example 5d2c1f0e-3b4a-4c5d-8e6f-7a8b9c0d1e2f
+             */
             itemId: string;
             deliveries: components["schemas"]["WebhookDeliveryDto"][];
         };
@@ -1182,29 +1997,28 @@ export interface components {
              */
             webhookSecret: string;
         };
-        FieldProblemDto: {
-            /** @example confidence */
-            field: string;
-            /** @example confidence must be between 0 and 1 */
-            message: string;
+        HealthChecksDto: {
+            /** @enum {string} */
+            database: "up" | "down";
+            /** @enum {string} */
+            redis: "up" | "down";
         };
-        Error: {
-            /** @example 400 */
-            statusCode: number;
-            /** @example Bad Request */
-            error: string;
+        HealthDto: {
+            /** @enum {string} */
+            status: "ok" | "error";
+            checks: components["schemas"]["HealthChecksDto"];
+        };
+        VersionDto: {
             /**
-             * @description human-readable; for a 400 it names every offending field
-             * @example confidence must be between 0 and 1
+             * @description the package version
+             * @example 0.1.0
              */
-            message: string;
-            /** @description for a 400 on input: each offending field and what is wrong with it */
-            fields?: components["schemas"]["FieldProblemDto"][];
+            version: string;
             /**
-             * @description also in the X-Request-Id header and the server log
-             * @example 3f0c2a4e-9a8b-4b1e-8d5c-1f2e3d4c5b6a
+             * @description the git commit it was built from, when known
+             * @example 2bfc99614c0c2b1f6f7e3d4c5b6a79881726354a
              */
-            requestId: string;
+            commit?: string;
         };
         /** @description Any JSON value: object, array, string, number, boolean or null (stored exactly as sent). */
         JsonValue: unknown;
@@ -1252,7 +2066,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description request body larger than 1 MiB */
             413: {
@@ -1287,7 +2103,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserView"] | components["schemas"]["ApiKeyIdentityView"];
+                };
             };
             /** @description missing, invalid, expired or revoked token */
             401: {
@@ -1313,10 +2131,21 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserView"][];
+                };
             };
             /** @description missing, invalid, expired or revoked token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1365,6 +2194,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a user with this email already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description request body larger than 1 MiB */
             413: {
                 headers: {
@@ -1404,7 +2251,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
             };
             /** @description invalid input; `message` and `fields` name each offending field */
             400: {
@@ -1417,6 +2266,24 @@ export interface operations {
             };
             /** @description missing, invalid, expired or revoked token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1457,10 +2324,21 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ApiKeyView"][];
+                };
             };
             /** @description missing, invalid, expired or revoked token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1510,6 +2388,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description request body larger than 1 MiB */
             413: {
                 headers: {
@@ -1548,8 +2435,35 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description invalid input; `message` and `fields` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description missing, invalid, expired or revoked token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1572,7 +2486,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["QueueView"][];
+                };
             };
             /** @description missing, invalid, expired or revoked token */
             401: {
@@ -1603,7 +2519,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CreatedQueueView"];
+                };
             };
             /** @description invalid input; `message` and `fields` name each offending field */
             400: {
@@ -1616,6 +2534,24 @@ export interface operations {
             };
             /** @description missing, invalid, expired or revoked token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a queue with this slug already exists */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1658,10 +2594,30 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["QueueView"];
+                };
             };
             /** @description missing, invalid, expired or revoked token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1690,7 +2646,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["QueueView"];
+                };
             };
             /** @description invalid input; `message` and `fields` name each offending field */
             400: {
@@ -1703,6 +2661,24 @@ export interface operations {
             };
             /** @description missing, invalid, expired or revoked token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1749,7 +2725,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["QueueView"];
+                };
             };
             /** @description invalid input; `message` and `fields` name each offending field */
             400: {
@@ -1762,6 +2740,24 @@ export interface operations {
             };
             /** @description missing, invalid, expired or revoked token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1804,10 +2800,30 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PolicyVersionView"][];
+                };
             };
             /** @description missing, invalid, expired or revoked token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1837,11 +2853,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ItemDto"];
+                    "application/json": components["schemas"]["ItemWithReviewsDto"];
+                };
+            };
+            /** @description invalid input; `message` and `fields` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description missing, invalid, expired or revoked token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1866,10 +2909,39 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ItemEventsDto"];
+                };
+            };
+            /** @description invalid input; `message` and `fields` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description missing, invalid, expired or revoked token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1894,10 +2966,39 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ItemEventsVerificationDto"];
+                };
+            };
+            /** @description invalid input; `message` and `fields` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description missing, invalid, expired or revoked token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1933,8 +3034,35 @@ export interface operations {
                     "application/json": components["schemas"]["ItemListDto"];
                 };
             };
+            /** @description invalid input; `message` and `fields` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description missing, invalid, expired or revoked token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1995,12 +3123,32 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description the externalId was used with a different body */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description request body larger than 1 MiB */
             413: {
@@ -2013,6 +3161,15 @@ export interface operations {
             };
             /** @description request body is not JSON (Content-Type: application/json) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a backing service is unavailable; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2037,12 +3194,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description {results: [...]}: an item or {error:{statusCode,message}} per input, in order */
+            /** @description an item or {error: {statusCode, message}} per input, in order */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BatchResultDto"];
+                };
             };
             /** @description invalid input; `message` and `fields` name each offending field */
             400: {
@@ -2055,6 +3214,24 @@ export interface operations {
             };
             /** @description missing, invalid, expired or revoked token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2080,6 +3257,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description a backing service is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     reviewClaim: {
@@ -2093,12 +3279,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {item, lease: {expiresAt}} */
+            /** @description the item and your lease on it */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ClaimDto"];
+                };
             };
             /** @description nothing is waiting for you */
             204: {
@@ -2109,6 +3297,24 @@ export interface operations {
             };
             /** @description missing, invalid, expired or revoked token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2137,8 +3343,44 @@ export interface operations {
                     "application/json": components["schemas"]["LeaseView"];
                 };
             };
+            /** @description invalid input; `message` and `fields` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description missing, invalid, expired or revoked token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description you do not hold a live lease on this item */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2159,14 +3401,51 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description handed back */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            /** @description invalid input; `message` and `fields` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description missing, invalid, expired or revoked token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description you do not hold a live lease on this item */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2191,11 +3470,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the item after your decision */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ItemWithReviewsDto"];
+                };
             };
             /** @description invalid input; `message` and `fields` name each offending field */
             400: {
@@ -2208,6 +3490,33 @@ export interface operations {
             };
             /** @description missing, invalid, expired or revoked token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description you do not hold the lease, it expired, or the item is final */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2250,11 +3559,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the item; the report is recorded */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ItemWithReviewsDto"];
+                };
             };
             /** @description invalid input; `message` and `fields` name each offending field */
             400: {
@@ -2267,6 +3579,24 @@ export interface operations {
             };
             /** @description missing, invalid, expired or revoked token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2322,6 +3652,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     feedbackStream: {
@@ -2350,11 +3698,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the records: JSON lines (jsonl, chat, preference) or CSV */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/x-ndjson": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description invalid input; `message` and `fields` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": components["schemas"]["Error"];
+                    "text/csv": components["schemas"]["Error"];
+                };
             };
             /** @description missing, invalid, expired or revoked token */
             401: {
@@ -2363,6 +3725,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": components["schemas"]["Error"];
+                    "text/csv": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": components["schemas"]["Error"];
+                    "text/csv": components["schemas"]["Error"];
                 };
             };
         };
@@ -2386,6 +3768,15 @@ export interface operations {
             };
             /** @description missing, invalid, expired or revoked token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2434,6 +3825,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description request body larger than 1 MiB */
             413: {
                 headers: {
@@ -2473,8 +3882,35 @@ export interface operations {
                     "application/json": components["schemas"]["ExportJobView"];
                 };
             };
+            /** @description invalid input; `message` and `fields` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description missing, invalid, expired or revoked token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2495,11 +3931,27 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the export file */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/x-ndjson": string;
+                    "text/csv": string;
+                    "application/gzip": string;
+                };
+            };
+            /** @description invalid input; `message` and `fields` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": components["schemas"]["Error"];
+                    "text/csv": components["schemas"]["Error"];
+                    "application/gzip": components["schemas"]["Error"];
+                };
             };
             /** @description missing, invalid, expired or revoked token */
             401: {
@@ -2508,6 +3960,50 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": components["schemas"]["Error"];
+                    "text/csv": components["schemas"]["Error"];
+                    "application/gzip": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": components["schemas"]["Error"];
+                    "text/csv": components["schemas"]["Error"];
+                    "application/gzip": components["schemas"]["Error"];
+                };
+            };
+            /** @description the export is not done yet */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": components["schemas"]["Error"];
+                    "text/csv": components["schemas"]["Error"];
+                    "application/gzip": components["schemas"]["Error"];
+                };
+            };
+            /** @description the file was removed; run the export again */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": components["schemas"]["Error"];
+                    "text/csv": components["schemas"]["Error"];
+                    "application/gzip": components["schemas"]["Error"];
                 };
             };
         };
@@ -2534,10 +4030,39 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CalibrationDto"];
+                };
+            };
+            /** @description invalid input; `message` and `fields` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description missing, invalid, expired or revoked token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2567,10 +4092,39 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DriftDto"];
+                };
+            };
+            /** @description invalid input; `message` and `fields` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description missing, invalid, expired or revoked token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2598,10 +4152,39 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReviewersReportDto"];
+                };
+            };
+            /** @description invalid input; `message` and `fields` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description missing, invalid, expired or revoked token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2630,7 +4213,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SimulationDto"];
+                };
             };
             /** @description invalid input; `message` and `fields` name each offending field */
             400: {
@@ -2643,6 +4228,24 @@ export interface operations {
             };
             /** @description missing, invalid, expired or revoked token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2690,10 +4293,39 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RecommendationDto"];
+                };
+            };
+            /** @description invalid input; `message` and `fields` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description missing, invalid, expired or revoked token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2722,8 +4354,35 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDeliveriesDto"];
                 };
             };
+            /** @description invalid input; `message` and `fields` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description missing, invalid, expired or revoked token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2761,9 +4420,56 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     opsHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description both are reachable */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthDto"];
+                };
+            };
+            /** @description one of them is not */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthDto"];
+                };
+            };
+        };
+    };
+    opsVersion: {
         parameters: {
             query?: never;
             header?: never;
@@ -2776,7 +4482,29 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["VersionDto"];
+                };
+            };
+        };
+    };
+    opsScrape: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text format 0.0.4 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
             };
         };
     };
