@@ -51,6 +51,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     description:
       'Any JSON value: object, array, string, number, boolean or null (stored exactly as sent).',
   };
+  allowNullInNullableEnums(document.components);
   for (const item of Object.values(document.paths)) {
     for (const method of METHODS) {
       const operation = (item as Record<string, Operation | undefined>)[method];
@@ -72,4 +73,20 @@ function completeOperation(operation: Operation): void {
   operation.responses = Object.fromEntries(
     Object.entries(operation.responses).sort(([a], [b]) => a.localeCompare(b)),
   );
+}
+
+/**
+ * OpenAPI 3.0.3: `nullable` does not extend `enum`, so a nullable enum must list null itself or a
+ * validator refuses the null the server sends (decidedBy, review.class...).
+ */
+function allowNullInNullableEnums(node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const child of node) allowNullInNullableEnums(child);
+    return;
+  }
+  if (typeof node !== 'object' || node === null) return;
+  const schema = node as { nullable?: boolean; enum?: unknown[] };
+  if (schema.nullable === true && Array.isArray(schema.enum) && !schema.enum.includes(null))
+    schema.enum.push(null);
+  for (const child of Object.values(node)) allowNullInNullableEnums(child);
 }

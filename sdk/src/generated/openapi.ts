@@ -844,7 +844,7 @@ export interface components {
              * @default reject
              * @enum {string}
              */
-            onBlockedTimeout: "reject" | "approve" | "escalate";
+            onBlockedTimeout?: "reject" | "approve" | "escalate";
             /**
              * @description seconds a flagged item may wait for review; null for no limit
              * @example 86400
@@ -880,19 +880,19 @@ export interface components {
              * @default 0.9
              * @example 0.9
              */
-            autoApproveAt: number;
+            autoApproveAt?: number;
             /**
              * @default 0.5
              * @example 0.5
              */
-            blockBelow: number;
+            blockBelow?: number;
             /**
              * @default 0
              * @example 0.02
              */
-            auditSampleRate: number;
+            auditSampleRate?: number;
             /** @default [] */
-            rules: components["schemas"]["PolicyRuleDto"][];
+            rules?: components["schemas"]["PolicyRuleDto"][];
         };
         CreateQueueDto: {
             /** @example Support replies */
@@ -1565,7 +1565,7 @@ export interface components {
              * @default jsonl
              * @enum {string}
              */
-            format: "jsonl" | "csv" | "chat" | "preference";
+            format?: "jsonl" | "csv" | "chat" | "preference";
             /**
              * @description queue slug
              * @example support-replies
