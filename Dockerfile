@@ -7,6 +7,7 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY migrations ./migrations
 COPY web ./web
+COPY sdk ./sdk
 RUN npm run build && npm prune --omit=dev
 
 FROM node:24-bookworm-slim

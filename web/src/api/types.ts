@@ -1,148 +1,53 @@
-/** Shapes of the Verdict API as the web app uses them (see CONTRACT.md). */
-export type Role = 'admin' | 'lead' | 'reviewer' | 'analyst';
+/**
+ * Shapes of the Verdict API as the web app uses them: aliases of the types generated from the
+ * server's OpenAPI document (openapi.json → sdk/src/generated/openapi.ts, `npm run openapi`), so
+ * the app cannot drift from the server. Only app-side additions and Socket.IO events (not HTTP,
+ * see src/live/live.events.ts) are written here.
+ */
+import type { components } from '../../../sdk/src/generated/openapi';
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  roles: Role[];
-  queues: string[];
-  disabled?: boolean;
-  createdAt?: string;
-}
+type Schemas = components['schemas'];
 
-export interface LoginResponse {
-  accessToken: string;
-  expiresIn?: number;
-  user: User;
-}
+export type User = Schemas['UserView'];
+export type Role = User['roles'][number];
+export type LoginResponse = Schemas['LoginResponse'];
 
-export type Route = 'approve' | 'flag' | 'block';
+export type Policy = Schemas['PolicyView'];
+export type PolicyRule = Schemas['PolicyRuleDto'];
+export type Route = PolicyRule['route'];
+export type QueueSla = Schemas['SlaView'];
+/** A queue; webhookSecret only in the answer that created it. */
+export type Queue = Schemas['QueueView'] & { webhookSecret?: string };
 
-export interface PolicyRule {
-  name: string;
-  when: unknown;
-  route: Route;
-}
-
-export interface Policy {
-  autoApproveAt: number;
-  blockBelow: number;
-  auditSampleRate: number;
-  rules: PolicyRule[];
-}
-
-export interface QueueSla {
-  blockedSeconds: number | null;
-  onBlockedTimeout: 'reject' | 'approve' | 'escalate';
-  flaggedSeconds: number | null;
-}
-
-export interface Queue {
-  id: string;
-  slug: string;
-  name: string;
-  policy: Policy;
-  policyVersion: number;
-  outputSchema: object | boolean | null;
-  labels: string[];
-  requiredReviews: number;
-  leaseSeconds: number;
-  sla: QueueSla;
-  webhookUrl: string | null;
-  webhookSecret?: string;
-}
-
-export interface QueueStats {
-  pending: number;
-  inReview: number;
-  escalated: number;
-  oldestPendingSeconds: number | null;
-  decidedLast24h?: number;
-  autoApproveRate?: number | null;
-  medianReviewSeconds?: number | null;
-  slaBreaches?: number;
-  /** Not in the contract; shown when the server provides it. */
-  pendingByRouting?: Partial<Record<Route, number>>;
-  /** Set by the app: when these numbers were current (ms since epoch). */
-  receivedAt?: number;
-  /** Set by the app: when the last queue.stats socket event updated the counts. */
-  liveAt?: number;
-}
-
-export type ItemStatus =
-  'approved' | 'pending' | 'in_review' | 'escalated' | 'rejected' | 'corrected';
-
-export interface Reason {
-  kind: 'threshold' | 'rule' | 'schema' | 'sample' | 'report' | string;
-  message: string;
-  rule?: string;
-  route?: Route;
-}
-
-export interface ReviewRecord {
-  action: string;
-  labels?: string[];
-  reason?: string | null;
-  comment?: string | null;
-  reviewer?: string;
-  decidedAt?: string;
-}
-
-export interface Item {
-  id: string;
-  queue: string;
-  externalId: string | null;
-  model: { name: string; version: string | null };
-  input: unknown;
-  output: unknown;
-  confidence: number;
-  metadata: Record<string, unknown> | null;
-  routing: Route;
-  reasons: Reason[];
-  policyVersion: number;
-  status: ItemStatus;
-  usable: boolean;
-  decidedBy: string | null;
-  finalOutput: unknown;
-  createdAt: string;
-  decidedAt: string | null;
-  slaDueAt: string | null;
-  review?: {
-    state?: string;
-    class?: string | null;
-    claimedBy?: string | null;
-    leaseExpiresAt?: string | null;
+type QueueStatsDto = Schemas['QueueStatsDto'];
+/**
+ * A queue's stats as the app caches them: the four live counts always (a queue.stats socket
+ * event may arrive before the first GET), the rest once GET /v1/queues/:slug/stats answered.
+ */
+export type QueueStats = Pick<QueueStatsDto, 'pending' | 'inReview' | 'escalated'> &
+  Partial<Omit<QueueStatsDto, 'oldestPendingSeconds'>> & {
+    /** null until known. */
+    oldestPendingSeconds: number | null;
+    /** Set by the app: when these numbers were current (ms since epoch). */
+    receivedAt?: number;
+    /** Set by the app: when the last queue.stats socket event updated the counts. */
+    liveAt?: number;
   };
-  reviews?: ReviewRecord[];
-}
 
-export interface Claim {
-  item: Item;
-  lease: { expiresAt: string };
-}
+export type Reason = Schemas['ReasonDto'];
+export type ReviewRecord = Schemas['ReviewDto'];
+/** An item; reviews come with item reads, claims and decisions, not with lists or submissions. */
+export type Item = Schemas['ItemDto'] & { reviews?: ReviewRecord[] };
+export type ItemStatus = Item['status'];
+export type Claim = Schemas['ClaimDto'];
+export type Decision = Schemas['DecisionDto'];
+export type DecisionAction = Decision['action'];
 
-export type DecisionAction = 'approve' | 'reject' | 'correct' | 'escalate';
+/** An API key; the key itself only in the answer that created it. */
+export type ApiKey = Schemas['ApiKeyView'] & { key?: string };
 
-export interface Decision {
-  action: DecisionAction;
-  correctedOutput?: unknown;
-  labels?: string[];
-  reason?: string;
-  comment?: string;
-}
-
-export interface ApiKey {
-  id: string;
-  name: string;
-  keyPrefix: string;
-  queues: string[];
-  scopes: string[];
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  key?: string;
-}
+/** Every error answer. */
+export type ApiErrorBody = Schemas['Error'];
 
 /** Socket.IO events on the /live namespace. */
 export interface ItemEvent {
@@ -153,10 +58,7 @@ export interface ItemEvent {
   [extra: string]: unknown;
 }
 
-export interface QueueStatsEvent {
-  queue: string;
-  pending: number;
-  inReview: number;
-  escalated: number;
-  oldestPendingSeconds: number | null;
-}
+export type QueueStatsEvent = Pick<
+  QueueStatsDto,
+  'pending' | 'inReview' | 'escalated' | 'oldestPendingSeconds'
+> & { queue: string };

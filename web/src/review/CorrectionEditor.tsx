@@ -19,7 +19,7 @@ type Mode = 'text' | 'json';
 
 interface Props {
   original: unknown;
-  schema: object | boolean | null;
+  schema: unknown;
   busy: boolean;
   serverError?: string;
   onSubmit(correctedOutput: unknown): void;

@@ -31,11 +31,9 @@ function loadAjv(): Promise<AjvLike> {
 }
 
 /** Null when the value passes (or there is no schema), else a readable list of problems. */
-export async function schemaErrors(
-  schema: object | boolean | null,
-  value: unknown,
-): Promise<string | null> {
-  if (schema === null || schema === undefined) return null;
+export async function schemaErrors(schema: unknown, value: unknown): Promise<string | null> {
+  // A queue's outputSchema is any JSON value in the API; only an object or boolean is a schema.
+  if (schema === null || (typeof schema !== 'object' && typeof schema !== 'boolean')) return null;
   const ajv = await loadAjv();
   const key = JSON.stringify(schema);
   let validate = compiled.get(key);
