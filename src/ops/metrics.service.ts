@@ -40,6 +40,15 @@ export class MetricsService {
     // Standard names (process_cpu_seconds_total, nodejs_heap_size_used_bytes...), as stock Node.js
     // dashboards and alerts expect them; Verdict's own metrics carry the verdict_ prefix.
     collectDefaultMetrics({ register: this.registry });
+    // prom-client also exports three gauges named *_total, which Prometheus reserves for counters
+    // (promtool check metrics rejects them). Their per-type siblings (nodejs_active_handles{type},
+    // ...) stay and sum to the same figure.
+    for (const name of [
+      'nodejs_active_handles_total',
+      'nodejs_active_requests_total',
+      'nodejs_active_resources_total',
+    ])
+      this.registry.removeSingleMetric(name);
     // Depth comes from Postgres, the source of truth, at scrape time.
     new Gauge({
       name: 'verdict_queue_depth',
