@@ -8,6 +8,9 @@ COPY src ./src
 COPY migrations ./migrations
 COPY web ./web
 COPY sdk ./sdk
+COPY scripts ./scripts
+# The commit GET /version reports (the build context has no .git): docker build --build-arg GIT_COMMIT=$(git rev-parse HEAD) .
+ARG GIT_COMMIT=""
 RUN npm run build && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
