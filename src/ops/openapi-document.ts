@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { DocumentBuilder, getSchemaPath, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { ErrorDto, errorResponse, JSON_VALUE_SCHEMA } from '../common/openapi';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
@@ -70,6 +70,12 @@ function completeOperation(operation: Operation): void {
   if (operation.requestBody) common.push(400, 413, 415);
   if (!isPublic) common.push(401);
   for (const status of common) operation.responses[String(status)] ??= errorResponse(status);
+  // Errors are JSON even where the success is CSV or a file (@ApiProduces applies to every status).
+  for (const [status, response] of Object.entries(operation.responses)) {
+    const description = (response as { description?: string }).description;
+    if (JSON.stringify(response).includes(`"${getSchemaPath(ErrorDto)}"`))
+      operation.responses[status] = errorResponse(Number(status), description);
+  }
   operation.responses = Object.fromEntries(
     Object.entries(operation.responses).sort(([a], [b]) => a.localeCompare(b)),
   );
