@@ -19,6 +19,7 @@ export default defineConfig({
       '/v1': api,
       '/health': api,
       '/docs': api,
+      '/version': api,
       '/socket.io': { target: api, ws: true },
     },
   },
