@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'web/dist/**', 'node_modules/**', 'migrations/**', '*.mjs', 'web/vite.config.ts'] },
+  { ignores: ['dist/**', 'sdk/dist/**', 'sdk/src/generated/**', 'web/dist/**', 'node_modules/**', 'migrations/**', '*.mjs', 'web/vite.config.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
