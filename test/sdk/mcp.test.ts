@@ -4,6 +4,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -13,9 +14,9 @@ import { reviewerDecides, sdkServerPerFile, type SdkQueue } from './sdk-support'
 const ctx = testContext(__filename);
 const env = sdkServerPerFile(ctx);
 
-const pkgDir = dirname(require.resolve('@verdict/client/package.json'));
-const pkg = require('@verdict/client/package.json') as { bin: Record<string, string> };
-const BIN = join(pkgDir, pkg.bin['verdict-mcp']);
+const pkgFile = require.resolve('@verdict/client/package.json');
+const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { bin: Record<string, string> };
+const BIN = join(dirname(pkgFile), pkg.bin['verdict-mcp']);
 
 const LARGE_REFUND = {
   name: 'large refund',
