@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import {
   Agent,
   run,
+  RunState,
   setTracingDisabled,
   tool,
   Usage,
@@ -159,20 +160,27 @@ describe('OpenAI Agents SDK approvals through Verdict', () => {
 
   it('stays pending when time runs out and resumes after the signed webhook', async () => {
     const { ran, agent, verdict } = setup('oa-later', 700);
-    const result = await run(agent, 'Refund order 85');
+    const result = await run(agent, [{ role: 'user', content: 'Refund order 85' }]);
     const first = await verdict.resolveInterruptions(result, { timeoutSeconds: 1 });
     assert.equal(first.pending.length, 1);
+    const saved = result.state.toString(); // what a product stores while the call waits
     const held = first.pending[0].item;
     await reviewerDecides(env.admin, q.slug, { action: 'approve' }, held.id);
     const delivery = await receiver.deliveryFor(held.id);
     assert.equal(delivery.item.status, 'approved');
 
-    // The webhook arrived: resolve the interruptions again (a fresh helper finds the same item).
-    const later = verdictApprovals({ client: q.client, queue: q.slug, confidence: 0.95 });
-    const second = await later.resolveInterruptions(result, { timeoutSeconds: 0 });
+    // The webhook arrived: another process restores the run and resolves it from Verdict.
+    const later = setup('oa-later', 700);
+    const state = await RunState.fromString(later.agent, saved);
+    const second = await later.verdict.resolveInterruptions(
+      { interruptions: state.getInterruptions(), state },
+      { timeoutSeconds: 0 },
+    );
     assert.equal(second.pending.length, 0);
     assert.equal(second.results[0].item.id, held.id);
-    await run(agent, result.state);
-    assert.deepEqual(ran, [700]);
+    const resumed = await run(later.agent, state);
+    assert.equal(resumed.finalOutput, 'done');
+    assert.deepEqual(ran, []);
+    assert.deepEqual(later.ran, [700]);
   });
 });
