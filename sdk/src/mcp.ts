@@ -162,7 +162,8 @@ export function createVerdictMcpServer(client: VerdictClient, version = '0.1.0')
   return server;
 }
 
-async function main() {
+/** Starts the stdio server from the environment (the `verdict-mcp` bin). */
+export async function main() {
   const baseUrl = process.env.VERDICT_URL;
   const apiKey = process.env.VERDICT_API_KEY;
   if (!baseUrl || !apiKey) {
@@ -173,9 +174,12 @@ async function main() {
   await server.connect(new StdioServerTransport());
 }
 
-if (require.main === module) {
+/** The `verdict-mcp` bin: serves until stdin closes; a failure to start exits 1 with one line. */
+export function run(): void {
   main().catch((err: unknown) => {
     process.stderr.write(`verdict-mcp: ${(err as Error)?.stack ?? String(err)}\n`);
     process.exit(1);
   });
 }
+
+if (require.main === module) run();
