@@ -116,11 +116,13 @@ export class VerdictClient {
 
   /** The item with its reviews. */
   async getItem(id: string, options: { waitSeconds?: number; signal?: AbortSignal } = {}) {
-    const wait = options.waitSeconds ? `?waitSeconds=${Math.ceil(options.waitSeconds)}` : '';
+    // The server holds a request at most 60 s; waitForDecision loops for longer waits.
+    const seconds = Math.min(MAX_WAIT_PER_REQUEST, Math.ceil(options.waitSeconds ?? 0));
+    const wait = seconds > 0 ? `?waitSeconds=${seconds}` : '';
     return this.request<Item>('GET', `/v1/items/${encodeURIComponent(id)}${wait}`, {
       idempotent: true,
       // the server holds a long-poll up to waitSeconds; leave room for the answer itself
-      timeoutMs: (options.waitSeconds ?? 0) * 1000 + this.timeoutMs,
+      timeoutMs: seconds * 1000 + this.timeoutMs,
       signal: options.signal,
     });
   }
@@ -187,10 +189,7 @@ export class VerdictClient {
           { cause },
         );
       }
-      if (res.ok) {
-        const text = await res.text();
-        return (text ? JSON.parse(text) : undefined) as T;
-      }
+      if (res.ok) return parseAnswer<T>(res, method, path);
       if (RETRYABLE_STATUSES.has(res.status) && attempt < this.maxRetries) {
         const hinted = retryAfterMs(res.headers.get('retry-after'));
         await res.body?.cancel();
@@ -208,6 +207,20 @@ export class VerdictClient {
   private backoff(attempt: number): number {
     const ceiling = Math.min(this.maxRetryDelayMs, this.retryBaseMs * 2 ** attempt);
     return Math.random() * ceiling;
+  }
+}
+
+async function parseAnswer<T>(res: Response, method: string, path: string): Promise<T> {
+  const text = await res.text();
+  try {
+    return (text ? JSON.parse(text) : undefined) as T;
+  } catch {
+    throw new VerdictError(
+      res.status,
+      `${method} ${path} answered ${res.status} with a body that is not JSON`,
+      undefined,
+      res.headers.get('x-request-id') ?? undefined,
+    );
   }
 }
 
