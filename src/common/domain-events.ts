@@ -10,6 +10,18 @@ export interface DomainEventMap {
   'items.submitted': { items: Item[] };
   /** An item changed state; `previousStatus` lets subscribers spot final-status changes. */
   'item.changed': { item: Item; previousStatus: Item['status']; change: ItemChange; actor: string };
+  /**
+   * Someone commented on an item (POST /v1/items/:id/comments), after the commit. `authorId` is
+   * the user's id, null when an API key wrote it. Live updates forward it to the queue's room;
+   * notifications listen for mentions.
+   */
+  'item.commented': {
+    itemId: string;
+    queueId: string;
+    commentId: string;
+    authorId: string | null;
+    body: string;
+  };
   /** A background export advanced or finished; live updates may forward it to the requester. */
   'export.progress': ExportProgress;
 }

@@ -41,6 +41,29 @@ function fieldsOf(row: DecisionRow): DecisionFields {
   return fields;
 }
 
+interface ExportedComment {
+  authorId: string | null;
+  keyName: string | null;
+  body: string;
+  createdAt: string;
+}
+
+/**
+ * The jsonl `comments` array: authors as the same pseudonyms as `reviewer` (an API key's comment
+ * as "api-key:<its name>"). Comments are rare, so parsing them here costs little.
+ */
+function commentsJson(text: string | null, reviewers: ReviewerPseudonyms): string {
+  if (!text) return '[]';
+  const comments = JSON.parse(text) as ExportedComment[];
+  return JSON.stringify(
+    comments.map((c) => ({
+      author: c.authorId ? reviewers.of(c.authorId) : `api-key:${c.keyName ?? ''}`,
+      body: c.body,
+      createdAt: c.createdAt,
+    })),
+  );
+}
+
 /**
  * Builds the JSON line from Postgres's text directly: jsonb columns are already JSON text and
  * ids, enums and timestamps need no escaping, so nothing is parsed and re-serialised.
@@ -52,7 +75,8 @@ export function decisionLine(row: DecisionRow, reviewers: ReviewerPseudonyms): s
     `"confidence":${f.confidence},"routing":"${f.routing}","policyVersion":${f.policyVersion},"input":${json(f.input)},` +
     `"output":${json(f.output)},"finalOutput":${json(f.finalOutput)},"status":"${f.status}","action":"${f.action}",` +
     `"labels":${json(f.labels)},"reason":${str(f.reason)},"comment":${str(f.comment)},"reviewer":"${reviewers.of(f.reviewerId!)}",` +
-    `"reviewSeconds":${f.reviewSeconds},"createdAt":"${f.createdAt}","decidedAt":"${f.decidedAt}"}\n`
+    `"reviewSeconds":${f.reviewSeconds},"createdAt":"${f.createdAt}","decidedAt":"${f.decidedAt}",` +
+    `"comments":${commentsJson(f.comments, reviewers)}}\n`
   );
 }
 

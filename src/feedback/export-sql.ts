@@ -61,6 +61,7 @@ export const DECISION_COLUMNS = [
   'reviewSeconds',
   'createdAt',
   'decidedAt',
+  'comments',
 ] as const;
 
 interface ExportQueryParts {
@@ -82,6 +83,15 @@ function compose(parts: ExportQueryParts, count = false): ExportSql {
 }
 
 /**
+ * The item's comment thread as JSON text (null when it has none), oldest first; one probe of
+ * item_comments_item_idx per record. Authors are pseudonymised in export-format.ts.
+ */
+const ITEM_COMMENTS = `(SELECT json_agg(json_build_object('authorId', c.author_id,
+    'keyName', CASE WHEN c.author_id IS NULL THEN c.author_name END, 'body', c.body,
+    'createdAt', ${iso('c.created_at')}) ORDER BY c.created_at, c.id)
+  FROM item_comments c WHERE c.item_id = i.id)::text`;
+
+/**
  * One row per human decision (every review, escalations included), oldest decision first.
  * Reviews are walked in decided_at order on their index and each item fetched by primary key
  * (OFFSET 0 keeps that shape): rows flow from the first fetch, where a hash join and a sort of
@@ -91,7 +101,8 @@ function decisionParts(params: ExportParams, queueId?: string): ExportQueryParts
   return {
     select: `i.id, i.queue_slug, i.model_name, i.model_version, i.confidence, i.routing, i.policy_version,
         i.input::text, i.output::text, i.final_output::text, i.status, r.action, array_to_json(r.labels)::text,
-        r.reason, r.comment, r.reviewer_id, r.review_seconds, ${iso('i.created_at')}, ${iso('r.decided_at')}`,
+        r.reason, r.comment, r.reviewer_id, r.review_seconds, ${iso('i.created_at')}, ${iso('r.decided_at')},
+        ${params.format === 'jsonl' ? ITEM_COMMENTS : 'NULL'}`,
     from: 'reviews r CROSS JOIN LATERAL (SELECT * FROM items WHERE items.id = r.item_id OFFSET 0) i',
     countFrom: 'reviews r JOIN items i ON i.id = r.item_id',
     ...filters(params, queueId, 'r.queue_id'),

@@ -112,9 +112,25 @@ export class ItemListDto {
 
 export class ItemEventDto {
   @ApiProperty({ example: 1, description: '1 for the first event, then consecutive' }) seq!: number;
-  @ApiProperty({ example: 'decided', description: 'submitted, routed, queued, claimed, decided…' })
+  @ApiProperty({
+    example: 'decided',
+    description:
+      'submitted, routed, queued, claimed, released, lease_expired, decided, escalated, reported, timed_out, webhook_delivered, webhook_failed, commented, webhook_redelivery_requested',
+  })
   type!: string;
-  @ApiProperty({ example: 'user:3f0c2a4e-9a8b-4b1e-8d5c-1f2e3d4c5b6a' }) actor!: string;
+  @ApiProperty({
+    example: 'user:3f0c2a4e-9a8b-4b1e-8d5c-1f2e3d4c5b6a',
+    description: '"user:<id>", "api-key:<id>", "system" or "timeout"',
+  })
+  actor!: string;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    example: 'Dana Lead',
+    description:
+      'for users reading the trail: the actor\'s name (an API key\'s name with "(API key)"); absent for API keys',
+  })
+  actorName?: string | null;
   @ApiJsonObjectProperty({ example: { action: 'approve', why: 'one review required' } })
   details!: Record<string, unknown>;
   @ApiProperty() createdAt!: Date;
@@ -125,7 +141,7 @@ export class ItemEventDto {
 
 export class ItemEventsDto {
   @ApiProperty({ format: 'uuid' }) itemId!: string;
-  @ApiProperty({ type: [ItemEventDto] }) events!: ItemEventDto[];
+  @ApiProperty({ type: [ItemEventDto], description: 'oldest first' }) events!: ItemEventDto[];
 }
 
 export class ItemEventsVerificationDto {

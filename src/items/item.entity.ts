@@ -47,6 +47,16 @@ export const REVIEW_CLASS_RANK: Record<ReviewClass, number> = {
 })
 // Queue stats: decisions of the last day per queue (GET /v1/queues/:slug/stats, live queue.stats).
 @Index('items_queue_decided_idx', ['queueId', 'decidedAt'], { where: 'decided_at IS NOT NULL' })
+// Search across queues (GET /v1/items): an externalId lookup, newest-first pages, and the hot
+// filters (model, status) each walk an index in (created_at, id) order instead of the table.
+@Index('items_external_id_idx', ['externalId'], { where: 'external_id IS NOT NULL' })
+@Index('items_created_idx', ['createdAt', 'id'])
+@Index('items_model_created_idx', ['modelName', 'createdAt', 'id'])
+@Index('items_status_created_idx', ['status', 'createdAt', 'id'])
+// Full-text search over externalId, input, output and reasons (see item-search.ts): a GIN
+// expression index TypeORM cannot describe, created in the migration; `synchronize: false`
+// keeps generated migrations from dropping it.
+@Index('items_search_idx', { synchronize: false })
 export class Item {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;

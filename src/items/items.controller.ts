@@ -9,14 +9,34 @@ import {
 import { ApiErrors } from '../common/openapi';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../common/principal';
-import { GetItemQuery, ListItemsQuery } from './items.dto';
+import { ItemSearchService } from './item-search.service';
+import { GetItemQuery, ListItemsQuery, SearchItemsQuery } from './items.dto';
 import { ItemsService } from './items.service';
 
 @ApiTags('items')
 @ApiBearerAuth()
 @Controller('v1')
 export class ItemsController {
-  constructor(private readonly items: ItemsService) {}
+  constructor(
+    private readonly items: ItemsService,
+    private readonly searches: ItemSearchService,
+  ) {}
+
+  @Get('items')
+  @ApiOperation({
+    summary: 'Search items across every queue you may see, newest first',
+    description:
+      'Filters combine (all must hold). Users see the queues their roles give them (admins, leads and analysts: all; reviewers: theirs); API keys need items:read and see their queues. q is full-text (words, "phrases", -exclusions, or) over externalId, input, output, reasons, review reasons and comments, whole words, case-insensitive. since/until bound createdAt, inclusive; a date alone as until means the whole day (UTC). Pages follow (createdAt, id) descending: pass nextCursor as cursor; items arriving meanwhile never shift later pages.',
+  })
+  @ApiOkResponse({ type: ItemListDto })
+  @ApiErrors(
+    [400, 'a filter is malformed; `fields` names it'],
+    [403, 'an API key without items:read, or a queue you may not see'],
+    [404, 'the queue filter names no queue'],
+  )
+  search(@CurrentPrincipal() principal: Principal, @Query() query: SearchItemsQuery) {
+    return this.searches.search(principal, query);
+  }
 
   @Get('items/:id')
   @ApiOperation({
@@ -36,7 +56,11 @@ export class ItemsController {
   }
 
   @Get('items/:id/events')
-  @ApiOperation({ summary: "The item's audit trail: every state change, hash-chained" })
+  @ApiOperation({
+    summary: "The item's audit trail: every state change, hash-chained",
+    description:
+      "Oldest first, each event with actor, time and details. Users reading it also get each actor's name (actorName).",
+  })
   @ApiOkResponse({ type: ItemEventsDto })
   @ApiErrors(400, 403, 404)
   events(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {

@@ -1,7 +1,12 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { QueuesModule } from '../queues/queues.module';
+import { User } from '../auth/user.entity';
 import { Review } from '../review/review.entity';
+import { CommentsController } from './comments.controller';
+import { CommentsService } from './comments.service';
+import { ItemComment } from './item-comment.entity';
+import { ItemSearchService } from './item-search.service';
 import { ItemChangesService } from './item-changes.service';
 import { ItemEvent } from './item-event.entity';
 import { ItemEventsService } from './item-events.service';
@@ -11,9 +16,15 @@ import { ItemsService } from './items.service';
 
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([Item, ItemEvent, Review]), QueuesModule],
-  controllers: [ItemsController],
-  providers: [ItemsService, ItemEventsService, ItemChangesService],
-  exports: [ItemsService, ItemEventsService, ItemChangesService, TypeOrmModule],
+  imports: [TypeOrmModule.forFeature([Item, ItemEvent, ItemComment, Review, User]), QueuesModule],
+  controllers: [ItemsController, CommentsController],
+  providers: [
+    ItemsService,
+    ItemEventsService,
+    ItemChangesService,
+    ItemSearchService,
+    CommentsService,
+  ],
+  exports: [ItemsService, ItemEventsService, ItemChangesService, CommentsService, TypeOrmModule],
 })
 export class ItemsModule {}

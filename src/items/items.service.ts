@@ -2,13 +2,13 @@ import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/commo
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { assert, canReadItems } from '../auth/access';
-import { invalidField } from '../common/errors';
 import type { Principal } from '../common/principal';
 import { QueuesService } from '../queues/queues.service';
 import { Review } from '../review/review.entity';
 import { FINAL_STATUSES, Item } from './item.entity';
 import { ItemChangesService } from './item-changes.service';
 import { ItemEventsService } from './item-events.service';
+import { decodeCursor, encodeCursor } from './item-cursor';
 import { toItemView } from './item.view';
 import { ListItemsQuery } from './items.dto';
 
@@ -26,19 +26,6 @@ export function toReviewView(r: Review) {
     decidedAt: r.decidedAt,
     reviewSeconds: r.reviewSeconds,
   };
-}
-
-function encodeCursor(item: Item): string {
-  return Buffer.from(`${item.createdAt.toISOString()}|${item.id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const createdAt = new Date(at);
-  if (!id || Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) {
-    throw invalidField('cursor', 'cursor must be a nextCursor value returned by this endpoint');
-  }
-  return { createdAt, id };
 }
 
 @Injectable()
@@ -108,7 +95,39 @@ export class ItemsService {
 
   async listEvents(principal: Principal, id: string) {
     await this.findReadable(principal, id);
-    return { itemId: id, events: await this.events.list(id) };
+    const events = await this.events.list(id);
+    // People reading the trail see who acted by name; API keys keep the bare actor.
+    if (principal.kind !== 'user') return { itemId: id, events };
+    const names = await this.actorNames(events.map((e) => e.actor));
+    return {
+      itemId: id,
+      events: events.map((e) => ({ ...e, actorName: names.get(e.actor) ?? null })),
+    };
+  }
+
+  /** Display names for "user:<id>" and "api-key:<id>" actors. */
+  private async actorNames(actors: string[]): Promise<Map<string, string>> {
+    const ids = (prefix: string) => [
+      ...new Set(actors.filter((a) => a.startsWith(prefix)).map((a) => a.slice(prefix.length))),
+    ];
+    const userIds = ids('user:');
+    const keyIds = ids('api-key:');
+    const names = new Map<string, string>();
+    if (userIds.length) {
+      const rows: { id: string; name: string }[] = await this.items.manager.query(
+        'SELECT id, name FROM users WHERE id = ANY($1::uuid[])',
+        [userIds],
+      );
+      for (const r of rows) names.set(`user:${r.id}`, r.name);
+    }
+    if (keyIds.length) {
+      const rows: { id: string; name: string }[] = await this.items.manager.query(
+        'SELECT id, name FROM api_keys WHERE id = ANY($1::uuid[])',
+        [keyIds],
+      );
+      for (const r of rows) names.set(`api-key:${r.id}`, `${r.name} (API key)`);
+    }
+    return names;
   }
 
   async verifyEvents(principal: Principal, id: string) {

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { QueueStatsService } from '../analytics/queue-stats.service';
 import { DomainEvents, type DomainEventMap } from '../common/domain-events';
+import { CommentsService } from '../items/comments.service';
 import { FINAL_STATUSES, type Item } from '../items/item.entity';
 import { LiveEmitter, type LiveSocket } from './live-emitter.service';
 
@@ -27,10 +28,18 @@ export class LiveUpdatesService implements OnApplicationShutdown {
   constructor(
     private readonly emitter: LiveEmitter,
     private readonly stats: QueueStatsService,
+    private readonly comments: CommentsService,
     events: DomainEvents,
   ) {
     events.on('items.submitted', ({ items }) => this.submitted(items));
     events.on('item.changed', (payload) => this.changed(payload));
+    events.on('item.commented', ({ commentId }) => this.commented(commentId));
+  }
+
+  /** Read back after the commit so the event carries the author's name and the stored time. */
+  private async commented(commentId: string): Promise<void> {
+    const comment = await this.comments.liveView(commentId);
+    if (comment) this.emitter.toQueue(comment.queue, 'item.commented', comment);
   }
 
   private submitted(items: Item[]): void {

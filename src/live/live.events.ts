@@ -32,6 +32,17 @@ export interface QueueStatsEvent {
   oldestPendingSeconds: number;
 }
 
+/** A new comment on an item of the queue: enough to append it to an open thread. */
+export interface LiveComment {
+  /** The comment's id. */
+  id: string;
+  itemId: string;
+  queue: string;
+  author: { id: string | null; name: string; kind: string };
+  body: string;
+  createdAt: Date;
+}
+
 export type SubscribeAck = { ok: true } | { ok: false; error: string };
 
 /** Events the server sends on /live, always to the room of one queue (or to one socket). */
@@ -41,6 +52,7 @@ export interface ServerToClientEvents {
   'item.released': (item: LiveItem) => void;
   'item.decided': (item: LiveItem) => void;
   'queue.stats': (stats: QueueStatsEvent) => void;
+  'item.commented': (comment: LiveComment) => void;
 }
 
 /** Events a client may send on /live. */

@@ -7,6 +7,8 @@ export type ReviewAction = (typeof REVIEW_ACTIONS)[number];
 @Index('reviews_item_idx', ['itemId', 'decidedAt'])
 @Index('reviews_reviewer_item_idx', ['reviewerId', 'itemId'])
 @Index('reviews_decided_idx', ['decidedAt', 'id'])
+// Full-text search over review reasons and comments (GET /v1/items?q=); created in a migration.
+@Index('reviews_search_idx', { synchronize: false })
 export class Review {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
