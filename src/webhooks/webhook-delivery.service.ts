@@ -80,7 +80,7 @@ export class WebhookDeliveryService {
     );
     if (rows.some((r) => r.delivery_key === payload.deliveryKey && r.succeeded))
       return 'already delivered';
-    if (payload.status === 'corrected') return null;
+    if (payload.status === 'corrected' || payload.redelivery) return null;
     const previous = rows.find((r) => r.delivery_key !== payload.deliveryKey && r.succeeded);
     return previous && statusOfKey(previous.delivery_key) === payload.status
       ? 'receiver already has this status'

@@ -6,6 +6,8 @@ export interface WebhookJob {
   /** `${itemId}:${status}:${decidedAt ms}`: one per final-status change, shared by all its attempts. */
   deliveryKey: string;
   status: ItemStatus;
+  /** Asked for by a person (POST …/deliveries/redeliver): sent even if the receiver already has this status. */
+  redelivery?: boolean;
 }
 
 /**

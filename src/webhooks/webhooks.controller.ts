@@ -1,9 +1,15 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { ApiErrors } from '../common/openapi';
 import type { Principal } from '../common/principal';
-import { WebhookDeliveriesDto, WebhookSecretDto } from './webhooks.dto';
+import { RedeliveryDto, WebhookDeliveriesDto, WebhookSecretDto } from './webhooks.dto';
 import { WebhooksService } from './webhooks.service';
 
 @ApiTags('webhooks')
@@ -25,6 +31,22 @@ export class WebhooksController {
   @ApiErrors(400, 403, 404)
   deliveries(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.webhooks.deliveries(principal, id);
+  }
+
+  @Post('items/:id/deliveries/redeliver')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: "Send a final item's webhook again (admin, lead)",
+    description:
+      'A new delivery of the item as it is now, with its own key and the usual retries, sent even if the receiver already acknowledged this status. Audited as webhook_redelivery_requested.',
+  })
+  @ApiAcceptedResponse({ type: RedeliveryDto })
+  @ApiErrors(400, [403, 'not an admin or lead'], 404, [
+    409,
+    'the item is not final, or neither it nor its queue has a webhook URL',
+  ])
+  redeliver(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
+    return this.webhooks.redeliver(principal, id);
   }
 
   @Post('queues/:slug/webhook-secret')

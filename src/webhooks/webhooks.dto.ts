@@ -52,3 +52,17 @@ export class WebhookSecretDto {
   @ApiProperty({ example: 'whsec_3q2+7w…', description: 'shown only in this response' })
   webhookSecret!: string;
 }
+
+export class RedeliveryDto {
+  @ApiProperty({ format: 'uuid' })
+  itemId!: string;
+
+  @ApiProperty({
+    example: '5d2c…:approved:1795309000000:redelivery-1795309100000',
+    description: "the new delivery's key; its attempts appear under GET /v1/items/:id/deliveries",
+  })
+  deliveryKey!: string;
+
+  @ApiProperty({ example: 'https://example.com/verdict-hook' })
+  url!: string;
+}
