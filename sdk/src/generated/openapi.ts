@@ -184,6 +184,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search items across every queue you may see, newest first
+         * @description Filters combine (all must hold). Users see the queues their roles give them (admins, leads and analysts: all; reviewers: theirs); API keys need items:read and see their queues. q is full-text (words, "phrases", -exclusions, or) over externalId, input, output, reasons, review reasons and comments, whole words, case-insensitive. since/until bound createdAt, inclusive; a date alone as until means the whole day (UTC). Pages follow (createdAt, id) descending: pass nextCursor as cursor; items arriving meanwhile never shift later pages.
+         */
+        get: operations["itemsSearch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/items/{id}": {
         parameters: {
             query?: never;
@@ -208,7 +228,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The item's audit trail: every state change, hash-chained */
+        /**
+         * The item's audit trail: every state change, hash-chained
+         * @description Oldest first, each event with actor, time and details. Users reading it also get each actor's name (actorName).
+         */
         get: operations["itemsEvents"];
         put?: never;
         post?: never;
@@ -250,6 +273,30 @@ export interface paths {
          * @description Idempotent per externalId: the same body again answers 200 with the stored item, a different body 409.
          */
         post: operations["ingestionSubmit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/items/{id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The item's comment thread, oldest first
+         * @description For anyone who may see the item (users of its queue, API keys with items:read on it). API keys see people as reviewer pseudonyms.
+         */
+        get: operations["commentsList"];
+        put?: never;
+        /**
+         * Comment on an item
+         * @description Markdown, 1–5000 characters. Anyone who may see the item may comment, API keys with items:read on its queue included (the key's name is the author). Subscribers of the queue receive item.commented; the audit trail records a 'commented' event.
+         */
+        post: operations["commentsCreate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -563,6 +610,26 @@ export interface paths {
         get: operations["webhooksDeliveries"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/items/{id}/deliveries/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a final item's webhook again (admin, lead)
+         * @description A new delivery of the item as it is now, with its own key and the usual retries, sent even if the receiver already acknowledged this status. Audited as webhook_redelivery_requested.
+         */
+        post: operations["webhooksRedeliver"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1157,6 +1224,83 @@ export interface components {
             /** Format: date-time */
             leaseExpiresAt: string | null;
         };
+        ItemDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example support-replies */
+            queue: string;
+            /** @example ticket-81-reply-1 */
+            externalId: string | null;
+            model: components["schemas"]["ItemModelDto"];
+            /**
+             * @description any JSON value as submitted; null when none was sent
+             * @example {
+             *       "messages": [
+             *         {
+             *           "role": "user",
+             *           "content": "Where is my refund?"
+             *         }
+             *       ]
+             *     }
+             */
+            input: components["schemas"]["JsonValue"];
+            /**
+             * @description any JSON value except null, exactly as submitted
+             * @example {
+             *       "reply": "Your refund was sent on Monday."
+             *     }
+             */
+            output: components["schemas"]["JsonValue"];
+            /** @example 0.73 */
+            confidence: number;
+            /**
+             * @example {
+             *       "amount": 40,
+             *       "locale": "en"
+             *     }
+             */
+            metadata: {
+                [key: string]: unknown;
+            };
+            callbackUrl: string | null;
+            /**
+             * @example flag
+             * @enum {string}
+             */
+            routing: "approve" | "flag" | "block";
+            reasons: components["schemas"]["ReasonDto"][];
+            /** @example 1 */
+            policyVersion: number;
+            /**
+             * @example pending
+             * @enum {string}
+             */
+            status: "approved" | "pending" | "in_review" | "escalated" | "rejected" | "corrected";
+            /** @description may the product use the output now */
+            usable: boolean;
+            /** @enum {string|null} */
+            decidedBy: "policy" | "reviewer" | "timeout" | null;
+            /**
+             * @description what to use when approved or corrected (any JSON value); null otherwise
+             * @example {
+             *       "reply": "Your refund was sent on Monday."
+             *     }
+             */
+            finalOutput: components["schemas"]["JsonValue"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            decidedAt: string | null;
+            /** Format: date-time */
+            slaDueAt: string | null;
+            /** @description where the item is in the review line */
+            review: components["schemas"]["ItemReviewStateDto"];
+        };
+        ItemListDto: {
+            items: components["schemas"]["ItemDto"][];
+            /** @description pass as cursor for the next page; null on the last */
+            nextCursor: string | null;
+        };
         ReviewDto: {
             /** Format: uuid */
             id: string;
@@ -1278,12 +1422,20 @@ export interface components {
              */
             seq: number;
             /**
-             * @description submitted, routed, queued, claimed, decided…
+             * @description submitted, routed, queued, claimed, released, lease_expired, decided, escalated, reported, timed_out, webhook_delivered, webhook_failed, commented, webhook_redelivery_requested
              * @example decided
              */
             type: string;
-            /** @example user:3f0c2a4e-9a8b-4b1e-8d5c-1f2e3d4c5b6a */
+            /**
+             * @description "user:<id>", "api-key:<id>", "system" or "timeout"
+             * @example user:3f0c2a4e-9a8b-4b1e-8d5c-1f2e3d4c5b6a
+             */
             actor: string;
+            /**
+             * @description for users reading the trail: the actor's name (an API key's name with "(API key)"); absent for API keys
+             * @example Dana Lead
+             */
+            actorName?: string | null;
             /**
              * @example {
              *       "action": "approve",
@@ -1303,6 +1455,7 @@ export interface components {
         ItemEventsDto: {
             /** Format: uuid */
             itemId: string;
+            /** @description oldest first */
             events: components["schemas"]["ItemEventDto"][];
         };
         ItemEventsVerificationDto: {
@@ -1318,82 +1471,38 @@ export interface components {
             /** @description seq of the first event whose hash does not match; null when valid */
             firstInvalidSeq: number | null;
         };
-        ItemDto: {
+        CommentAuthorDto: {
+            /** @description the user's id (for API keys: the reviewer pseudonym, rv_…); null when an API key wrote the comment */
+            id: string | null;
+            /**
+             * @description the user's or API key's name
+             * @example Dana Lead
+             */
+            name: string;
+            /** @enum {string} */
+            kind: "user" | "apiKey";
+        };
+        CommentDto: {
             /** Format: uuid */
             id: string;
-            /** @example support-replies */
-            queue: string;
-            /** @example ticket-81-reply-1 */
-            externalId: string | null;
-            model: components["schemas"]["ItemModelDto"];
-            /**
-             * @description any JSON value as submitted; null when none was sent
-             * @example {
-             *       "messages": [
-             *         {
-             *           "role": "user",
-             *           "content": "Where is my refund?"
-             *         }
-             *       ]
-             *     }
-             */
-            input: components["schemas"]["JsonValue"];
-            /**
-             * @description any JSON value except null, exactly as submitted
-             * @example {
-             *       "reply": "Your refund was sent on Monday."
-             *     }
-             */
-            output: components["schemas"]["JsonValue"];
-            /** @example 0.73 */
-            confidence: number;
-            /**
-             * @example {
-             *       "amount": 40,
-             *       "locale": "en"
-             *     }
-             */
-            metadata: {
-                [key: string]: unknown;
-            };
-            callbackUrl: string | null;
-            /**
-             * @example flag
-             * @enum {string}
-             */
-            routing: "approve" | "flag" | "block";
-            reasons: components["schemas"]["ReasonDto"][];
-            /** @example 1 */
-            policyVersion: number;
-            /**
-             * @example pending
-             * @enum {string}
-             */
-            status: "approved" | "pending" | "in_review" | "escalated" | "rejected" | "corrected";
-            /** @description may the product use the output now */
-            usable: boolean;
-            /** @enum {string|null} */
-            decidedBy: "policy" | "reviewer" | "timeout" | null;
-            /**
-             * @description what to use when approved or corrected (any JSON value); null otherwise
-             * @example {
-             *       "reply": "Your refund was sent on Monday."
-             *     }
-             */
-            finalOutput: components["schemas"]["JsonValue"];
+            /** Format: uuid */
+            itemId: string;
+            author: components["schemas"]["CommentAuthorDto"];
+            /** @description markdown as written */
+            body: string;
             /** Format: date-time */
             createdAt: string;
-            /** Format: date-time */
-            decidedAt: string | null;
-            /** Format: date-time */
-            slaDueAt: string | null;
-            /** @description where the item is in the review line */
-            review: components["schemas"]["ItemReviewStateDto"];
         };
-        ItemListDto: {
-            items: components["schemas"]["ItemDto"][];
-            /** @description pass as cursor for the next page; null on the last */
-            nextCursor: string | null;
+        CommentListDto: {
+            /** @description oldest first */
+            comments: components["schemas"]["CommentDto"][];
+        };
+        CreateCommentDto: {
+            /**
+             * @description markdown text, 1–5000 characters (not only spaces)
+             * @example Checked with billing: the refund left on **Monday 3 November**. @dana please confirm.
+             */
+            body: string;
         };
         ModelDto: {
             /** @example support-llm */
@@ -1987,6 +2096,17 @@ export interface components {
              */
             itemId: string;
             deliveries: components["schemas"]["WebhookDeliveryDto"][];
+        };
+        RedeliveryDto: {
+            /** Format: uuid */
+            itemId: string;
+            /**
+             * @description the new delivery's key; its attempts appear under GET /v1/items/:id/deliveries
+             * @example 5d2c…:approved:1795309000000:redelivery-1795309100000
+             */
+            deliveryKey: string;
+            /** @example https://example.com/verdict-hook */
+            url: string;
         };
         WebhookSecretDto: {
             /** @example support-replies */
@@ -2833,6 +2953,84 @@ export interface operations {
             };
         };
     };
+    itemsSearch: {
+        parameters: {
+            query?: {
+                /** @description queue slug; omit to search every queue you may see */
+                queue?: string;
+                /** @description exact externalId (in any queue you may see) */
+                externalId?: string;
+                status?: "approved" | "pending" | "in_review" | "escalated" | "rejected" | "corrected";
+                routing?: "approve" | "flag" | "block";
+                /** @description model name, or name@version for one version */
+                model?: string;
+                /** @description items a reviewer gave this label */
+                label?: string;
+                /** @description items this person reviewed: a user id, "me", or a reviewer pseudonym (rv_…, as exports and API keys see reviewers) */
+                reviewer?: string;
+                /** @description submitted at or after (ISO 8601 date or date-time) */
+                since?: string;
+                /** @description submitted at or before (ISO 8601 date or date-time) */
+                until?: string;
+                /** @description full-text search over externalId, input, output, reasons, review reasons and comments: words (all must match), "phrases", -excluded, or */
+                q?: string;
+                /** @description page size; values above 200 are served as 200 (follow nextCursor) */
+                limit?: number;
+                /** @description nextCursor from the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemListDto"];
+                };
+            };
+            /** @description a filter is malformed; `fields` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description an API key without items:read, or a queue you may not see */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the queue filter names no queue */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     itemsGet: {
         parameters: {
             query?: {
@@ -3170,6 +3368,142 @@ export interface operations {
             };
             /** @description a backing service is unavailable; retry later */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    commentsList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentListDto"];
+                };
+            };
+            /** @description invalid input; `message` and `fields` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    commentsCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCommentDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentDto"];
+                };
+            };
+            /** @description body missing, not a string, empty or over 5000 characters; `fields` names body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body is not JSON (Content-Type: application/json) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4370,6 +4704,72 @@ export interface operations {
             };
             /** @description not found, or not visible to this token */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    webhooksRedeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedeliveryDto"];
+                };
+            };
+            /** @description invalid input; `message` and `fields` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not an admin or lead */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the item is not final, or neither it nor its queue has a webhook URL */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
