@@ -50,6 +50,7 @@ void describe('signing in', () => {
       const nav = s.page.getByRole('navigation', { name: 'Main' });
       for (const section of [
         'Queues',
+        'Items',
         'Escalated',
         'Queue settings',
         'Analytics',
@@ -75,7 +76,7 @@ void describe('signing in', () => {
       const nav = s.page.getByRole('navigation', { name: 'Main' });
       await nav.getByRole('link', { name: 'Queues', exact: true }).waitFor();
       const links = await nav.getByRole('link').allTextContents();
-      assert.deepEqual(links, ['Queues']);
+      assert.deepEqual(links, ['Queues', 'Items']);
       await s.page.getByText('Support replies', { exact: true }).waitFor();
       assert.equal(await s.page.getByText('Other queue', { exact: true }).count(), 0);
       assert.equal(await s.page.getByRole('button', { name: 'New queue' }).count(), 0);
@@ -99,7 +100,7 @@ void describe('signing in', () => {
       // The URL changes before the navigation has rendered; wait for it, then read it whole.
       await nav.getByRole('link', { name: 'Analytics', exact: true }).waitFor();
       const links = await nav.getByRole('link').allTextContents();
-      assert.deepEqual(links, ['Analytics']);
+      assert.deepEqual(links, ['Items', 'Analytics']);
       assertNoConsoleErrors(s);
     } finally {
       await s.close();

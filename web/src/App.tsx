@@ -23,6 +23,8 @@ const UsersPage = lazy(() => import('./admin/UsersPage').then((m) => ({ default:
 const ApiKeysPage = lazy(() =>
   import('./admin/ApiKeysPage').then((m) => ({ default: m.ApiKeysPage })),
 );
+const ItemsPage = lazy(() => import('./items/ItemsPage').then((m) => ({ default: m.ItemsPage })));
+const ItemPage = lazy(() => import('./items/ItemPage').then((m) => ({ default: m.ItemPage })));
 const AnalyticsPage = lazy(() =>
   import('./analytics/AnalyticsPage').then((m) => ({ default: m.AnalyticsPage })),
 );
@@ -51,6 +53,22 @@ export function App() {
             <RequireAuth roles={['admin', 'lead', 'reviewer']}>
               <ReviewPage />
             </RequireAuth>
+          }
+        />
+        <Route
+          path="items"
+          element={
+            <Page>
+              <ItemsPage />
+            </Page>
+          }
+        />
+        <Route
+          path="items/:id"
+          element={
+            <Page>
+              <ItemPage />
+            </Page>
           }
         />
         <Route

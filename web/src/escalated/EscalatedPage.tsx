@@ -1,5 +1,6 @@
 import {
   Alert,
+  Anchor,
   Badge,
   Button,
   Group,
@@ -11,13 +12,15 @@ import {
   Title,
 } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useNavigate } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import { get } from '../api/client';
 import { useQueues } from '../api/queries';
-import type { Item, Queue } from '../api/types';
+import type { Item, Queue, User } from '../api/types';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { formatDateTime } from '../common/format';
 import { useWatchQueues } from '../live/LiveProvider';
+import { latestEscalation } from '../items/EscalationNote';
+import type { ItemWithReviews } from '../items/types';
 import { RoutingBadge } from '../review/ItemSummary';
 
 /** Items reviewers escalated, per queue; claiming as a lead hands these out first. */
@@ -63,9 +66,15 @@ function QueueEscalations({ queue }: { queue: Queue }) {
           <Title order={3} size="h4">
             {queue.name}
           </Title>
-          <Badge color={list.length ? 'orange' : 'gray'}>
-            {items.isPending ? '…' : list.length}
-          </Badge>
+          <Anchor
+            component={Link}
+            to={`/items?queue=${encodeURIComponent(queue.slug)}&status=escalated`}
+            aria-label={`All escalated items in ${queue.name}`}
+          >
+            <Badge color={list.length ? 'orange' : 'gray'} style={{ cursor: 'pointer' }}>
+              {items.isPending ? '…' : list.length}
+            </Badge>
+          </Anchor>
         </Group>
         {list.length > 0 && (
           <Button
@@ -88,6 +97,7 @@ function QueueEscalations({ queue }: { queue: Queue }) {
           <Table.Thead>
             <Table.Tr>
               <Table.Th scope="col">Item</Table.Th>
+              <Table.Th scope="col">Escalation note</Table.Th>
               <Table.Th scope="col">Routing</Table.Th>
               <Table.Th scope="col">Confidence</Table.Th>
               <Table.Th scope="col">Why</Table.Th>
@@ -98,9 +108,12 @@ function QueueEscalations({ queue }: { queue: Queue }) {
             {list.map((item) => (
               <Table.Tr key={item.id}>
                 <Table.Td>
-                  <Text size="sm" ff="monospace">
+                  <Anchor component={Link} to={`/items/${item.id}`} size="sm" ff="monospace">
                     {item.externalId ?? item.id.slice(0, 8)}
-                  </Text>
+                  </Anchor>
+                </Table.Td>
+                <Table.Td>
+                  <Note itemId={item.id} />
                 </Table.Td>
                 <Table.Td>
                   <RoutingBadge routing={item.routing} />
@@ -118,5 +131,32 @@ function QueueEscalations({ queue }: { queue: Queue }) {
         </Table>
       )}
     </Paper>
+  );
+}
+
+/** The escalating reviewer's note, with who and when (read from the item's reviews). */
+function Note({ itemId }: { itemId: string }) {
+  const item = useQuery({
+    queryKey: ['item', itemId],
+    queryFn: () => get<ItemWithReviews>(`/v1/items/${itemId}`),
+  });
+  const people = useQuery({
+    queryKey: ['users'],
+    queryFn: () => get<User[]>('/v1/users'),
+    staleTime: 60_000,
+  });
+  const escalation = latestEscalation(item.data?.reviews);
+  if (!escalation) return <Text size="sm">—</Text>;
+  const note = [escalation.comment, escalation.reason].filter(Boolean).join(' — ');
+  const author = people.data?.find((u) => u.id === escalation.reviewer)?.name ?? 'a reviewer';
+  return (
+    <div data-testid="escalation-note">
+      <Text size="sm" lineClamp={3} style={{ whiteSpace: 'pre-wrap' }}>
+        {note || '(no note)'}
+      </Text>
+      <Text size="xs" c="dimmed">
+        {author} · {formatDateTime(escalation.decidedAt)}
+      </Text>
+    </div>
   );
 }

@@ -23,6 +23,7 @@ interface NavEntry {
 /** What each role works with; the server enforces the same rules. */
 export const NAV: NavEntry[] = [
   { to: '/queues', label: 'Queues', roles: ['admin', 'lead', 'reviewer'] },
+  { to: '/items', label: 'Items', roles: ['admin', 'lead', 'analyst', 'reviewer'] },
   { to: '/escalated', label: 'Escalated', roles: ['admin', 'lead'] },
   { to: '/settings', label: 'Queue settings', roles: ['admin', 'lead'] },
   { to: '/analytics', label: 'Analytics', roles: ['admin', 'lead', 'analyst'] },

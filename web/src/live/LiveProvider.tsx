@@ -12,6 +12,8 @@ import { io, type Socket } from 'socket.io-client';
 import { get } from '../api/client';
 import { refreshStatsSoon } from '../api/queries';
 import type { ItemEvent, QueueStats, QueueStatsEvent } from '../api/types';
+import { appendComment } from '../items/comment-cache';
+import type { Comment } from '../items/types';
 import { useSession } from '../auth/session';
 
 export const ITEM_EVENTS = [
@@ -77,6 +79,14 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         liveAt: Date.now(),
       }));
     });
+    // An open comment thread gains the comment at once; the item's audit trail refetches.
+    socket.on('item.commented', (comment: Comment) => {
+      if (!comment || typeof comment.itemId !== 'string') return;
+      queryClient.setQueryData<{ comments: Comment[] }>(['comments', comment.itemId], (old) =>
+        appendComment(old, comment),
+      );
+      void queryClient.invalidateQueries({ queryKey: ['item-events', comment.itemId] });
+    });
     for (const name of ITEM_EVENTS) {
       socket.on(name, (event: ItemEvent) => {
         if (!event || typeof event.queue !== 'string') return;
@@ -84,6 +94,9 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         // The counts arrive as queue.stats; the rest (breaches, 24 h figures) needs a refetch.
         refreshStatsSoon(queryClient, event.queue);
         void queryClient.invalidateQueries({ queryKey: ['items', event.queue] });
+        // An open item page follows its item.
+        for (const key of ['item', 'item-events', 'item-verify', 'item-deliveries'])
+          void queryClient.invalidateQueries({ queryKey: [key, event.id] });
       });
     }
     return () => {

@@ -1,5 +1,6 @@
 import {
   Alert,
+  Anchor,
   Badge,
   Button,
   Group,
@@ -10,7 +11,7 @@ import {
   Title,
   Tooltip,
 } from '@mantine/core';
-import { useNavigate } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import { useQueueStats, useQueues } from '../api/queries';
 import type { Queue } from '../api/types';
 import { isLead, useSession } from '../auth/session';
@@ -104,6 +105,18 @@ function QueueRow({ queue }: { queue: Queue }) {
   const cell = (testId: string, value: React.ReactNode) => (
     <Table.Td data-testid={`${testId}-${queue.slug}`}>{stats.isPending ? '…' : value}</Table.Td>
   );
+  // A count opens the items behind it (the Items page, filtered by queue and status).
+  const itemsLink = (status: string, value: React.ReactNode) => (
+    <Anchor
+      component={Link}
+      to={`/items?queue=${encodeURIComponent(queue.slug)}&status=${status}`}
+      underline="hover"
+      c="inherit"
+      aria-label={`${status.replace('_', ' ')} items in ${queue.name}`}
+    >
+      {value}
+    </Anchor>
+  );
 
   return (
     <Table.Tr data-testid={`queue-${queue.slug}`}>
@@ -118,9 +131,12 @@ function QueueRow({ queue }: { queue: Queue }) {
       {cell(
         'pending',
         <Group gap={6}>
-          <Text size="sm" fw={700}>
-            {s?.pending ?? '—'}
-          </Text>
+          {itemsLink(
+            'pending',
+            <Text span size="sm" fw={700}>
+              {s?.pending ?? '—'}
+            </Text>,
+          )}
           {byRouting && (
             <Text size="xs" c="dimmed">
               {byRouting.block ?? 0} blocked · {byRouting.flag ?? 0} flagged
@@ -129,10 +145,17 @@ function QueueRow({ queue }: { queue: Queue }) {
           )}
         </Group>,
       )}
-      {cell('in-review', s?.inReview ?? '—')}
+      {cell('in-review', itemsLink('in_review', s?.inReview ?? '—'))}
       {cell(
         'escalated',
-        s && s.escalated > 0 ? <Badge color="orange">{s.escalated}</Badge> : (s?.escalated ?? '—'),
+        itemsLink(
+          'escalated',
+          s && s.escalated > 0 ? (
+            <Badge color="orange">{s.escalated}</Badge>
+          ) : (
+            (s?.escalated ?? '—')
+          ),
+        ),
       )}
       {cell(
         'oldest',

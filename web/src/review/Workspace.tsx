@@ -38,6 +38,7 @@ export function Workspace({ item, queue, busy, onDecide, onSkip }: Props) {
   const [problem, setProblem] = useState<string | null>(null);
   const [serverError, setServerError] = useState<ApiError | null>(null);
   const reasonRef = useRef<HTMLInputElement>(null);
+  const commentRef = useRef<HTMLTextAreaElement>(null);
   const labelsRef = useRef<HTMLDivElement>(null);
   const escalated = item.status === 'escalated';
 
@@ -45,6 +46,9 @@ export function Workspace({ item, queue, busy, onDecide, onSkip }: Props) {
 
   /** reject and correct need a label when the queue has labels, else a reason. */
   function missingJustification(action: DecisionAction): string | null {
+    // The lead reads the note first (Escalated page, item page); an escalation without one stalls.
+    if (action === 'escalate' && !reason.trim() && !comment.trim())
+      return 'Write a note for the lead (comment or reason): why are you escalating?';
     if (action !== 'reject' && action !== 'correct') return null;
     if (queue.labels.length > 0 && labels.length === 0)
       return `Choose at least one label to ${action} this item.`;
@@ -57,9 +61,11 @@ export function Workspace({ item, queue, busy, onDecide, onSkip }: Props) {
     const missing = missingJustification(action);
     if (missing) {
       setProblem(missing);
-      (queue.labels.length > 0
-        ? labelsRef.current?.querySelector('input')
-        : reasonRef.current
+      (action === 'escalate'
+        ? commentRef.current
+        : queue.labels.length > 0
+          ? labelsRef.current?.querySelector('input')
+          : reasonRef.current
       )?.focus();
       return;
     }
@@ -192,7 +198,9 @@ export function Workspace({ item, queue, busy, onDecide, onSkip }: Props) {
               error={fieldError('reason')}
             />
             <Textarea
+              ref={commentRef}
               label="Comment (optional)"
+              description={escalated ? undefined : 'Your note for the lead when escalating.'}
               size="xs"
               autosize
               minRows={1}
