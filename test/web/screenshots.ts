@@ -90,6 +90,7 @@ async function main() {
     const colleague = await userApi(admin, ['reviewer'], ['product-descriptions'], 'sam');
     await colleague.post('/v1/queues/product-descriptions/claim');
     const second = await colleague.post('/v1/queues/product-descriptions/claim');
+    const escalatedId = second.status === 200 ? (second.body.item.id as string) : null;
     if (second.status === 200)
       await colleague.post(`/v1/items/${second.body.item.id}/decision`, {
         action: 'escalate',
@@ -117,6 +118,26 @@ async function main() {
     await s.page.evaluate('window.scrollTo(0, 0)');
     await s.page.waitForTimeout(500);
     await s.page.screenshot({ path: join(OUT, 'review.png') });
+
+    await s.page.goto('/items?search=refund');
+    await s.page.getByRole('table', { name: 'Search results' }).waitFor();
+    await s.page.waitForTimeout(500);
+    await s.page.screenshot({ path: join(OUT, 'items.png') });
+
+    if (escalatedId) {
+      await s.page.goto(`/items/${escalatedId}`);
+      await s.page
+        .getByLabel('Add a comment')
+        .fill(
+          'Checked the terms: **not covered**. See [warranty terms](https://example.com/warranty).',
+        );
+      await s.page.getByRole('button', { name: 'Post comment' }).click();
+      await s.page.getByTestId('comment').waitFor();
+      await s.page.getByTestId('chain-verify').waitFor();
+      await s.page.waitForTimeout(500);
+      await s.page.evaluate('window.scrollTo(0, 0)');
+      await s.page.screenshot({ path: join(OUT, 'item.png') });
+    }
     await s.close();
     console.log(`screenshots written to ${OUT}`);
   } finally {

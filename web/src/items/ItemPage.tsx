@@ -361,10 +361,10 @@ function Timeline({ itemId, names }: { itemId: string; names: NameOf }) {
                 <Table.Td>
                   <Text size="sm">{names(e.actor)}</Text>
                 </Table.Td>
-                <Table.Td>
-                  <Badge variant="light" color="gray" size="sm">
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  <Text size="sm" fw={500}>
                     {e.type.replace(/_/g, ' ')}
-                  </Badge>
+                  </Text>
                 </Table.Td>
                 <Table.Td>
                   <Text size="xs" lineClamp={3} style={{ wordBreak: 'break-word' }}>

@@ -209,19 +209,16 @@ function ExactMatches({ search }: { search: string }) {
   ];
   if (byExternalId.isPending) return <Loader size="sm" aria-label="Looking for exact matches" />;
   const idRefused = byId.error instanceof ApiError && byId.error.status !== 404 ? byId.error : null;
+  const error = byExternalId.error ?? idRefused;
+  // Words are not ids: the section shows only when the text names an item (or the lookup failed).
+  if (found.length === 0 && !error) return null;
   return (
     <Paper withBorder p="sm" radius="md" component="section" aria-label="Exact matches">
       <Title order={3} size="h5" mb={4}>
         Exact matches
       </Title>
-      <ErrorAlert error={byExternalId.error ?? idRefused} />
-      {found.length === 0 ? (
-        <Text size="sm" c="dimmed">
-          No item has this id or externalId.
-        </Text>
-      ) : (
-        <ItemTable items={found} label="Exact matches" />
-      )}
+      <ErrorAlert error={error} />
+      {found.length > 0 && <ItemTable items={found} label="Exact matches" />}
     </Paper>
   );
 }
@@ -315,10 +312,10 @@ function ItemTable({ items, label }: { items: Item[]; label: string }) {
             <Table.Td>
               <Text size="sm">{item.queue}</Text>
             </Table.Td>
-            <Table.Td>
+            <Table.Td style={{ whiteSpace: 'nowrap' }}>
               <StatusBadge status={item.status} />
             </Table.Td>
-            <Table.Td>
+            <Table.Td style={{ whiteSpace: 'nowrap' }}>
               <RoutingBadge routing={item.routing} />
             </Table.Td>
             <Table.Td>
