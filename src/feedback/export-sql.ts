@@ -83,13 +83,15 @@ function compose(parts: ExportQueryParts, count = false): ExportSql {
 }
 
 /**
- * The item's comment thread as JSON text (null when it has none), oldest first; one probe of
- * item_comments_item_idx per record. Authors are pseudonymised in export-format.ts.
+ * The item's comment thread as JSON text (null when it has none), oldest first. Only items whose
+ * comment_count says they have comments probe item_comments_item_idx: most have none, and a
+ * probe per record would cost a large export a noticeable share of its speed. Authors are
+ * pseudonymised in export-format.ts.
  */
-const ITEM_COMMENTS = `(SELECT json_agg(json_build_object('authorId', c.author_id,
+const ITEM_COMMENTS = `CASE WHEN i.comment_count > 0 THEN (SELECT json_agg(json_build_object('authorId', c.author_id,
     'keyName', CASE WHEN c.author_id IS NULL THEN c.author_name END, 'body', c.body,
     'createdAt', ${iso('c.created_at')}) ORDER BY c.created_at, c.id)
-  FROM item_comments c WHERE c.item_id = i.id)::text`;
+  FROM item_comments c WHERE c.item_id = i.id)::text END`;
 
 /**
  * One row per human decision (every review, escalations included), oldest decision first.

@@ -82,8 +82,11 @@ export class CommentsService {
     if (problem) throw invalidField('body', problem);
     const text = body as string;
     const comment = await this.dataSource.transaction(async (manager) => {
-      // The item row lock orders this audit append with every other change to the item.
-      await manager.query('SELECT 1 FROM items WHERE id = $1 FOR UPDATE', [item.id]);
+      // Counting takes the item's row lock, which orders this audit append with every other
+      // change to the item.
+      await manager.query('UPDATE items SET comment_count = comment_count + 1 WHERE id = $1', [
+        item.id,
+      ]);
       const saved = await manager.save(
         manager.create(ItemComment, {
           itemId: item.id,

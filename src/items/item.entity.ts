@@ -169,4 +169,11 @@ export class Item {
 
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
+
+  /**
+   * How many comments the item has (kept by CommentsService with each comment), so exports read
+   * item_comments only for the few items that have any.
+   */
+  @Column({ name: 'comment_count', type: 'int', default: 0, select: false, insert: false })
+  commentCount?: number;
 }
