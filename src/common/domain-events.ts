@@ -10,6 +10,13 @@ export interface DomainEventMap {
   'items.submitted': { items: Item[] };
   /** An item changed state; `previousStatus` lets subscribers spot final-status changes. */
   'item.changed': { item: Item; previousStatus: Item['status']; change: ItemChange; actor: string };
+  'item.commented': {
+    itemId: string;
+    queueId: string;
+    commentId: string;
+    authorId: string | null;
+    body: string;
+  };
   /** A background export advanced or finished; live updates may forward it to the requester. */
   'export.progress': ExportProgress;
 }

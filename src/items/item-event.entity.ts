@@ -12,7 +12,9 @@ export type ItemEventType =
   | 'reported'
   | 'timed_out'
   | 'webhook_delivered'
-  | 'webhook_failed';
+  | 'webhook_failed'
+  | 'assigned'
+  | 'unassigned';
 
 /** Append-only audit trail; each row's hash covers the previous one so edits are detectable. */
 @Entity('item_events')

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBase64, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsBase64, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { Transform } from 'class-transformer';
 import { ITEM_STATUSES, type ItemStatus } from './item.entity';
 import { ROUTES } from '../routing/policy.types';
@@ -44,6 +44,16 @@ export class ListItemsQuery {
   @IsInt({ message: 'limit must be a whole number' })
   @Min(1)
   limit?: number;
+
+  @ApiPropertyOptional({
+    description:
+      '"me" (or, for leads, a user id): waiting items reserved for that reviewer, oldest first in claim order',
+  })
+  @IsOptional()
+  @Matches(/^(me|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i, {
+    message: 'assignedTo must be "me" or a user id',
+  })
+  assignedTo?: string;
 
   @ApiPropertyOptional({ description: 'nextCursor from the previous page' })
   @IsOptional()

@@ -17,6 +17,8 @@ import {
   ValidateIf,
 } from 'class-validator';
 
+import { NotificationRuleDto } from '../notifications/notifications.dto';
+
 const RULE_EXAMPLE = {
   name: 'large refund',
   when: { '>': [{ var: 'metadata.amount' }, 1000] },
@@ -149,6 +151,14 @@ export class QueueSettingsDto {
   )
   @MaxLength(2000)
   webhookUrl?: string | null;
+
+  @ApiPropertyOptional({
+    type: [NotificationRuleDto],
+    description:
+      'who hears about blocked, escalated, sla_at_risk (half the SLA gone), sla_breached and comment events, by Slack and/or email',
+  })
+  @IsOptional()
+  notifications?: unknown;
 }
 
 export class CreateQueueDto extends QueueSettingsDto {
