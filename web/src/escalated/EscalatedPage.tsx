@@ -19,6 +19,7 @@ import { ErrorAlert } from '../common/ErrorAlert';
 import { formatDateTime } from '../common/format';
 import { useWatchQueues } from '../live/LiveProvider';
 import { RoutingBadge } from '../review/ItemSummary';
+import { AssignControl } from '../assign/AssignControl';
 
 /** Items reviewers escalated, per queue; claiming as a lead hands these out first. */
 export function EscalatedPage() {
@@ -92,6 +93,7 @@ function QueueEscalations({ queue }: { queue: Queue }) {
               <Table.Th scope="col">Confidence</Table.Th>
               <Table.Th scope="col">Why</Table.Th>
               <Table.Th scope="col">Submitted</Table.Th>
+              <Table.Th scope="col">Assigned</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -112,6 +114,9 @@ function QueueEscalations({ queue }: { queue: Queue }) {
                   </Text>
                 </Table.Td>
                 <Table.Td>{formatDateTime(item.createdAt)}</Table.Td>
+                <Table.Td>
+                  <AssignControl item={item} />
+                </Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
