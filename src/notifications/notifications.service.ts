@@ -512,7 +512,7 @@ export class NotificationsService implements OnApplicationBootstrap, OnApplicati
   }
 
   @JobHandler('notification.deliver')
-  async deliver(payload: { deliveryId: string }, job: Job): Promise<unknown> {
+  async deliver(payload: { deliveryId: string }, _job: Job): Promise<unknown> {
     const repo = this.dataSource.getRepository(NotificationDelivery);
     const delivery = await repo.findOne({ where: { id: payload.deliveryId } });
     if (!delivery || delivery.status !== 'pending') return 'not pending';
@@ -532,7 +532,6 @@ export class NotificationsService implements OnApplicationBootstrap, OnApplicati
     );
     if (final) throw new UnrecoverableError(outcome.error ?? 'failed');
     // BullMQ retries with the webhook backoff; the attempt count lives in the row.
-    void job;
     throw new Error(outcome.error ?? 'failed');
   }
 
