@@ -3,6 +3,20 @@ import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { NOTIFY_EVENTS } from './notification-rules';
 
+export class SlackTargetDto {
+  @ApiProperty({
+    example: 'https://hooks.slack.com/services/T000/B000/XXXX',
+    description:
+      'a Slack incoming-webhook URL; the SSRF rule applies (WEBHOOK_ALLOW_PRIVATE_NETWORKS)',
+  })
+  webhookUrl!: string;
+}
+
+export class EmailTargetDto {
+  @ApiProperty({ type: [String], example: ['support-leads@example.com'], maxItems: 20 })
+  to!: string[];
+}
+
 export class NotificationRuleDto {
   @ApiProperty({ enum: NOTIFY_EVENTS, isArray: true, example: ['blocked', 'sla_at_risk'] })
   on!: string[];
