@@ -10,6 +10,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiProperty,
+  ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
@@ -22,13 +23,53 @@ export class AssignDto {
   userId!: string;
 }
 
+export class BulkAssignDto {
+  @ApiProperty({ type: [String], format: 'uuid', minItems: 1, maxItems: 200 })
+  itemIds!: string[];
+
+  @ApiProperty({ format: 'uuid' })
+  userId!: string;
+}
+
+export class BulkAssignErrorDto {
+  @ApiProperty({ example: 409 }) statusCode!: number;
+  @ApiProperty({ example: 'item is not waiting for review (approved)' }) message!: string;
+}
+
+export class BulkAssignResultDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiPropertyOptional({ type: ItemDto, description: 'the assigned item' }) item?: ItemDto;
+  @ApiPropertyOptional({ type: BulkAssignErrorDto, description: 'why this item was not assigned' })
+  error?: BulkAssignErrorDto;
+}
+
+export class BulkAssignResponseDto {
+  @ApiProperty({ type: [BulkAssignResultDto] }) results!: BulkAssignResultDto[];
+}
+
 @ApiTags('reviewing')
 @ApiBearerAuth()
-@Controller('v1/items/:id/assign')
+@Controller('v1/items')
 export class AssignmentsController {
   constructor(private readonly assignments: AssignmentsService) {}
 
-  @Post()
+  @Post('assign')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Reserve many waiting items for one reviewer (lead, admin)',
+    description:
+      'Each item as with POST /v1/items/{id}/assign, in input order; an item that cannot be assigned gets an error ' +
+      'entry and the others are still assigned.',
+  })
+  @ApiBody({ type: BulkAssignDto })
+  @ApiOkResponse({ type: BulkAssignResponseDto })
+  @ApiBadRequestResponse({ description: 'itemIds or userId malformed, or userId cannot review' })
+  @ApiForbiddenResponse({ description: 'not a lead or admin' })
+  assignMany(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
+    return this.assignments.assignMany(principal, body);
+  }
+
+  @Post(':id/assign')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Reserve a waiting item for one reviewer (lead, admin)',
@@ -51,7 +92,7 @@ export class AssignmentsController {
     return this.assignments.assign(principal, id, body);
   }
 
-  @Delete()
+  @Delete(':id/assign')
   @HttpCode(204)
   @ApiOperation({
     summary: "Remove an item's reservation (lead, admin); 204 whether or not there was one",

@@ -11,6 +11,8 @@ import { ItemTransitionsService } from './item-transitions.service';
 
 /** How long a reservation holds, in leases: long enough to finish the item in hand first. */
 export const ASSIGNMENT_LEASES = 4;
+const MAX_BULK = 200;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Leads reserve a waiting item for one reviewer. The reservation is three columns on the item
@@ -30,10 +32,7 @@ export class AssignmentsService {
   async assign(principal: Principal, id: string, body: unknown) {
     const lead = requireUser(principal, 'admin', 'lead');
     const userId = (body as { userId?: unknown } | null)?.userId;
-    if (
-      typeof userId !== 'string' ||
-      !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(userId)
-    )
+    if (typeof userId !== 'string' || !UUID.test(userId))
       throw invalidField('userId', 'userId must be the id (uuid) of a user');
     const manager = this.transitions.dataSource.manager;
     const item = await manager.findOne(Item, { where: { id } });
@@ -102,6 +101,39 @@ export class AssignmentsService {
       actor: actorOf(principal),
     });
     return toItemView(applied.item);
+  }
+
+  /**
+   * Bulk assignment from an items list: each item is assigned (or refused) on its own, in input
+   * order, like batch submission; one refusal never undoes the others.
+   */
+  async assignMany(principal: Principal, body: unknown) {
+    requireUser(principal, 'admin', 'lead');
+    const { itemIds, userId } = (body ?? {}) as { itemIds?: unknown; userId?: unknown };
+    if (
+      !Array.isArray(itemIds) ||
+      itemIds.length === 0 ||
+      itemIds.length > MAX_BULK ||
+      !itemIds.every((id) => typeof id === 'string' && UUID.test(id))
+    )
+      throw invalidField('itemIds', `itemIds must list 1 to ${MAX_BULK} item ids`);
+    if (typeof userId !== 'string' || !UUID.test(userId))
+      throw invalidField('userId', 'userId must be the id (uuid) of a user');
+    const results: (
+      | { id: string; item: ReturnType<typeof toItemView> }
+      | { id: string; error: { statusCode: number; message: string } }
+    )[] = [];
+    for (const id of new Set(itemIds as string[])) {
+      try {
+        results.push({ id, item: await this.assign(principal, id, { userId }) });
+      } catch (error) {
+        const e = error as { getStatus?: () => number; message: string };
+        const statusCode = e.getStatus?.() ?? 500;
+        if (statusCode >= 500) throw error;
+        results.push({ id, error: { statusCode, message: e.message } });
+      }
+    }
+    return { results };
   }
 
   /** Removes the reservation; idempotent (204 either way), audited only when there was one. */

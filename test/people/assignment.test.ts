@@ -164,6 +164,55 @@ describe('assignment: a lead reserves a waiting item for one reviewer', () => {
     await bob.post(`/v1/items/${id}/decision`, { action: 'approve' });
   });
 
+  it('assigns in bulk, item by item', async () => {
+    const one = await submit(0.7, 'bulk-1');
+    const two = await submit(0.7, 'bulk-2');
+    const decided = await submit(0.95, 'bulk-approved');
+    assert.equal(
+      (await ann.post('/v1/items/assign', { itemIds: [one], userId: ann.user.id })).status,
+      403,
+    );
+    assert.equal(
+      (await lead.post('/v1/items/assign', { itemIds: [], userId: ann.user.id })).status,
+      400,
+    );
+    const res = await lead.post('/v1/items/assign', {
+      itemIds: [one, two, decided],
+      userId: ann.user.id,
+    });
+    assert.equal(res.status, 200);
+    assert.deepEqual(
+      res.body.results.map((r: any) => [r.id, r.item?.assignedTo?.id ?? r.error.statusCode]),
+      [
+        [one, ann.user.id],
+        [two, ann.user.id],
+        [decided, 409],
+      ],
+    );
+    const mine = await ann.get('/v1/queues/line/items?assignedTo=me');
+    assert.deepEqual(mine.body.items.map((i: any) => i.id).sort(), [one, two].sort());
+    for (const id of [one, two])
+      assert.equal((await lead.request('DELETE', `/v1/items/${id}/assign`)).status, 204);
+    for (let n = 0; n < 2; n++) {
+      const c = await bob.post('/v1/queues/line/claim');
+      await bob.post(`/v1/items/${c.body.item.id}/decision`, { action: 'approve' });
+    }
+  });
+
+  it('documents the routes in /docs-json', async () => {
+    const doc = await new Api(a.url).get('/docs-json');
+    assert.ok(doc.body.paths['/v1/items/{id}/assign'].post);
+    assert.ok(doc.body.paths['/v1/items/{id}/assign'].delete);
+    assert.ok(doc.body.paths['/v1/items/assign'].post);
+    assert.ok(doc.body.paths['/v1/queues/{slug}/notifications/test'].post);
+    assert.ok(doc.body.paths['/v1/queues/{slug}/notifications/deliveries'].get);
+    assert.ok(doc.body.components.schemas.ItemDto.properties.assignedTo);
+    assert.deepEqual(
+      Object.keys(doc.body.components.schemas.NotificationRuleDto.properties).sort(),
+      ['email', 'includeContent', 'on', 'slack'],
+    );
+  });
+
   it('a reservation not claimed within leaseSeconds × 4 lapses back to everyone, with no timer', async () => {
     const id = await submit(0.7, 'lapse-1');
     const res = await lead.post(`/v1/items/${id}/assign`, { userId: ann.user.id });
