@@ -23,6 +23,7 @@ import type { Item } from '../items/item.entity';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import { JobsService } from '../jobs/jobs.service';
 import { Queue } from '../queues/queue.entity';
+import { MetricsService } from '../ops/metrics.service';
 import { QueuesService } from '../queues/queues.service';
 import { REDIS, RedisKeys } from '../redis/redis.module';
 import { WEBHOOK_ATTEMPTS, WEBHOOK_BACKOFF } from '../webhooks/webhook-job';
@@ -98,6 +99,7 @@ export class NotificationsService implements OnApplicationBootstrap, OnApplicati
     private readonly queues: QueuesService,
     private readonly jobs: JobsService,
     private readonly sender: NotificationSender,
+    private readonly metrics: MetricsService,
     events: DomainEvents,
   ) {
     events.on('items.submitted', ({ items }) => this.submitted(items));
@@ -517,6 +519,10 @@ export class NotificationsService implements OnApplicationBootstrap, OnApplicati
     const delivery = await repo.findOne({ where: { id: payload.deliveryId } });
     if (!delivery || delivery.status !== 'pending') return 'not pending';
     const outcome = await this.send(delivery.message as StoredMessage);
+    this.metrics.notificationSends.inc({
+      channel: delivery.channel,
+      outcome: outcome.succeeded ? 'delivered' : 'failed',
+    });
     const attempts = delivery.attempts + 1;
     const final = outcome.permanent || attempts >= WEBHOOK_ATTEMPTS;
     const status = outcome.succeeded ? 'delivered' : final ? 'failed' : 'pending';
