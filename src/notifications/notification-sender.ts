@@ -1,9 +1,13 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { lookup, type LookupAddress } from 'node:dns';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { createTransport, type Transporter } from 'nodemailer';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import type { EmailMessage } from './notification-messages';
-import { allowPrivateNetworks, checkSlackWebhookUrl } from './slack-url-guard';
+import { allowPrivateNetworks, checkSlackWebhookUrl, isPrivateAddress } from './slack-url-guard';
 
 export interface SendOutcome {
   succeeded: boolean;
@@ -50,27 +54,19 @@ export class NotificationSender implements OnApplicationShutdown {
   }
 
   async postSlack(url: string, body: Record<string, unknown>): Promise<SendOutcome> {
-    const refused = await checkSlackWebhookUrl(url, allowPrivateNetworks());
+    const allowPrivate = allowPrivateNetworks();
+    const refused = await checkSlackWebhookUrl(url, allowPrivate);
     if (refused)
       return { succeeded: false, statusCode: null, error: `Slack URL ${refused}`, permanent: true };
     try {
-      const res = await fetch(url, {
-        method: 'POST',
-        body: JSON.stringify(body),
-        redirect: 'manual',
-        signal: AbortSignal.timeout(NOTIFY_TIMEOUT_MS),
-        headers: { 'content-type': 'application/json', 'user-agent': 'Verdict-Notifications/1' },
-      });
-      await res.body?.cancel().catch(() => undefined);
-      const succeeded = res.status >= 200 && res.status < 300;
-      return { succeeded, statusCode: res.status, error: succeeded ? null : `HTTP ${res.status}` };
+      const statusCode = await postJson(url, JSON.stringify(body), allowPrivate);
+      const succeeded = statusCode >= 200 && statusCode < 300;
+      return { succeeded, statusCode, error: succeeded ? null : `HTTP ${statusCode}` };
     } catch (error) {
-      const e = error as Error & { cause?: { code?: string } };
-      const message =
-        e.name === 'TimeoutError'
-          ? `no answer within ${NOTIFY_TIMEOUT_MS / 1000} s`
-          : (e.cause?.code ?? e.message);
-      return { succeeded: false, statusCode: null, error: message };
+      const e = error as Error & { code?: string };
+      if (e instanceof PrivateAddressError)
+        return { succeeded: false, statusCode: null, error: e.message, permanent: true };
+      return { succeeded: false, statusCode: null, error: e.code ?? e.message };
     }
   }
 
@@ -115,6 +111,59 @@ export class NotificationSender implements OnApplicationShutdown {
   onApplicationShutdown(): void {
     this.transport?.close();
   }
+}
+
+export class PrivateAddressError extends Error {}
+
+/**
+ * One POST over node:http(s) whose DNS lookup refuses private addresses: the check applies to the
+ * address actually connected to, so a name that resolves differently between the check at save
+ * and the delivery (DNS rebinding) is still refused. Redirects are not followed.
+ */
+export function postJson(url: string, body: string, allowPrivate: boolean): Promise<number> {
+  const target = new URL(url);
+  const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  const guardedLookup: LookupFunction = (hostname, options, callback) => {
+    lookup(hostname, { ...options, all: true }, (error, addresses) => {
+      if (error) return callback(error, '', 0);
+      const list = addresses as unknown as LookupAddress[];
+      const bad = !allowPrivate && list.find((a) => isPrivateAddress(a.address));
+      if (bad || list.length === 0)
+        return callback(
+          new PrivateAddressError(
+            `Slack URL host ${hostname} resolved to a private address (${bad ? bad.address : 'none'})`,
+          ),
+          '',
+          0,
+        );
+      if ((options as { all?: boolean }).all) return callback(null, list as never, 0);
+      callback(null, list[0].address, list[0].family);
+    });
+  };
+  return new Promise((resolve, reject) => {
+    const req = request(
+      target,
+      {
+        method: 'POST',
+        lookup: guardedLookup,
+        timeout: NOTIFY_TIMEOUT_MS,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'user-agent': 'Verdict-Notifications/1',
+        },
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on('timeout', () =>
+      req.destroy(new Error(`no answer within ${NOTIFY_TIMEOUT_MS / 1000} s`)),
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /** The parts of SMTP_URL that must never appear in a log line or an API answer. */

@@ -4,7 +4,8 @@ import { BlockList, isIP } from 'node:net';
 /**
  * The SSRF rule for Slack webhook URLs (contract v1.1, WEBHOOK_ALLOW_PRIVATE_NETWORKS): a URL
  * whose host is or resolves to a loopback, private, link-local, shared, unspecified or multicast
- * address is refused, at save and again before each delivery.
+ * address is refused, at save and again before each delivery (where notification-sender's
+ * guarded DNS lookup also checks the address actually connected to).
  *
  * Kept to this one function on purpose: the shared webhook URL guard (helper `trust`) covers the
  * same ranges, and this is meant to be folded into it when both land.

@@ -8,7 +8,11 @@ import {
   summaryOf,
   type MessageInput,
 } from '../../src/notifications/notification-messages';
-import { smtpSecrets } from '../../src/notifications/notification-sender';
+import {
+  postJson,
+  PrivateAddressError,
+  smtpSecrets,
+} from '../../src/notifications/notification-sender';
 import { rulesFor, validateNotifications } from '../../src/notifications/notification-rules';
 import { checkSlackWebhookUrl, isPrivateAddress } from '../../src/notifications/slack-url-guard';
 
@@ -98,6 +102,11 @@ describe('the SSRF rule for Slack URLs', () => {
     assert.match((await checkSlackWebhookUrl('http://[::1]/x', false)) ?? '', /private/);
     assert.equal(await checkSlackWebhookUrl('http://127.0.0.1:9/x', true), null);
     assert.equal(await checkSlackWebhookUrl('http://93.184.216.34/x', false), null);
+  });
+
+  it('checks the address actually connected to, not only the one seen at save', async () => {
+    // "localhost" is a name: only the guarded lookup at connect time can see it is loopback.
+    await assert.rejects(postJson('http://localhost:9/hook', '{}', false), PrivateAddressError);
   });
 });
 

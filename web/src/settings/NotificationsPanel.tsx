@@ -49,6 +49,12 @@ const toRule = (d: Draft): NotificationRule => ({
   includeContent: d.includeContent,
 });
 
+/** The test route uses the saved setting: offer it only when the draft is what is saved. */
+function isSaved(queue: Queue, index: number, draft: Draft): boolean {
+  const stored = queue.notifications?.[index];
+  return !!stored && JSON.stringify(toRule(toDraft(stored))) === JSON.stringify(toRule(draft));
+}
+
 /**
  * The queue's notification settings (Slack and email), each with "Send a test message", and the
  * delivery log. Kept apart from the rest of the settings page so it can be mounted anywhere.
@@ -102,12 +108,7 @@ export function NotificationsPanel({ queue }: { queue: Queue }) {
               index={i}
               queue={queue}
               draft={draft}
-              saved={
-                JSON.stringify(toRule(draft)) ===
-                JSON.stringify(
-                  queue.notifications?.[i] ? toRule(toDraft(queue.notifications[i])) : null,
-                )
-              }
+              saved={isSaved(queue, i, draft)}
               error={error}
               onChange={(change) => update(i, change)}
               onRemove={() => {
