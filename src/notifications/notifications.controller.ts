@@ -1,17 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiBody,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { requireUser } from '../auth/access';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { invalidField } from '../common/errors';
+import { ApiErrors } from '../common/openapi';
 import type { Principal } from '../common/principal';
 import {
   DeliveriesQuery,
@@ -35,8 +27,7 @@ export class NotificationsController {
       'backoff (12 attempts over about 68 minutes).',
   })
   @ApiOkResponse({ type: NotificationDeliveriesDto })
-  @ApiForbiddenResponse({ description: 'not a lead or admin' })
-  @ApiNotFoundResponse({ description: 'unknown queue' })
+  @ApiErrors(400, 403, 404)
   deliveries(
     @CurrentPrincipal() principal: Principal,
     @Param('slug') slug: string,
@@ -55,9 +46,7 @@ export class NotificationsController {
   })
   @ApiBody({ type: NotificationTestDto })
   @ApiOkResponse({ type: NotificationDeliveriesDto })
-  @ApiBadRequestResponse({ description: 'index does not name a setting of the queue' })
-  @ApiForbiddenResponse({ description: 'not a lead or admin' })
-  @ApiNotFoundResponse({ description: 'unknown queue' })
+  @ApiErrors([400, 'index does not name a setting of the queue'], 403, 404)
   test(
     @CurrentPrincipal() principal: Principal,
     @Param('slug') slug: string,

@@ -21,15 +21,11 @@ export class NotificationRuleDto {
   @ApiProperty({ enum: NOTIFY_EVENTS, isArray: true, example: ['blocked', 'sla_at_risk'] })
   on!: string[];
 
-  @ApiPropertyOptional({
-    example: { webhookUrl: 'https://hooks.slack.com/services/T000/B000/XXXX' },
-    description:
-      'a Slack incoming-webhook URL; the SSRF rule applies (WEBHOOK_ALLOW_PRIVATE_NETWORKS)',
-  })
-  slack?: { webhookUrl: string };
+  @ApiPropertyOptional({ type: SlackTargetDto })
+  slack?: SlackTargetDto;
 
-  @ApiPropertyOptional({ example: { to: ['support-leads@example.com'] } })
-  email?: { to: string[] };
+  @ApiPropertyOptional({ type: EmailTargetDto })
+  email?: EmailTargetDto;
 
   @ApiPropertyOptional({
     example: false,

@@ -203,6 +203,12 @@ export class QueueView {
   @ApiProperty({ type: SlaView }) sla!: SlaView;
   @ApiProperty({ example: 'https://example.com/verdict-hook', nullable: true, type: String })
   webhookUrl!: string | null;
+  @ApiProperty({
+    type: [NotificationRuleDto],
+    description:
+      'who hears about this queue, and how; reviewers and analysts see the events but not the targets',
+  })
+  notifications!: NotificationRuleDto[];
   @ApiProperty() createdAt!: Date;
   @ApiProperty() updatedAt!: Date;
 }

@@ -1,12 +1,8 @@
 import { Body, Controller, Delete, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiBody,
-  ApiConflictResponse,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProperty,
@@ -14,6 +10,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { ApiErrors } from '../common/openapi';
 import type { Principal } from '../common/principal';
 import { ItemDto } from '../items/item.dto';
 import { AssignmentsService } from './assignments.service';
@@ -63,8 +60,7 @@ export class AssignmentsController {
   })
   @ApiBody({ type: BulkAssignDto })
   @ApiOkResponse({ type: BulkAssignResponseDto })
-  @ApiBadRequestResponse({ description: 'itemIds or userId malformed, or userId cannot review' })
-  @ApiForbiddenResponse({ description: 'not a lead or admin' })
+  @ApiErrors([400, 'itemIds or userId malformed'], 403)
   assignMany(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
     return this.assignments.assignMany(principal, body);
   }
@@ -80,10 +76,10 @@ export class AssignmentsController {
   })
   @ApiBody({ type: AssignDto })
   @ApiOkResponse({ type: ItemDto })
-  @ApiBadRequestResponse({ description: 'userId is not a user who may review this item' })
-  @ApiForbiddenResponse({ description: 'not a lead or admin' })
-  @ApiNotFoundResponse({ description: 'unknown item' })
-  @ApiConflictResponse({ description: 'the item is not waiting for review (claimed or decided)' })
+  @ApiErrors([400, 'userId is not a user who may review this item'], 403, 404, [
+    409,
+    'the item is not waiting for review (claimed or decided)',
+  ])
   assign(
     @CurrentPrincipal() principal: Principal,
     @Param('id', ParseUUIDPipe) id: string,
@@ -98,8 +94,7 @@ export class AssignmentsController {
     summary: "Remove an item's reservation (lead, admin); 204 whether or not there was one",
   })
   @ApiNoContentResponse({ description: "the item is everyone's again" })
-  @ApiForbiddenResponse({ description: 'not a lead or admin' })
-  @ApiNotFoundResponse({ description: 'unknown item' })
+  @ApiErrors(400, 403, 404)
   async unassign(
     @CurrentPrincipal() principal: Principal,
     @Param('id', ParseUUIDPipe) id: string,
