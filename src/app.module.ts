@@ -23,6 +23,7 @@ import { RedisModule } from './redis/redis.module';
 import { ReviewLineModule } from './review/review-line.module';
 import { ReviewModule } from './review/review.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { NotificationsModule } from './notifications/notifications.module';
 
 @Module({})
 export class AppModule {
@@ -48,6 +49,7 @@ export class AppModule {
         AnalyticsModule,
         LiveModule,
         WebhooksModule,
+        NotificationsModule,
         OpsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

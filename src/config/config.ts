@@ -18,6 +18,12 @@ export interface AppConfig {
   sweepIntervalMs: number;
   webDistDir: string | undefined;
   shutdownGraceMs: number;
+  /** The web app's address, for links in notifications (no trailing slash). */
+  publicUrl: string;
+  /** SMTP server for email notifications; email is off when unset. Never logged. */
+  smtpUrl: string | undefined;
+  /** Sender of notification emails. */
+  mailFrom: string;
   /** Problems worth a warning line at start, not worth refusing to start. */
   warnings: string[];
 }
@@ -37,6 +43,22 @@ function url(env: Env, name: string, fallback: string, protocols: string[]): str
   if (!protocols.includes(parsed.protocol)) {
     throw new ConfigError(`${name} must use ${protocols.join(' or ')} (got ${parsed.protocol})`);
   }
+  return value;
+}
+
+/** SMTP_URL carries credentials: errors name the variable, never echo the value. */
+function smtp(env: Env): string | undefined {
+  const value = env.SMTP_URL;
+  if (!value) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError('SMTP_URL is not a valid URL');
+  }
+  if (!['smtp:', 'smtps:'].includes(parsed.protocol))
+    throw new ConfigError(`SMTP_URL must use smtp: or smtps: (got ${parsed.protocol})`);
+  if (!parsed.hostname) throw new ConfigError('SMTP_URL needs a host');
   return value;
 }
 
@@ -75,8 +97,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(redisPrefix)) {
     throw new ConfigError('REDIS_PREFIX may only contain letters, digits, "_" and "-"');
   }
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  const publicUrl = url(env, 'PUBLIC_URL', `http://localhost:${port}`, ['http:', 'https:']).replace(
+    /\/+$/,
+    '',
+  );
+  const smtpUrl = smtp(env);
+  const mailFrom = env.MAIL_FROM || `Verdict <verdict@${new URL(publicUrl).hostname}>`;
+  // "Name <addr>" or a bare address; nodemailer would otherwise fail on every send instead.
+  if (!/^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/.test(mailFrom.trim()))
+    throw new ConfigError('MAIL_FROM must be an email address or "Name <address>"');
   return {
-    port: int(env, 'PORT', 3000, 0, 65535),
+    port,
     databaseUrl: url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/verdict', [
       'postgres:',
       'postgresql:',
@@ -92,6 +124,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sweepIntervalMs: int(env, 'SWEEP_INTERVAL_MS', 10_000, 200, 600_000),
     webDistDir: env.WEB_DIST_DIR || undefined,
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    publicUrl,
+    smtpUrl,
+    mailFrom: mailFrom.trim(),
     warnings,
   };
 }

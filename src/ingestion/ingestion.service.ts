@@ -198,6 +198,8 @@ export class IngestionService {
       createdAt: now,
       decidedAt: approved ? now : null,
       slaDueAt: slaSeconds ? new Date(now.getTime() + slaSeconds * 1000) : null,
+      // Half the SLA gone: the moment sla_at_risk notifications speak up.
+      slaWarnAt: slaSeconds ? new Date(now.getTime() + slaSeconds * 500) : null,
       reviewState: reviewClass ? 'waiting' : 'none',
       reviewClass,
       reviewRank: reviewClass ? REVIEW_CLASS_RANK[reviewClass] : null,

@@ -14,7 +14,9 @@ export type ItemEventType =
   | 'webhook_delivered'
   | 'webhook_failed'
   | 'commented'
-  | 'webhook_redelivery_requested';
+  | 'webhook_redelivery_requested'
+  | 'assigned'
+  | 'unassigned';
 
 /** Append-only audit trail; each row's hash covers the previous one so edits are detectable. */
 @Entity('item_events')

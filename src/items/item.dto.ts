@@ -30,6 +30,22 @@ class ItemReviewStateDto {
   @ApiProperty({ nullable: true, type: Date }) leaseExpiresAt!: Date | null;
 }
 
+export class ItemAssignmentDto {
+  @ApiProperty({
+    example: '3f0c…',
+    description: "the assignee's user id (for API keys: the reviewer's stable pseudonym)",
+  })
+  id!: string;
+  @ApiProperty({
+    example: 'Ada Lovelace',
+    nullable: true,
+    type: String,
+    description: 'null for API keys',
+  })
+  name!: string | null;
+  @ApiProperty({ description: 'when the reservation lapses back to everyone' }) until!: Date;
+}
+
 export class ItemDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: 'support-replies' }) queue!: string;
@@ -67,6 +83,12 @@ export class ItemDto {
   @ApiProperty({ nullable: true, type: Date }) slaDueAt!: Date | null;
   @ApiProperty({ type: ItemReviewStateDto, description: 'where the item is in the review line' })
   review!: ItemReviewStateDto;
+  @ApiProperty({
+    type: ItemAssignmentDto,
+    nullable: true,
+    description: 'a lead reserved this waiting item for one reviewer until `until`',
+  })
+  assignedTo!: ItemAssignmentDto | null;
 }
 
 /** One person's decision on an item. */

@@ -45,6 +45,15 @@ export const REVIEW_CLASS_RANK: Record<ReviewClass, number> = {
 @Index('items_released_by_idx', ['queueId', 'releasedBy'], {
   where: "review_state = 'waiting' AND released_by IS NOT NULL",
 })
+// Half-SLA warnings (sla_at_risk notifications) still to send, found by the notifications sweep.
+@Index('items_sla_warn_idx', ['slaWarnAt'], {
+  where:
+    "sla_warn_at IS NOT NULL AND sla_warned_at IS NULL AND status IN ('pending', 'in_review', 'escalated')",
+})
+// A reviewer's reservations: their claim looks here first, and "assigned to me" lists them.
+@Index('items_assigned_idx', ['assignedTo', 'queueId', 'reviewRank', 'queuedAt', 'id'], {
+  where: "review_state = 'waiting' AND assigned_to IS NOT NULL",
+})
 // Queue stats: decisions of the last day per queue (GET /v1/queues/:slug/stats, live queue.stats).
 @Index('items_queue_decided_idx', ['queueId', 'decidedAt'], { where: 'decided_at IS NOT NULL' })
 // Search across queues (GET /v1/items): an externalId lookup, newest-first pages, and the hot
@@ -129,6 +138,31 @@ export class Item {
   /** When the SLA timer was dealt with (acted on, or found moot), so sweeps never revisit it. */
   @Column({ name: 'sla_fired_at', type: 'timestamptz', nullable: true })
   slaFiredAt?: Date | null;
+
+  /** Half of the SLA gone: when sla_at_risk notifications go out. */
+  @Column({ name: 'sla_warn_at', type: 'timestamptz', nullable: true })
+  slaWarnAt?: Date | null;
+
+  /** When the half-SLA point was dealt with (notified, or nobody listening), so it fires once. */
+  @Column({ name: 'sla_warned_at', type: 'timestamptz', nullable: true })
+  slaWarnedAt?: Date | null;
+
+  /**
+   * A lead's reservation of a waiting item for one reviewer: only their claims take it until
+   * assigned_until; after that it is everyone's again (checked in the claim itself, no timer).
+   */
+  @Column({ name: 'assigned_to', type: 'uuid', nullable: true })
+  assignedTo?: string | null;
+
+  /** The assignee's name when assigned, so item views need no join. */
+  @Column({ name: 'assigned_to_name', type: 'text', nullable: true })
+  assignedToName?: string | null;
+
+  @Column({ name: 'assigned_until', type: 'timestamptz', nullable: true })
+  assignedUntil?: Date | null;
+
+  @Column({ name: 'assigned_by', type: 'uuid', nullable: true })
+  assignedBy?: string | null;
 
   /** none: not in a review queue; waiting: claimable; claimed: someone holds the lease. */
   @Column({ name: 'review_state', type: 'text', default: 'none' })

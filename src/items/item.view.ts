@@ -27,6 +27,19 @@ export function toItemView(item: Item) {
       claimedBy: item.claimedBy,
       leaseExpiresAt: item.leaseExpiresAt,
     },
+    assignedTo: activeAssignment(item),
   };
+}
+
+/**
+ * The reservation that still holds: the item waits and assigned_until has not passed (after
+ * that the claim statement ignores it, so the view does too).
+ */
+export function activeAssignment(
+  item: Pick<Item, 'reviewState' | 'assignedTo' | 'assignedToName' | 'assignedUntil'>,
+): { id: string; name: string | null; until: Date } | null {
+  if (item.reviewState !== 'waiting' || !item.assignedTo || !item.assignedUntil) return null;
+  if (new Date(item.assignedUntil).getTime() <= Date.now()) return null;
+  return { id: item.assignedTo, name: item.assignedToName ?? null, until: item.assignedUntil };
 }
 export type ItemView = ReturnType<typeof toItemView>;

@@ -56,6 +56,16 @@ export class ListItemsQuery {
   @Min(1)
   limit?: number;
 
+  @ApiPropertyOptional({
+    description:
+      '"me" (or, for leads, a user id): waiting items reserved for that reviewer, oldest first in claim order',
+  })
+  @IsOptional()
+  @Matches(/^(me|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i, {
+    message: 'assignedTo must be "me" or a user id',
+  })
+  assignedTo?: string;
+
   @ApiPropertyOptional({ description: 'nextCursor from the previous page' })
   @IsOptional()
   @IsBase64(

@@ -1,7 +1,10 @@
-import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config';
+import { ReviewerPseudonyms } from '../feedback/reviewer-pseudonym';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { assert, canReadItems } from '../auth/access';
+import { assert, canReadItems, isLead } from '../auth/access';
 import type { Principal } from '../common/principal';
 import { QueuesService } from '../queues/queues.service';
 import { Review } from '../review/review.entity';
@@ -30,13 +33,30 @@ export function toReviewView(r: Review) {
 
 @Injectable()
 export class ItemsService {
+  private readonly pseudonyms: ReviewerPseudonyms;
+
   constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
     @InjectRepository(Item) private readonly items: Repository<Item>,
     @InjectRepository(Review) private readonly reviews: Repository<Review>,
     private readonly queues: QueuesService,
     private readonly changes: ItemChangesService,
     private readonly events: ItemEventsService,
-  ) {}
+  ) {
+    this.pseudonyms = new ReviewerPseudonyms(config.jwtSecret);
+  }
+
+  /** API keys never see users' ids or names: the assignee appears as the export pseudonym. */
+  private forPrincipal<V extends { assignedTo: ReturnType<typeof toItemView>['assignedTo'] }>(
+    principal: Principal,
+    view: V,
+  ): V {
+    if (principal.kind === 'user' || !view.assignedTo) return view;
+    return {
+      ...view,
+      assignedTo: { ...view.assignedTo, id: this.pseudonyms.of(view.assignedTo.id), name: null },
+    };
+  }
 
   /** Loads an item the principal may read: 404 if missing, 403 if not theirs to see. */
   async findReadable(principal: Principal, id: string): Promise<Item> {
@@ -65,7 +85,7 @@ export class ItemsService {
       await wait.promise;
       item = (await this.items.findOne({ where: { id } })) ?? item;
     }
-    return this.withReviews(item);
+    return this.forPrincipal(principal, await this.withReviews(item));
   }
 
   async list(principal: Principal, slug: string, query: ListItemsQuery) {
@@ -75,6 +95,18 @@ export class ItemsService {
     const qb = this.items
       .createQueryBuilder('i')
       .where('i.queue_id = :queueId', { queueId: queue.id });
+    if (query.assignedTo) {
+      const who = query.assignedTo === 'me' ? principal.id : query.assignedTo;
+      if (query.assignedTo !== 'me' && !isLead(principal))
+        throw new ForbiddenException("only leads and admins may list others' assignments");
+      if (principal.kind !== 'user' && query.assignedTo === 'me')
+        throw new ForbiddenException('assignedTo=me needs a user token');
+      // Served by items_assigned_idx; lapsed reservations are everyone's again and not listed.
+      qb.andWhere(
+        "i.assigned_to = :who AND i.review_state = 'waiting' AND i.assigned_until > now()",
+        { who },
+      );
+    }
     if (query.status) qb.andWhere('i.status = :status', { status: query.status });
     if (query.routing) qb.andWhere('i.routing = :routing', { routing: query.routing });
     if (query.cursor) {
@@ -88,7 +120,7 @@ export class ItemsService {
       .getMany();
     const page = rows.slice(0, limit);
     return {
-      items: page.map(toItemView),
+      items: page.map((i) => this.forPrincipal(principal, toItemView(i))),
       nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null,
     };
   }

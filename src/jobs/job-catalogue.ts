@@ -3,6 +3,7 @@
  * it. A handler for each name must exist at boot (see JobsRunner), so a job can never be
  * enqueued that nobody will process.
  */
+import type { NotifyKind } from '../notifications/notification-rules';
 import type { WebhookJob } from '../webhooks/webhook-job';
 export interface JobCatalogue {
   'webhook.deliver': WebhookJob;
@@ -10,6 +11,18 @@ export interface JobCatalogue {
   'lease.expire': { itemId: string; token: string };
   /** An item's SLA deadline (blockedSeconds / flaggedSeconds). */
   'sla.expire': { itemId: string };
+  /** Half an item's SLA gone: its sla_at_risk notifications (once; see NotificationsService). */
+  'sla.warn': { itemId: string };
+  /** Group the waiting notification entries of one (queue, setting, channel, kind) into a message. */
+  'notification.flush': {
+    queueId: string;
+    ruleIndex: number;
+    channel: 'slack' | 'email';
+    kind: NotifyKind;
+    recipient: string;
+  };
+  /** Send one notification message (Slack or email), retried like webhooks. */
+  'notification.deliver': { deliveryId: string };
   /** A background feedback export (POST /v1/feedback/exports) writing its file. */
   'export.run': { exportId: string };
 }
@@ -24,6 +37,9 @@ export const JOB_QUEUE_OF: Record<JobName, JobQueueName> = {
   'lease.expire': 'timers',
   'sla.expire': 'timers',
   'export.run': 'exports',
+  'sla.warn': 'timers',
+  'notification.flush': 'timers',
+  'notification.deliver': 'webhooks',
 };
 
 export const JOB_NAMES = Object.keys(JOB_QUEUE_OF) as JobName[];

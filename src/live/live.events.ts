@@ -43,6 +43,17 @@ export interface LiveComment {
   createdAt: Date;
 }
 
+/** A lead reserved a waiting item for one reviewer (assignedTo), or removed the reservation (null). */
+export interface ItemAssignedEvent {
+  id: string;
+  queue: string;
+  status: ItemStatus;
+  routing: Route;
+  assignedTo: { id: string; name: string } | null;
+  assignedUntil: Date | null;
+  actor: string;
+}
+
 export type SubscribeAck = { ok: true } | { ok: false; error: string };
 
 /** Events the server sends on /live, always to the room of one queue (or to one socket). */
@@ -53,6 +64,7 @@ export interface ServerToClientEvents {
   'item.decided': (item: LiveItem) => void;
   'queue.stats': (stats: QueueStatsEvent) => void;
   'item.commented': (comment: LiveComment) => void;
+  'item.assigned': (event: ItemAssignedEvent) => void;
 }
 
 /** Events a client may send on /live. */

@@ -36,6 +36,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly notificationSends = new Counter({
+    name: 'verdict_notification_sends_total',
+    help: 'Slack and email notification attempts, by channel and outcome',
+    labelNames: ['channel', 'outcome'],
+    registers: [this.registry],
+  });
+
   constructor(@InjectDataSource() dataSource: DataSource) {
     // Standard names (process_cpu_seconds_total, nodejs_heap_size_used_bytes...), as stock Node.js
     // dashboards and alerts expect them; Verdict's own metrics carry the verdict_ prefix.

@@ -6,6 +6,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
+import type { NotificationRule } from '../notifications/notification-rules';
 import type { Policy, QueueSla } from '../routing/policy.types';
 
 @Entity('queues')
@@ -43,6 +44,10 @@ export class Queue {
 
   @Column({ name: 'webhook_url', type: 'text', nullable: true })
   webhookUrl!: string | null;
+
+  /** Who hears about this queue's items, and how (see notifications/notification-rules.ts). */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  notifications!: NotificationRule[];
 
   /** HMAC key for webhook signatures; it must be usable, so it cannot be stored as a hash. */
   @Column({ name: 'webhook_secret', type: 'text' })

@@ -13,6 +13,7 @@ export function toQueueView(queue: Queue) {
     leaseSeconds: queue.leaseSeconds,
     sla: queue.sla,
     webhookUrl: queue.webhookUrl,
+    notifications: queue.notifications ?? [],
     createdAt: queue.createdAt,
     updatedAt: queue.updatedAt,
   };

@@ -17,6 +17,8 @@ import {
   ValidateIf,
 } from 'class-validator';
 
+import { NotificationRuleDto } from '../notifications/notifications.dto';
+
 const RULE_EXAMPLE = {
   name: 'large refund',
   when: { '>': [{ var: 'metadata.amount' }, 1000] },
@@ -149,6 +151,14 @@ export class QueueSettingsDto {
   )
   @MaxLength(2000)
   webhookUrl?: string | null;
+
+  @ApiPropertyOptional({
+    type: [NotificationRuleDto],
+    description:
+      'who hears about blocked, escalated, sla_at_risk (half the SLA gone), sla_breached and comment events, by Slack and/or email',
+  })
+  @IsOptional()
+  notifications?: unknown;
 }
 
 export class CreateQueueDto extends QueueSettingsDto {
@@ -193,6 +203,12 @@ export class QueueView {
   @ApiProperty({ type: SlaView }) sla!: SlaView;
   @ApiProperty({ example: 'https://example.com/verdict-hook', nullable: true, type: String })
   webhookUrl!: string | null;
+  @ApiProperty({
+    type: [NotificationRuleDto],
+    description:
+      'who hears about this queue, and how; reviewers and analysts see the events but not the targets',
+  })
+  notifications!: NotificationRuleDto[];
   @ApiProperty() createdAt!: Date;
   @ApiProperty() updatedAt!: Date;
 }

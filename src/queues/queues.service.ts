@@ -11,10 +11,25 @@ import { checkOutputSchema } from '../routing/output-schema';
 import { validatePolicy, validateSla } from '../routing/policy-validation';
 import { PolicyVersion } from './policy-version.entity';
 import { Queue } from './queue.entity';
-import { toQueueView } from './queue.view';
+import { toQueueView, type QueueView } from './queue.view';
+import { validateNotifications } from '../notifications/notification-rules';
+import { allowPrivateNetworks, checkSlackWebhookUrl } from '../notifications/slack-url-guard';
 import { CreateQueueDto, QueueSettingsDto } from './queues.dto';
 
 const CACHE_MS = 2_000;
+
+/** Slack URLs and email lists are configuration for leads; others see that notifications exist, not where. */
+function withoutTargets(principal: Principal, view: QueueView): QueueView {
+  if (isLead(principal)) return view;
+  return {
+    ...view,
+    notifications: view.notifications.map((rule) => ({
+      on: rule.on,
+      ...(rule.slack ? { slack: { webhookUrl: '(hidden)' } } : {}),
+      ...(rule.email ? { email: { to: [] } } : {}),
+    })),
+  };
+}
 
 @Injectable()
 export class QueuesService {
@@ -76,7 +91,26 @@ export class QueuesService {
     if (dto.requiredReviews !== undefined) out.requiredReviews = dto.requiredReviews;
     if (dto.leaseSeconds !== undefined) out.leaseSeconds = dto.leaseSeconds;
     if (dto.webhookUrl !== undefined) out.webhookUrl = dto.webhookUrl;
+    if (dto.notifications !== undefined) {
+      const { rules, problems: ruleProblems } = validateNotifications(dto.notifications);
+      problems.push(...ruleProblems);
+      if (rules) out.notifications = rules;
+    }
     return out;
+  }
+
+  /** The SSRF rule for Slack URLs needs DNS, so it runs after the synchronous checks. */
+  private async checkNotificationTargets(settings: Partial<Queue>): Promise<void> {
+    const problems: FieldProblem[] = [];
+    await Promise.all(
+      (settings.notifications ?? []).map(async (rule, i) => {
+        if (!rule.slack) return;
+        const problem = await checkSlackWebhookUrl(rule.slack.webhookUrl, allowPrivateNetworks());
+        const field = `notifications[${i}].slack.webhookUrl`;
+        if (problem) problems.push({ field, message: `${field} ${problem}` });
+      }),
+    );
+    if (problems.length > 0) throw invalid(problems);
   }
 
   async create(principal: Principal, dto: CreateQueueDto) {
@@ -86,6 +120,7 @@ export class QueuesService {
     problems.push(...policyProblems);
     const settings = this.validateSettings(dto, problems);
     if (problems.length > 0) throw invalid(problems);
+    await this.checkNotificationTargets(settings);
     const webhookSecret = `whsec_${randomBytes(24).toString('base64url')}`;
     try {
       const saved = await this.dataSource.transaction(async (manager) => {
@@ -105,6 +140,7 @@ export class QueuesService {
               flaggedSeconds: null,
             },
             webhookUrl: settings.webhookUrl ?? null,
+            notifications: settings.notifications ?? [],
             webhookSecret,
           }),
         );
@@ -131,14 +167,16 @@ export class QueuesService {
 
   async list(principal: Principal) {
     const all = await this.queues.find({ order: { createdAt: 'ASC' } });
-    return all.filter((q) => canSeeQueue(principal, q.slug)).map(toQueueView);
+    return all
+      .filter((q) => canSeeQueue(principal, q.slug))
+      .map((q) => withoutTargets(principal, toQueueView(q)));
   }
 
   async get(principal: Principal, slug: string) {
     const queue = await this.queues.findOne({ where: { slug } });
     if (!queue) throw new NotFoundException(`queue "${slug}" not found`);
     assert(canSeeQueue(principal, slug), 'not allowed to see this queue');
-    return toQueueView(queue);
+    return withoutTargets(principal, toQueueView(queue));
   }
 
   /** Replaces the policy as a new version; items keep the version that routed them. */
@@ -155,6 +193,7 @@ export class QueuesService {
     const problems: FieldProblem[] = [];
     const settings = this.validateSettings(dto, problems);
     if (problems.length > 0) throw invalid(problems);
+    await this.checkNotificationTargets(settings);
     if (settings.outputSchema !== undefined) return this.bumpVersion(slug, user.id, settings);
     const queue = await this.findFresh(slug);
     Object.assign(queue, settings);

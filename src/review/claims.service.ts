@@ -24,12 +24,25 @@ import { assertHolder, assertReviewer, reviewableItem } from './review-access';
  * under the row lock guarantees one holder.
  * $4 = true also allows the item this reviewer last released (second attempt only).
  */
-const CLAIM_SQL = `
-WITH picked AS (
-  SELECT id FROM items
-  WHERE queue_id = $1 AND review_state = 'waiting' AND review_rank >= $2
+const CLAIM_SQL = claimSql(`queue_id = $1 AND review_state = 'waiting' AND review_rank >= $2
     AND ($4 OR released_by IS DISTINCT FROM $3)
     AND NOT ($3 = ANY (reviewed_by))
+    -- Reserved for someone else: not theirs to take until the reservation lapses.
+    AND (assigned_to IS NULL OR assigned_to = $3 OR assigned_until <= now())`);
+
+/**
+ * A reviewer's own reservations come before anything else in their line (a lead assigned the
+ * item to them on purpose), served from the small partial index items_assigned_idx.
+ */
+const CLAIM_ASSIGNED_SQL = claimSql(`assigned_to = $3 AND queue_id = $1 AND review_state = 'waiting'
+    AND review_rank >= $2 AND assigned_until > now() AND $4::boolean IS NOT NULL
+    AND NOT ($3 = ANY (reviewed_by))`);
+
+function claimSql(candidates: string): string {
+  return `
+WITH picked AS (
+  SELECT id FROM items
+  WHERE ${candidates}
   ORDER BY review_rank, queued_at, id
   LIMIT 1
   FOR UPDATE SKIP LOCKED
@@ -37,7 +50,9 @@ WITH picked AS (
   UPDATE items i SET
     review_state = 'claimed', claimed_by = $3, claimed_at = now(), lease_token = $5,
     lease_expires_at = now() + make_interval(secs => $6), released_by = NULL, updated_at = now(),
-    status = CASE WHEN i.status = 'pending' THEN 'in_review' ELSE i.status END
+    status = CASE WHEN i.status = 'pending' THEN 'in_review' ELSE i.status END,
+    -- A claim settles any reservation: the assignee took it, or it had lapsed.
+    assigned_to = NULL, assigned_to_name = NULL, assigned_until = NULL, assigned_by = NULL
   FROM picked WHERE i.id = picked.id
   RETURNING i.*
 ), cleared AS (
@@ -54,6 +69,7 @@ WITH picked AS (
 SELECT c.*, e.seq AS last_event_seq, e.hash AS last_event_hash
 FROM claimed c
 LEFT JOIN LATERAL (SELECT seq, hash FROM item_events WHERE item_id = c.id ORDER BY seq DESC LIMIT 1) e ON true`;
+}
 
 /** How often a claim looks again when the only candidates were momentarily locked. */
 const CLAIM_ROUNDS_WHEN_LOCKED = 5;
@@ -100,7 +116,8 @@ export class ClaimsService {
   ): Promise<boolean> {
     const rows: { found: boolean }[] = await this.transitions.dataSource.query(
       `SELECT EXISTS (SELECT 1 FROM items WHERE queue_id = $1 AND review_state = 'waiting'
-         AND review_rank >= $2 AND NOT ($3 = ANY (reviewed_by))) AS found`,
+         AND review_rank >= $2 AND NOT ($3 = ANY (reviewed_by))
+         AND (assigned_to IS NULL OR assigned_to = $3 OR assigned_until <= now())) AS found`,
       [queueId, minRank, userId],
     );
     return rows[0]?.found === true;
@@ -116,8 +133,8 @@ export class ClaimsService {
   ): Promise<Item | null> {
     return retryOnChainRace((careful) =>
       this.transitions.dataSource.transaction(async (manager) => {
-        const attempt = async (allowReleased: boolean) =>
-          (await manager.query(CLAIM_SQL, [
+        const attempt = async (allowReleased: boolean, sql = CLAIM_SQL) =>
+          (await manager.query(sql, [
             queueId,
             minRank,
             userId,
@@ -125,7 +142,10 @@ export class ClaimsService {
             token,
             leaseSeconds,
           ])) as Record<string, unknown>[];
-        let rows = await attempt(false);
+        // Their reservations first, then the line as everyone sees it.
+        let rows = await attempt(false, CLAIM_ASSIGNED_SQL);
+        const wasAssigned = rows.length > 0;
+        if (rows.length === 0) rows = await attempt(false);
         // What they just released is theirs again only when nothing else waits for them.
         if (rows.length === 0) rows = await attempt(true);
         if (rows.length === 0) return null;
@@ -135,7 +155,11 @@ export class ClaimsService {
           {
             type: 'claimed',
             actor: actorOf(principal),
-            details: { reviewClass: claimed.reviewClass, leaseExpiresAt: claimed.leaseExpiresAt },
+            details: {
+              reviewClass: claimed.reviewClass,
+              leaseExpiresAt: claimed.leaseExpiresAt,
+              ...(wasAssigned ? { assigned: true } : {}),
+            },
             at: claimed.claimedAt ?? undefined,
           },
         ]);

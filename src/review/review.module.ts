@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
+import { LiveModule } from '../live/live.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { QueuesModule } from '../queues/queues.module';
+import { AssignmentsController } from './assignments.controller';
+import { AssignmentsService } from './assignments.service';
 import { ClaimsService } from './claims.service';
 import { DecisionsService } from './decisions.service';
 import { ItemTransitionsService } from './item-transitions.service';
@@ -10,11 +14,12 @@ import { SlaService } from './sla.service';
 
 /** Claims, leases, decisions, consensus, reports and SLA timers. */
 @Module({
-  imports: [QueuesModule],
-  controllers: [ReviewController],
+  imports: [QueuesModule, NotificationsModule, LiveModule],
+  controllers: [ReviewController, AssignmentsController],
   providers: [
     ItemTransitionsService,
     ClaimsService,
+    AssignmentsService,
     DecisionsService,
     ReportsService,
     SlaService,

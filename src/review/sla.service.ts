@@ -4,6 +4,7 @@ import { DomainEvents } from '../common/domain-events';
 import type { Item } from '../items/item.entity';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import { JobsService } from '../jobs/jobs.service';
+import { NotificationsService, type Group } from '../notifications/notifications.service';
 import { QueuesService } from '../queues/queues.service';
 import type { BlockedTimeoutAction } from '../routing/policy.types';
 import { escalationChanges, finalChanges } from './decision-rules';
@@ -29,6 +30,7 @@ export class SlaService {
     private readonly transitions: ItemTransitionsService,
     private readonly queues: QueuesService,
     private readonly jobs: JobsService,
+    private readonly notifications: NotificationsService,
     events: DomainEvents,
   ) {
     events.on('items.submitted', ({ items }) => this.schedule(items));
@@ -57,9 +59,10 @@ export class SlaService {
   /** Applies the SLA to one item if it is due; returns true if the item changed. */
   async fire(itemId: string, skipLocked = false): Promise<boolean> {
     let early = 0;
+    let told: Group[] = [];
     const applied = await this.transitions.apply(
       itemId,
-      async (locked) => {
+      async (locked, manager) => {
         if (!locked.slaDueAt || locked.slaFiredAt) return null;
         const left = locked.slaDueAt.getTime() - locked.dbNow.getTime();
         if (left > 0) {
@@ -67,13 +70,22 @@ export class SlaService {
           return null;
         }
         const queue = await this.queues.findBySlug(locked.queueSlug);
-        return this.plan(
+        const transition = this.plan(
           locked,
           locked.routing === 'block' ? queue.sla.onBlockedTimeout : 'escalate',
         );
+        // sla_breached entries commit with the timeout itself: a crash cannot lose them, and the
+        // unique key makes a second firing (sweep after a restart) add nothing.
+        if (!transition.quiet)
+          told = await this.notifications.record(
+            this.notifications.entriesFor(queue, 'sla_breached', [{ id: locked.id }]),
+            manager,
+          );
+        return transition;
       },
       { skipLocked },
     );
+    if (told.length) await this.notifications.schedule(told);
     if (early > 0) {
       await this.jobs
         .enqueue(

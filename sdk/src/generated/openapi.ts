@@ -413,6 +413,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/items/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reserve many waiting items for one reviewer (lead, admin)
+         * @description Each item as with POST /v1/items/{id}/assign, in input order; an item that cannot be assigned gets an error entry and the others are still assigned.
+         */
+        post: operations["assignmentsAssignMany"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/items/{id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reserve a waiting item for one reviewer (lead, admin)
+         * @description The reviewer's next claim in that queue takes their reservations first (before escalations); nobody else's claim takes the item while it is reserved. A reservation not claimed within the queue's leaseSeconds × 4 lapses back to everyone. Assigning again replaces the reservation. Subscribers receive item.assigned.
+         */
+        post: operations["assignmentsAssign"];
+        /** Remove an item's reservation (lead, admin); 204 whether or not there was one */
+        delete: operations["assignmentsUnassign"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/queues/{slug}/stats": {
         parameters: {
             query?: never;
@@ -647,6 +688,46 @@ export interface paths {
         put?: never;
         /** Rotate the queue's webhook signing secret (admin, lead); the new secret is returned only here */
         post: operations["webhooksRotateSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/queues/{slug}/notifications/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The queue's notification log (admin, lead): every Slack message and email, newest first
+         * @description One row per message: grouped items, target, status and attempts. Failed sends are retried with the webhook backoff (12 attempts over about 68 minutes).
+         */
+        get: operations["notificationsDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/queues/{slug}/notifications/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test message through one notification setting (admin, lead)
+         * @description Sends once, at once, to every channel of notifications[index] and answers with the outcome of each (also kept in the delivery log, kind "test").
+         */
+        post: operations["notificationsTest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -918,6 +999,37 @@ export interface components {
              */
             flaggedSeconds?: number | null;
         };
+        SlackTargetDto: {
+            /**
+             * @description a Slack incoming-webhook URL; the SSRF rule applies (WEBHOOK_ALLOW_PRIVATE_NETWORKS)
+             * @example https://hooks.slack.com/services/T000/B000/XXXX
+             */
+            webhookUrl: string;
+        };
+        EmailTargetDto: {
+            /**
+             * @example [
+             *       "support-leads@example.com"
+             *     ]
+             */
+            to: string[];
+        };
+        NotificationRuleDto: {
+            /**
+             * @example [
+             *       "blocked",
+             *       "sla_at_risk"
+             *     ]
+             */
+            on: ("blocked" | "escalated" | "sla_at_risk" | "sla_breached" | "comment")[];
+            slack?: components["schemas"]["SlackTargetDto"];
+            email?: components["schemas"]["EmailTargetDto"];
+            /**
+             * @description put the item's output (and comment text) into the message
+             * @example false
+             */
+            includeContent?: boolean;
+        };
         PolicyRuleDto: {
             /**
              * @description unique within the policy
@@ -1000,6 +1112,8 @@ export interface components {
             sla?: components["schemas"]["SlaDto"];
             /** @example https://example.com/verdict-hook */
             webhookUrl?: string | null;
+            /** @description who hears about blocked, escalated, sla_at_risk (half the SLA gone), sla_breached and comment events, by Slack and/or email */
+            notifications?: components["schemas"]["NotificationRuleDto"][];
             /**
              * @description lowercase letters, digits and dashes; never changes
              * @example support-replies
@@ -1082,6 +1196,8 @@ export interface components {
             sla: components["schemas"]["SlaView"];
             /** @example https://example.com/verdict-hook */
             webhookUrl: string | null;
+            /** @description who hears about this queue, and how; reviewers and analysts see the events but not the targets */
+            notifications: components["schemas"]["NotificationRuleDto"][];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -1129,6 +1245,8 @@ export interface components {
             sla: components["schemas"]["SlaView"];
             /** @example https://example.com/verdict-hook */
             webhookUrl: string | null;
+            /** @description who hears about this queue, and how; reviewers and analysts see the events but not the targets */
+            notifications: components["schemas"]["NotificationRuleDto"][];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -1173,6 +1291,8 @@ export interface components {
             sla?: components["schemas"]["SlaDto"];
             /** @example https://example.com/verdict-hook */
             webhookUrl?: string | null;
+            /** @description who hears about blocked, escalated, sla_at_risk (half the SLA gone), sla_breached and comment events, by Slack and/or email */
+            notifications?: components["schemas"]["NotificationRuleDto"][];
         };
         PolicyVersionView: {
             /** @example 2 */
@@ -1223,6 +1343,23 @@ export interface components {
             claimedBy: string | null;
             /** Format: date-time */
             leaseExpiresAt: string | null;
+        };
+        ItemAssignmentDto: {
+            /**
+             * @description the assignee's user id (for API keys: the reviewer's stable pseudonym)
+             * @example 3f0c…
+             */
+            id: string;
+            /**
+             * @description null for API keys
+             * @example Ada Lovelace
+             */
+            name: string | null;
+            /**
+             * Format: date-time
+             * @description when the reservation lapses back to everyone
+             */
+            until: string;
         };
         ItemDto: {
             /** Format: uuid */
@@ -1295,6 +1432,8 @@ export interface components {
             slaDueAt: string | null;
             /** @description where the item is in the review line */
             review: components["schemas"]["ItemReviewStateDto"];
+            /** @description a lead reserved this waiting item for one reviewer until `until` */
+            assignedTo: components["schemas"]["ItemAssignmentDto"] | null;
         };
         ItemListDto: {
             items: components["schemas"]["ItemDto"][];
@@ -1413,6 +1552,8 @@ export interface components {
             slaDueAt: string | null;
             /** @description where the item is in the review line */
             review: components["schemas"]["ItemReviewStateDto"];
+            /** @description a lead reserved this waiting item for one reviewer until `until` */
+            assignedTo: components["schemas"]["ItemAssignmentDto"] | null;
             reviews: components["schemas"]["ReviewDto"][];
         };
         ItemEventDto: {
@@ -1615,6 +1756,35 @@ export interface components {
              *     ]
              */
             labels?: string[];
+        };
+        BulkAssignDto: {
+            itemIds: string[];
+            /** Format: uuid */
+            userId: string;
+        };
+        BulkAssignErrorDto: {
+            /** @example 409 */
+            statusCode: number;
+            /** @example item is not waiting for review (approved) */
+            message: string;
+        };
+        BulkAssignResultDto: {
+            /** Format: uuid */
+            id: string;
+            /** @description the assigned item */
+            item?: components["schemas"]["ItemDto"];
+            /** @description why this item was not assigned */
+            error?: components["schemas"]["BulkAssignErrorDto"];
+        };
+        BulkAssignResponseDto: {
+            results: components["schemas"]["BulkAssignResultDto"][];
+        };
+        AssignDto: {
+            /**
+             * Format: uuid
+             * @description a user who may review the item's queue
+             */
+            userId: string;
         };
         PendingByRoutingDto: {
             /** @example 12 */
@@ -2116,6 +2286,54 @@ export interface components {
              * @example whsec_3q2+7w…
              */
             webhookSecret: string;
+        };
+        NotificationDeliveryDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description the queue setting that sent it; null for @mentions
+             * @example notifications[0]
+             */
+            setting: string | null;
+            /** @enum {string} */
+            channel: "slack" | "email";
+            /** @enum {string} */
+            kind: "blocked" | "escalated" | "sla_at_risk" | "sla_breached" | "comment" | "mention" | "test";
+            /**
+             * @description email addresses, or the Slack host (the secret path is not shown)
+             * @example https://hooks.slack.com/…
+             */
+            target: string;
+            /** @example 12 items blocked in Support replies, oldest 4 min */
+            summary: string;
+            itemIds: string[];
+            /** @example 12 */
+            itemCount: number;
+            /**
+             * @description pending: being (re)tried; dropped: the setting was removed or email is off
+             * @enum {string}
+             */
+            status: "pending" | "delivered" | "failed" | "dropped";
+            /** @example 1 */
+            attempts: number;
+            /** @example 200 */
+            statusCode: number | null;
+            /** @example null */
+            lastError: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            deliveredAt: string | null;
+        };
+        NotificationDeliveriesDto: {
+            deliveries: components["schemas"]["NotificationDeliveryDto"][];
+        };
+        NotificationTestDto: {
+            /**
+             * @description which entry of the queue's notifications to test
+             * @example 0
+             */
+            index: number;
         };
         HealthChecksDto: {
             /** @enum {string} */
@@ -3213,6 +3431,8 @@ export interface operations {
                 routing?: "approve" | "flag" | "block";
                 /** @description page size; values above 200 are served as 200 (follow nextCursor) */
                 limit?: number;
+                /** @description "me" (or, for leads, a user id): waiting items reserved for that reviewer, oldest first in claim order */
+                assignedTo?: string;
                 /** @description nextCursor from the previous page */
                 cursor?: string;
             };
@@ -3949,6 +4169,218 @@ export interface operations {
             };
             /** @description request body is not JSON (Content-Type: application/json) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    assignmentsAssignMany: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkAssignDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkAssignResponseDto"];
+                };
+            };
+            /** @description itemIds or userId malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body is not JSON (Content-Type: application/json) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    assignmentsAssign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemDto"];
+                };
+            };
+            /** @description userId is not a user who may review this item */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the item is not waiting for review (claimed or decided) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body is not JSON (Content-Type: application/json) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    assignmentsUnassign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the item is everyone's again */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `message` and `fields` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4818,6 +5250,144 @@ export interface operations {
             };
             /** @description not found, or not visible to this token */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    notificationsDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationDeliveriesDto"];
+                };
+            };
+            /** @description invalid input; `message` and `fields` name each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    notificationsTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationTestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationDeliveriesDto"];
+                };
+            };
+            /** @description index does not name a setting of the queue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token may not do this (role, queue or scope) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not visible to this token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body is not JSON (Content-Type: application/json) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

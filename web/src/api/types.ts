@@ -62,3 +62,8 @@ export type QueueStatsEvent = Pick<
   QueueStatsDto,
   'pending' | 'inReview' | 'escalated' | 'oldestPendingSeconds'
 > & { queue: string };
+
+/** One entry of a queue's notifications: these events, to Slack and/or email. */
+export type NotificationRule = Schemas['NotificationRuleDto'];
+export type NotifyEvent = NotificationRule['on'][number];
+export type NotificationDelivery = Schemas['NotificationDeliveryDto'];

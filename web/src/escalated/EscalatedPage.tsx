@@ -22,6 +22,7 @@ import { useWatchQueues } from '../live/LiveProvider';
 import { latestEscalation } from '../items/EscalationNote';
 import type { ItemWithReviews } from '../items/types';
 import { RoutingBadge } from '../review/ItemSummary';
+import { AssignControl } from '../assign/AssignControl';
 
 /** Items reviewers escalated, per queue; claiming as a lead hands these out first. */
 export function EscalatedPage() {
@@ -102,6 +103,7 @@ function QueueEscalations({ queue }: { queue: Queue }) {
               <Table.Th scope="col">Confidence</Table.Th>
               <Table.Th scope="col">Why</Table.Th>
               <Table.Th scope="col">Submitted</Table.Th>
+              <Table.Th scope="col">Assigned</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -125,6 +127,9 @@ function QueueEscalations({ queue }: { queue: Queue }) {
                   </Text>
                 </Table.Td>
                 <Table.Td>{formatDateTime(item.createdAt)}</Table.Td>
+                <Table.Td>
+                  <AssignControl item={item} />
+                </Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>

@@ -20,6 +20,7 @@ import { formatDuration, formatPercent } from '../common/format';
 import { useNow } from '../common/useNow';
 import { useWatchQueues } from '../live/LiveProvider';
 import { NewQueueButton } from './NewQueueButton';
+import { AssignedToMe } from '../assign/AssignedToMe';
 
 export function QueuesPage() {
   const { user } = useSession();
@@ -71,6 +72,7 @@ export function QueuesPage() {
           </Table.Tbody>
         </Table>
       )}
+      {queues.data && queues.data.length > 0 && <AssignedToMe queues={queues.data} />}
     </Stack>
   );
 }

@@ -23,6 +23,7 @@ import { useQueue } from '../api/queries';
 import type { Queue } from '../api/types';
 import { ThresholdPreview } from '../analytics/ThresholdPreview';
 import { ErrorAlert } from '../common/ErrorAlert';
+import { NotificationsPanel } from './NotificationsPanel';
 
 export function QueueSettingsPage() {
   const { slug = '' } = useParams();
@@ -39,6 +40,7 @@ export function QueueSettingsPage() {
       </Group>
       <PolicyForm key={`policy-${queue.data.slug}`} queue={queue.data} />
       <SettingsForm key={`settings-${queue.data.slug}`} queue={queue.data} />
+      <NotificationsPanel key={`notifications-${queue.data.slug}`} queue={queue.data} />
     </Stack>
   );
 }

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { QueuesModule } from '../queues/queues.module';
+import { NotificationSender } from './notification-sender';
+import { NotificationsController } from './notifications.controller';
+import { NotificationsService } from './notifications.service';
+
+/** Slack and email notifications: recording, grouping, delivery, the log and the test route. */
+@Module({
+  imports: [QueuesModule],
+  controllers: [NotificationsController],
+  providers: [NotificationSender, NotificationsService],
+  exports: [NotificationsService, NotificationSender],
+})
+export class NotificationsModule {}
