@@ -77,7 +77,7 @@ export class QueuesService {
       if (dto.outputSchema === null) out.outputSchema = null;
       else {
         const problem = checkOutputSchema(dto.outputSchema);
-        if (problem) problems.push({ field: 'outputSchema', message: problem });
+        if (problem) problems.push(problem);
         else out.outputSchema = dto.outputSchema as Queue['outputSchema'];
       }
     }

@@ -60,6 +60,61 @@ export function checkJsonLogic(expression: unknown, path = 'when'): string | nul
   return checkJsonLogic((expression as Record<string, unknown>)[operator], `${path}.${operator}`);
 }
 
+/**
+ * What one rule may spend on one submission. Operations are counted per node evaluated (a `map`
+ * over 1 000 elements evaluates its body 1 000 times); allocation counts the elements and
+ * characters of every array or string an operator builds, which is what bounds `reduce` +
+ * `merge` doubling or `cat` of itself: such a rule fails in milliseconds instead of eating memory.
+ */
+export const RULE_BUDGET = { operations: 100_000, allocated: 1_000_000 };
+
+/** Thrown when a rule runs past RULE_BUDGET; routing turns it into a `block` with a rule reason. */
+export class RuleBudgetExceeded extends Error {}
+
+/** Operators whose result is a fresh array or string, charged by its size. */
+const ALLOCATING = new Set(['merge', 'cat', 'map', 'filter', 'substr', 'missing', 'missing_some']);
+
+interface Budget {
+  operations: number;
+  allocated: number;
+}
+let current: Budget | null = null;
+
+// json-logic-js recurses through `jsonLogic.apply`, so wrapping it meters every node evaluated,
+// including the bodies of map/reduce/filter/all/some/none, without forking the library.
+const unmeteredApply = jsonLogic.apply.bind(jsonLogic);
+const meteredApply = (logic: jsonLogic.RulesLogic, data?: unknown): unknown => {
+  const budget = current;
+  if (!budget) return unmeteredApply(logic, data);
+  if (--budget.operations < 0)
+    throw new RuleBudgetExceeded(`more than ${RULE_BUDGET.operations} operations`);
+  const result: unknown = unmeteredApply(logic, data);
+  if (
+    logic !== null &&
+    typeof logic === 'object' &&
+    !Array.isArray(logic) &&
+    (typeof result === 'string' || Array.isArray(result))
+  ) {
+    const operator = Object.keys(logic)[0];
+    if (ALLOCATING.has(operator) || operator === 'reduce') {
+      budget.allocated -= result.length;
+      if (budget.allocated < 0)
+        throw new RuleBudgetExceeded(
+          `intermediate values larger than ${RULE_BUDGET.allocated} elements or characters in total`,
+        );
+    }
+  }
+  return result;
+};
+jsonLogic.apply = meteredApply as typeof jsonLogic.apply;
+
+/** Evaluates one rule under RULE_BUDGET; throws RuleBudgetExceeded past it. */
 export function evaluateJsonLogic(expression: unknown, data: unknown): unknown {
-  return jsonLogic.apply(expression as jsonLogic.RulesLogic, data);
+  const previous = current;
+  current = { ...RULE_BUDGET };
+  try {
+    return jsonLogic.apply(expression as jsonLogic.RulesLogic, data);
+  } finally {
+    current = previous;
+  }
 }

@@ -1,4 +1,4 @@
-import { evaluateJsonLogic } from './json-logic';
+import { evaluateJsonLogic, RuleBudgetExceeded } from './json-logic';
 import { outputSchemaErrors } from './output-schema';
 import { Policy, Reason, Route, ROUTE_STRICTNESS } from './policy.types';
 
@@ -77,7 +77,10 @@ export function routeSubmission(
         kind: 'rule',
         rule: rule.name,
         route: 'block',
-        message: `rule "${rule.name}" could not be evaluated: ${(error as Error).message}`,
+        message:
+          error instanceof RuleBudgetExceeded
+            ? `rule "${rule.name}" exceeded the evaluation budget (${error.message}); blocked for a person to decide`
+            : `rule "${rule.name}" could not be evaluated: ${(error as Error).message}`,
       });
       continue;
     }

@@ -111,8 +111,24 @@ describe('sla and output schema validation', () => {
   });
   it('compiles valid JSON Schemas and refuses invalid ones', () => {
     assert.equal(checkOutputSchema({ type: 'object', required: ['reply'] }), null);
-    assert.match(checkOutputSchema({ type: 'objekt' }) ?? '', /not a valid JSON Schema/);
-    assert.match(checkOutputSchema({ required: 'reply' }) ?? '', /not a valid JSON Schema/);
-    assert.match(checkOutputSchema([1]) ?? '', /must be a JSON Schema object/);
+    assert.match(checkOutputSchema({ type: 'objekt' })?.message ?? '', /not a valid JSON Schema/);
+    assert.match(
+      checkOutputSchema({ required: 'reply' })?.message ?? '',
+      /not a valid JSON Schema/,
+    );
+    assert.match(checkOutputSchema([1])?.message ?? '', /must be a JSON Schema object/);
+  });
+});
+
+describe('outputSchema regexes RE2 cannot run', () => {
+  it('are refused, naming the pattern field', () => {
+    const back = checkOutputSchema({
+      properties: { reply: { type: 'string', pattern: '(a)\\1' } },
+    });
+    assert.equal(back?.field, 'outputSchema.properties.reply.pattern');
+    assert.match(back?.message ?? '', /RE2/);
+    const look = checkOutputSchema({ items: [{ patternProperties: { '^(?!secret)': {} } }] });
+    assert.equal(look?.field, 'outputSchema.items[0].patternProperties["^(?!secret)"]');
+    assert.equal(checkOutputSchema({ const: { pattern: '(a)\\1' } }), null, 'data, not a regex');
   });
 });

@@ -247,3 +247,101 @@ describe('audit sampling', () => {
     );
   });
 });
+
+describe('bounded evaluation', () => {
+  const doubling = {
+    reduce: [
+      { var: 'input.list' },
+      { merge: [{ var: 'accumulator' }, { var: 'accumulator' }] },
+      [1],
+    ],
+  };
+  it('a rule whose intermediate values double per element is stopped and blocks the item', () => {
+    const d = routeSubmission(
+      policy({ rules: [{ name: 'doubling', when: doubling, route: 'flag' }] }),
+      null,
+      input({ confidence: 0.99, input: { list: Array.from({ length: 64 }, (_, i) => i) } }),
+      never,
+    );
+    assert.equal(d.routing, 'block');
+    assert.equal(d.reasons[1].kind, 'rule');
+    assert.match(d.reasons[1].message, /rule "doubling" exceeded the evaluation budget/);
+  });
+  it('the same rule over a short list stays within the budget and is applied as written', () => {
+    const d = routeSubmission(
+      policy({
+        rules: [{ name: 'small', when: { '>': [{ reduce: doubling.reduce }, 0] }, route: 'flag' }],
+      }),
+      null,
+      input({ confidence: 0.99, input: { list: [1, 2, 3] } }),
+      never,
+    );
+    assert.equal(d.routing, 'approve');
+  });
+  it('an operation count past the budget blocks too (map over map over a large list)', () => {
+    const list = Array.from({ length: 400 }, (_, i) => i);
+    const d = routeSubmission(
+      policy({
+        rules: [
+          {
+            name: 'quadratic',
+            when: { some: [{ var: 'input.list' }, { some: [{ var: '' }, { '==': [1, 2] }] }] },
+            route: 'flag',
+          },
+          {
+            name: 'nested',
+            when: {
+              map: [{ var: 'input.list' }, { map: [{ merge: [list] }, { '+': [{ var: '' }, 1] }] }],
+            },
+            route: 'flag',
+          },
+        ],
+      }),
+      null,
+      input({ confidence: 0.99, input: { list } }),
+      never,
+    );
+    assert.equal(d.routing, 'block');
+    assert.match(d.reasons.at(-1)!.message, /rule "nested" exceeded the evaluation budget/);
+  });
+});
+
+describe('linear-time output schemas', () => {
+  it('a catastrophic-backtracking pattern answers at once under RE2 semantics', () => {
+    const schema = {
+      type: 'object',
+      properties: { reply: { type: 'string', pattern: '^(a+)+$' } },
+    };
+    const d = routeSubmission(
+      policy(),
+      schema,
+      input({ confidence: 0.99, output: { reply: `${'a'.repeat(40)}!` } }),
+      never,
+    );
+    assert.equal(d.routing, 'block');
+    assert.equal(d.reasons[1].kind, 'schema');
+    const ok = routeSubmission(
+      policy(),
+      schema,
+      input({ confidence: 0.99, output: { reply: 'aaa' } }),
+      never,
+    );
+    assert.equal(ok.routing, 'approve');
+  });
+  it('patternProperties run on RE2 too, with JavaScript syntax such as \\d and named groups', () => {
+    const schema = {
+      type: 'object',
+      patternProperties: { '^(?<k>x)\\d+$': { type: 'number' } },
+    };
+    assert.equal(
+      routeSubmission(policy(), schema, input({ confidence: 0.99, output: { x1: 2 } }), never)
+        .routing,
+      'approve',
+    );
+    assert.equal(
+      routeSubmission(policy(), schema, input({ confidence: 0.99, output: { x1: 'no' } }), never)
+        .routing,
+      'block',
+    );
+  });
+});
