@@ -4,7 +4,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import express, { NextFunction, Request, Response } from 'express';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { requireJsonBody } from './common/json-body.middleware';
+import { jsonBody, requestId, requireJsonBody } from './common/json-body.middleware';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/config';
 import { MetricsService } from './ops/metrics.service';
@@ -14,8 +14,10 @@ const API_PREFIXES = ['/v1', '/docs', '/health', '/version', '/metrics', '/socke
 
 /** Everything about the HTTP surface that is not a controller: parsers, docs, metrics, web app. */
 export function configureHttp(app: NestExpressApplication, config: AppConfig): void {
-  app.useBodyParser('json', { limit: '1mb' });
+  app.use(requestId);
+  // 415 before parsing: a non-JSON body is never read.
   app.use(requireJsonBody);
+  app.use(jsonBody('1mb'));
   app.useGlobalPipes(createValidationPipe());
   app.set('trust proxy', true);
   app.disable('x-powered-by');

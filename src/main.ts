@@ -7,6 +7,8 @@ import { AppModule } from './app.module';
 import { ConfigError, loadConfig, type AppConfig } from './config/config';
 import { prepareDatabase } from './database/database-bootstrap';
 import { configureHttp } from './http-app';
+import { configurePasswordHashing } from './auth/passwords';
+import { ItemChangesService } from './items/item-changes.service';
 
 function readConfig(): AppConfig {
   try {
@@ -21,6 +23,10 @@ function readConfig(): AppConfig {
 }
 
 export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  configurePasswordHashing({
+    concurrency: config.login.hashConcurrency,
+    queue: config.login.hashQueue,
+  });
   await prepareDatabase(config.databaseUrl, {
     email: config.adminEmail,
     password: config.adminPassword,
@@ -34,7 +40,18 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   return app;
 }
 
-/** SIGTERM: stop taking connections, let in-flight requests finish, then close queues and pools. */
+/** Time left after the drain for closing queues, sockets and pools before giving up on them. */
+const CLOSE_MS = 3_000;
+
+const sleep = (ms: number) =>
+  new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)).unref());
+
+/**
+ * SIGTERM: answer waiting long-polls, stop taking connections, let in-flight requests finish
+ * (up to SHUTDOWN_GRACE_MS), then close queues and pools. Closing can hang when Redis or
+ * Postgres is unreachable (a quit waits for a reconnect that never comes), so it gets a few
+ * seconds, and a hard timer ends the process within SHUTDOWN_GRACE_MS + 5 s whatever happens.
+ */
 function drainOnSignal(app: NestExpressApplication, config: AppConfig): void {
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -42,15 +59,23 @@ function drainOnSignal(app: NestExpressApplication, config: AppConfig): void {
     closing = true;
     const logger = new Logger('Shutdown');
     logger.log(`${signal}: draining`);
+    const started = Date.now();
+    setTimeout(() => {
+      logger.warn('shutdown did not finish in time; exiting anyway');
+      process.exit(1);
+    }, config.shutdownGraceMs + 4_500).unref();
+    // Long-polls answer now with the item as it is, instead of holding the drain open.
+    app.get(ItemChangesService).releaseWaiters();
     const server = app.getHttpServer() as import('node:http').Server;
     const drained = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    const timeout = new Promise<void>((resolve) =>
-      setTimeout(resolve, config.shutdownGraceMs).unref(),
-    );
-    await Promise.race([drained, timeout]);
+    await Promise.race([drained, sleep(config.shutdownGraceMs)]);
     server.closeAllConnections();
-    await app.close();
+    const closeBudget = Math.min(CLOSE_MS, config.shutdownGraceMs + 4_000 - (Date.now() - started));
+    await Promise.race([
+      app.close().catch((error: unknown) => logger.warn(`close: ${(error as Error).message}`)),
+      sleep(closeBudget),
+    ]);
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

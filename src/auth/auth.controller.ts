@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
 import {
   ApiExtraModels,
   ApiOkResponse,
@@ -23,9 +23,13 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in with email and password; returns an access token' })
   @ApiOkResponse({ type: LoginResponse })
-  @ApiErrors([401, 'wrong email or password'])
-  login(@Body() dto: LoginDto) {
-    return this.auth.login(dto);
+  @ApiErrors(
+    [401, 'wrong email or password'],
+    [429, 'too many failed sign-ins for this email or from this address; see Retry-After'],
+    [503, 'too many sign-ins being checked at once; retry after Retry-After seconds'],
+  )
+  login(@Body() dto: LoginDto, @Ip() ip: string) {
+    return this.auth.login(dto, ip);
   }
 
   @Get('me')

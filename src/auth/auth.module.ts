@@ -8,6 +8,7 @@ import { ApiKeysService } from './api-keys.service';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { LoginThrottle } from './login-throttle.service';
 import { PrincipalResolver } from './principal-resolver.service';
 import { User } from './user.entity';
 import { UsersController } from './users.controller';
@@ -30,6 +31,7 @@ import type { AppConfig } from '../config/config';
   controllers: [AuthController, UsersController, ApiKeysController],
   providers: [
     AuthService,
+    LoginThrottle,
     UsersService,
     ApiKeysService,
     PrincipalResolver,

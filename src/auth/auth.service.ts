@@ -3,7 +3,9 @@ import { JwtService } from '@nestjs/jwt';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { LoginDto } from './auth.dto';
-import { verifyPassword } from './passwords';
+import { LoginThrottle } from './login-throttle.service';
+import { HashingBusy, hashPassword, needsRehash, verifyPassword } from './passwords';
+import { RetryLaterException } from '../common/errors';
 import { User } from './user.entity';
 import { toUserView } from './users.service';
 import { APP_CONFIG } from '../config/config.module';
@@ -12,21 +14,41 @@ import type { Principal } from '../common/principal';
 
 // Verifying against a real hash when the email is unknown keeps response times alike,
 // so timing does not reveal which emails have accounts.
+// Same parameters as real hashes (passwords.ts), so it costs the same.
 const DUMMY_HASH =
-  '$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHRzb21lc2FsdA$0mVXTHgnSc1OQ6ZbJ0vDOMaFQ3ZmWzJ9ZIOUIsd+5vk';
+  '$argon2id$v=19$m=19456,p=1,t=2$PTbLbgP6AQEy7sbya0g0Pg$LCVtqcMulZi1WWYJJ4aG99fmQwqj+FmZBI7i8LSgRew';
 
 @Injectable()
 export class AuthService {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly jwt: JwtService,
+    private readonly throttle: LoginThrottle,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async login(dto: LoginDto) {
+  /** `ip` is the client address (X-Forwarded-For is honoured: `trust proxy` is on). */
+  async login(dto: LoginDto, ip = '') {
+    await this.throttle.check(dto.email, ip);
     const user = await this.users.findOne({ where: { email: dto.email.trim().toLowerCase() } });
-    const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, dto.password);
-    if (!user || !ok || user.disabledAt) throw new UnauthorizedException('wrong email or password');
+    let ok: boolean;
+    try {
+      ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, dto.password);
+    } catch (error) {
+      if (error instanceof HashingBusy)
+        throw new RetryLaterException(1, 'too many sign-ins in progress; try again shortly', 503);
+      throw error;
+    }
+    if (!user || !ok || user.disabledAt) {
+      await this.throttle.failed(dto.email, ip);
+      throw new UnauthorizedException('wrong email or password');
+    }
+    await this.throttle.succeeded(dto.email);
+    if (needsRehash(user.passwordHash)) {
+      // Upgrades hashes made with older parameters; a failure here must not fail the sign-in.
+      const rehashed = await hashPassword(dto.password).catch(() => null);
+      if (rehashed) await this.users.update(user.id, { passwordHash: rehashed }).catch(() => null);
+    }
     const accessToken = await this.jwt.signAsync(
       { sub: user.id },
       { expiresIn: this.config.jwtTtlSeconds },

@@ -1,12 +1,74 @@
 import argon2 from 'argon2';
 
+/**
+ * OWASP's first recommended argon2id setting (m = 19 MiB, t = 2, p = 1). Hashes made with
+ * other parameters (earlier versions used argon2's 64 MiB / t = 3 / p = 4 default) still
+ * verify, and are re-hashed with these at the next successful sign-in.
+ */
+export const ARGON2_OPTIONS = {
+  type: argon2.argon2id,
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+} as const;
+
+/** Thrown when more hashes wait than the queue allows: the caller answers "busy, retry". */
+export class HashingBusy extends Error {}
+
+/**
+ * Bounds concurrent argon2 work. Each hash occupies a libuv thread and a core for tens of
+ * milliseconds; unbounded, a flood of sign-ins takes every core from submissions and /health.
+ * A small FIFO queue absorbs bursts; past it, callers are told to come back.
+ */
+class HashLimiter {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  concurrency = 1;
+  queue = 32;
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.active >= this.concurrency) {
+      if (this.waiting.length >= this.queue) throw new HashingBusy('too many sign-ins in progress');
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } else {
+      this.active += 1;
+    }
+    try {
+      return await work();
+    } finally {
+      // Hand the slot straight to the next waiter, so `active` never overshoots.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active -= 1;
+    }
+  }
+}
+
+const limiter = new HashLimiter();
+
+export function configurePasswordHashing(options: { concurrency: number; queue: number }): void {
+  limiter.concurrency = options.concurrency;
+  limiter.queue = options.queue;
+}
+
 export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, { type: argon2.argon2id });
+  return limiter.run(() => argon2.hash(password, ARGON2_OPTIONS));
 }
 
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
+  return limiter.run(async () => {
+    try {
+      return await argon2.verify(hash, password);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** True when a stored hash was made with weaker or different parameters than ARGON2_OPTIONS. */
+export function needsRehash(hash: string): boolean {
   try {
-    return await argon2.verify(hash, password);
+    return argon2.needsRehash(hash, ARGON2_OPTIONS);
   } catch {
     return false;
   }

@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { BadRequestException, HttpException } from '@nestjs/common';
 
 export interface FieldProblem {
   field: string;
@@ -17,4 +17,22 @@ export function invalid(problems: FieldProblem[]): BadRequestException {
 
 export function invalidField(field: string, message: string): BadRequestException {
   return invalid([{ field, message }]);
+}
+
+/** 429 (or 503) with a Retry-After header: the caller should come back after that many seconds. */
+export class RetryLaterException extends HttpException {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message: string,
+    status = 429,
+  ) {
+    super(
+      {
+        statusCode: status,
+        error: status === 429 ? 'Too Many Requests' : 'Service Unavailable',
+        message,
+      },
+      status,
+    );
+  }
 }

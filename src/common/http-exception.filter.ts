@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { RetryLaterException } from './errors';
 
 interface BodyParserError {
   type?: string;
@@ -41,6 +42,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const parserError = exception as BodyParserError;
     if (exception instanceof HttpException) {
       status = exception.getStatus();
+      if (exception instanceof RetryLaterException && !response.headersSent)
+        response.setHeader('Retry-After', String(exception.retryAfterSeconds));
       const payload = exception.getResponse();
       body =
         typeof payload === 'string'

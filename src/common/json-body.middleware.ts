@@ -1,6 +1,28 @@
-import { NextFunction, Request, Response } from 'express';
+import { Logger } from '@nestjs/common';
+import express, { NextFunction, Request, Response } from 'express';
+import { assignRequestId } from '../ops/logging';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+const logger = new Logger('HTTP');
+
+/**
+ * Answers a request refused before it reaches Nest (no JSON, malformed JSON, too large) in the
+ * shape every Verdict error has, with its request id, and writes its one log line: pino-http
+ * and the exception filter only see requests that get past the body parser.
+ */
+function refuse(req: Request, res: Response, status: number, error: string, message: string) {
+  logger.warn(
+    { requestId: String(req.id), method: req.method, url: req.originalUrl, statusCode: status },
+    `${status} ${message}`,
+  );
+  res.status(status).json({ statusCode: status, error, message, requestId: String(req.id) });
+}
+
+/** Runs first: the request id exists (and is echoed) before anything can refuse the request. */
+export function requestId(req: Request, res: Response, next: NextFunction): void {
+  assignRequestId(req, res);
+  next();
+}
 
 /** A body that is not JSON is refused with 415 rather than silently read as empty. */
 export function requireJsonBody(req: Request, res: Response, next: NextFunction): void {
@@ -12,13 +34,39 @@ export function requireJsonBody(req: Request, res: Response, next: NextFunction)
     req.path.startsWith('/v1/') &&
     !req.is('application/json')
   ) {
-    res.status(415).json({
-      statusCode: 415,
-      error: 'Unsupported Media Type',
-      message: 'request body must be JSON (Content-Type: application/json)',
-      requestId: (req as Request & { id?: string }).id,
-    });
+    refuse(
+      req,
+      res,
+      415,
+      'Unsupported Media Type',
+      'request body must be JSON (Content-Type: application/json)',
+    );
     return;
   }
   next();
+}
+
+interface ParserError {
+  type?: string;
+  status?: number;
+  expose?: boolean;
+  message?: string;
+}
+
+/** express.json (1 MiB), with its failures answered as Verdict errors (400 or 413). */
+export function jsonBody(limit: string) {
+  const parse = express.json({ limit });
+  return (req: Request, res: Response, next: NextFunction): void => {
+    parse(req, res, (error?: unknown) => {
+      if (!error) return next();
+      const e = error as ParserError;
+      if (e.type === 'entity.too.large')
+        return refuse(req, res, 413, 'Payload Too Large', 'request body is larger than 1 MiB');
+      if (e.type === 'entity.parse.failed')
+        return refuse(req, res, 400, 'Bad Request', 'request body is not valid JSON');
+      if (e.expose && typeof e.status === 'number' && e.status < 500)
+        return refuse(req, res, e.status, 'Bad Request', e.message ?? 'bad request body');
+      next(error);
+    });
+  };
 }

@@ -24,6 +24,24 @@ export interface AppConfig {
   smtpUrl: string | undefined;
   /** Sender of notification emails. */
   mailFrom: string;
+  /** Login throttling (counted in Redis) and the bound on concurrent password hashing. */
+  login: {
+    maxFailuresPerEmail: number;
+    maxFailuresPerIp: number;
+    failureWindowSeconds: number;
+    blockSeconds: number;
+    maxBlockSeconds: number;
+    hashConcurrency: number;
+    hashQueue: number;
+  };
+  /** Streamed exports: their own connection budget, and how long a stalled reader may stall. */
+  exportMaxConcurrent: number;
+  exportIdleTimeoutMs: number;
+  /** Webhook isolation: deliveries in flight per destination, and the circuit breaker. */
+  webhookMaxPerHost: number;
+  webhookBreakerFailures: number;
+  webhookBreakerCooldownMs: number;
+  liveMaxSocketsPerUser: number;
   /** Problems worth a warning line at start, not worth refusing to start. */
   warnings: string[];
 }
@@ -127,6 +145,21 @@ export function loadConfig(env: Env = process.env): AppConfig {
     publicUrl,
     smtpUrl,
     mailFrom: mailFrom.trim(),
+    login: {
+      maxFailuresPerEmail: int(env, 'LOGIN_MAX_FAILURES_PER_EMAIL', 5, 1, 1_000_000),
+      maxFailuresPerIp: int(env, 'LOGIN_MAX_FAILURES_PER_IP', 50, 1, 1_000_000),
+      failureWindowSeconds: int(env, 'LOGIN_FAILURE_WINDOW_SECONDS', 900, 1, 86_400),
+      blockSeconds: int(env, 'LOGIN_BLOCK_SECONDS', 60, 1, 86_400),
+      maxBlockSeconds: int(env, 'LOGIN_MAX_BLOCK_SECONDS', 3600, 1, 7 * 86_400),
+      hashConcurrency: int(env, 'LOGIN_HASH_CONCURRENCY', 1, 1, 64),
+      hashQueue: int(env, 'LOGIN_HASH_QUEUE', 32, 0, 10_000),
+    },
+    exportMaxConcurrent: int(env, 'EXPORT_MAX_CONCURRENT', 3, 1, 100),
+    exportIdleTimeoutMs: int(env, 'EXPORT_IDLE_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    webhookMaxPerHost: int(env, 'WEBHOOK_MAX_PER_HOST', 4, 1, 1000),
+    webhookBreakerFailures: int(env, 'WEBHOOK_BREAKER_FAILURES', 5, 1, 1000),
+    webhookBreakerCooldownMs: int(env, 'WEBHOOK_BREAKER_COOLDOWN_MS', 30_000, 100, 3_600_000),
+    liveMaxSocketsPerUser: int(env, 'LIVE_MAX_SOCKETS_PER_USER', 20, 1, 100_000),
     warnings,
   };
 }

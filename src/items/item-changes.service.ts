@@ -10,6 +10,8 @@ import { REDIS, REDIS_SUBSCRIBER, RedisKeys } from '../redis/redis.module';
 export class ItemChangesService implements OnModuleDestroy {
   private readonly waiters = new Map<string, Set<() => void>>();
   private readonly channel: string;
+  /** Set at shutdown: long-polls stop waiting and answer with the item's current state. */
+  released = false;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -40,6 +42,7 @@ export class ItemChangesService implements OnModuleDestroy {
 
   /** Resolves when the item changes or after `ms`, whichever is first. */
   waitForChange(id: string, ms: number): { promise: Promise<void>; cancel: () => void } {
+    if (this.released) return { promise: Promise.resolve(), cancel: () => undefined };
     let done!: () => void;
     const promise = new Promise<void>((resolve) => (done = resolve));
     const timer = setTimeout(() => finish(), ms);
@@ -53,6 +56,12 @@ export class ItemChangesService implements OnModuleDestroy {
     if (!set) this.waiters.set(id, (set = new Set()));
     set.add(finish);
     return { promise, cancel: finish };
+  }
+
+  /** Wakes every waiting long-poll and makes new ones return at once (SIGTERM). */
+  releaseWaiters(): void {
+    this.released = true;
+    for (const id of [...this.waiters.keys()]) this.wake(id);
   }
 
   onModuleDestroy(): void {

@@ -79,7 +79,11 @@ export class ItemsService {
   async get(principal: Principal, id: string, waitSeconds = 0) {
     let item = await this.findReadable(principal, id);
     const deadline = Date.now() + waitSeconds * 1000;
-    while (!FINAL_STATUSES.includes(item.status) && Date.now() < deadline) {
+    while (
+      !FINAL_STATUSES.includes(item.status) &&
+      Date.now() < deadline &&
+      !this.changes.released
+    ) {
       // A slow re-check covers a missed notification (Redis briefly away); changes wake us at once.
       const wait = this.changes.waitForChange(id, Math.min(deadline - Date.now(), 5_000));
       await wait.promise;

@@ -4,18 +4,27 @@ import type { Params } from 'nestjs-pino';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
+/**
+ * The request's id: the caller's X-Request-Id when sane, else a fresh UUID; echoed in the
+ * response header. Assigned by the first middleware, so even a request refused before Nest sees
+ * it (malformed JSON, 413, 415) carries one; pino-http then reuses it.
+ */
+export function assignRequestId(req: IncomingMessage, res: ServerResponse): string {
+  const r = req as IncomingMessage & { id?: string };
+  if (r.id) return r.id;
+  const incoming = req.headers['x-request-id'];
+  const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  res.setHeader('X-Request-Id', id);
+  r.id = id;
+  return id;
+}
+
 /** One JSON line per request, with a request id (the caller's if sane) echoed in X-Request-Id. */
 export function loggingParams(level: string): Params {
   return {
     pinoHttp: {
       level,
-      genReqId: (req: IncomingMessage, res: ServerResponse) => {
-        const incoming = req.headers['x-request-id'];
-        const id =
-          typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
+      genReqId: assignRequestId,
       // Tokens, keys and passwords never reach the logs.
       redact: {
         paths: ['req.headers.authorization', 'req.headers.cookie', 'req.body.password'],

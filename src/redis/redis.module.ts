@@ -2,6 +2,7 @@ import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nest
 import Redis, { RedisOptions } from 'ioredis';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
+import { dependencyDown, dependencyUp } from '../ops/outage-log';
 
 export const REDIS = Symbol('REDIS');
 export const REDIS_SUBSCRIBER = Symbol('REDIS_SUBSCRIBER');
@@ -28,7 +29,7 @@ export function createFastFailRedis(url: string, name: string): Redis {
     url,
     redisOptions({ connectionName: name, maxRetriesPerRequest: 1, enableOfflineQueue: false }),
   );
-  client.on('error', () => undefined); // reconnects on its own; health reports the outage
+  watchOutages(client);
   return client;
 }
 
@@ -38,8 +39,14 @@ export function createPatientRedis(url: string, name: string, extra: RedisOption
     url,
     redisOptions({ connectionName: name, maxRetriesPerRequest: null, ...extra }),
   );
-  client.on('error', () => undefined);
+  watchOutages(client);
   return client;
+}
+
+/** Reconnects on its own; the outage is logged once per 10 s for all clients together. */
+export function watchOutages(client: Redis): void {
+  client.on('error', (error) => dependencyDown('redis', error));
+  client.on('ready', () => dependencyUp('redis'));
 }
 
 @Injectable()
