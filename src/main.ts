@@ -9,6 +9,7 @@ import { prepareDatabase } from './database/database-bootstrap';
 import { configureHttp } from './http-app';
 import { configurePasswordHashing } from './auth/passwords';
 import { ItemChangesService } from './items/item-changes.service';
+import { setRedisPort } from './ops/outage-log';
 
 function readConfig(): AppConfig {
   try {
@@ -23,6 +24,7 @@ function readConfig(): AppConfig {
 }
 
 export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  setRedisPort(Number(new URL(config.redisUrl).port || 6379));
   configurePasswordHashing({
     concurrency: config.login.hashConcurrency,
     queue: config.login.hashQueue,

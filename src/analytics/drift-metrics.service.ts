@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import { MetricsService } from '../ops/metrics.service';
 import { DriftService, VersionDrift } from './drift.service';
+import { warnOrOutage } from '../ops/outage-log';
 
 /** Recomputed at most this often; scrapes in between get the last values at once. */
 const REFRESH_MS = 5 * 60_000;
@@ -36,7 +37,9 @@ export class DriftMetrics {
             this.latest = rows;
             this.computedAt = Date.now();
           })
-          .catch((error: Error) => this.logger.warn(`drift metrics: ${error.message}`))
+          .catch((error: Error) =>
+            warnOrOutage(this.logger, error, `drift metrics: ${error.message}`),
+          )
           .finally(() => {
             this.running = null;
           });

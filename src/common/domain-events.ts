@@ -1,5 +1,6 @@
 import { Global, Injectable, Logger, Module } from '@nestjs/common';
 import type { Item } from '../items/item.entity';
+import { warnOrOutage } from '../ops/outage-log';
 
 /**
  * What happened to items, published after the transaction commits. Feature modules subscribe
@@ -68,7 +69,11 @@ export class DomainEvents {
         try {
           await listener(payload);
         } catch (error) {
-          this.logger.warn(`listener for ${name} failed: ${(error as Error).message}`);
+          warnOrOutage(
+            this.logger,
+            error,
+            `listener for ${name} failed: ${(error as Error).message}`,
+          );
         }
       }),
     );

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { RetryLaterException } from './errors';
+import { dependencyDown, dependencyOf } from '../ops/outage-log';
 
 interface BodyParserError {
   type?: string;
@@ -82,7 +83,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
         error: 'Service Unavailable',
         message: 'a backing service is unavailable; retry later',
       };
-      this.logger.warn(`503 for ${request.method} ${request.url}: ${(exception as Error).message}`);
+      // The request has its own log line; the outage gets one line per 10 s, not one per request.
+      dependencyDown(dependencyOf(exception), exception);
     } else {
       body = { statusCode: 500, error: 'Internal Server Error', message: 'unexpected error' };
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));

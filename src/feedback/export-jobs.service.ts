@@ -28,6 +28,7 @@ import {
 import { ExportStreamService } from './export-stream.service';
 import type { CreateExportDto, ExportJobView } from './feedback.dto';
 import { FEEDBACK_ROLES } from './feedback.service';
+import { warnOrOutage } from '../ops/outage-log';
 
 /** Where finished exports are kept. Several instances need a shared directory (EXPORT_DIR). */
 export function exportDir(): string {
@@ -100,7 +101,7 @@ export class ExportJobsService {
     await this.queue
       .enqueue('export.run', { exportId: job.id }, { jobId: `export-${job.id}` })
       .catch((error: Error) =>
-        this.logger.warn(`export ${job.id} not enqueued yet: ${error.message}`),
+        warnOrOutage(this.logger, error, `export ${job.id} not enqueued yet: ${error.message}`),
       );
     return this.view(job);
   }

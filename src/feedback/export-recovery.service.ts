@@ -13,6 +13,7 @@ import type { AppConfig } from '../config/config';
 import { JobsService } from '../jobs/jobs.service';
 import { REDIS, RedisKeys } from '../redis/redis.module';
 import { ExportJob } from './export-job.entity';
+import { warnOrOutage } from '../ops/outage-log';
 
 /** How long a queued export may wait for its worker before we assume Redis lost the job. */
 const QUEUED_GRACE_MS = 5_000;
@@ -64,7 +65,7 @@ export class ExportRecoveryService implements OnApplicationBootstrap, OnApplicat
         await this.jobs.enqueue('export.run', { exportId: job.id }, { jobId: `export-${job.id}` });
       }
     } catch (error) {
-      this.logger.warn(`export sweep failed: ${(error as Error).message}`);
+      warnOrOutage(this.logger, error, `export sweep failed: ${(error as Error).message}`);
     }
   }
 }

@@ -9,6 +9,7 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { Job, Worker } from 'bullmq';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
+import { dependencyDown, isConnectionError } from '../ops/outage-log';
 import { createPatientRedis } from '../redis/redis.module';
 import { JOB_HANDLER } from './job-handler.decorator';
 import { JOB_NAMES, JOB_QUEUES, JobName } from './job-catalogue';
@@ -43,7 +44,11 @@ export class JobsRunner implements OnApplicationBootstrap, OnApplicationShutdown
         prefix: this.config.redisPrefix,
         concurrency: CONCURRENCY[queue] ?? 4,
       });
-      worker.on('error', (error) => this.logger.warn(`worker ${queue}: ${error.message}`));
+      worker.on('error', (error) =>
+        isConnectionError(error)
+          ? dependencyDown('redis', error)
+          : this.logger.warn(`worker ${queue}: ${error.message}`),
+      );
       this.workers.push(worker);
     }
   }

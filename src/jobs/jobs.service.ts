@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
+import { dependencyDown } from '../ops/outage-log';
 import { JOB_QUEUE_OF, JobCatalogue, JobName, JobQueueName } from './job-catalogue';
 
 /** The one way to enqueue background work; payloads are checked against the catalogue. */
@@ -14,6 +15,9 @@ export class JobsService {
     @InjectQueue('exports') exports: Queue,
   ) {
     this.queues = { timers, webhooks, exports };
+    // Without a listener BullMQ prints every connection error with its stack trace.
+    for (const queue of Object.values(this.queues))
+      queue.on('error', (error) => dependencyDown('redis', error));
   }
 
   queue(name: JobQueueName): Queue {

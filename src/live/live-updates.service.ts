@@ -4,6 +4,7 @@ import { DomainEvents, type DomainEventMap } from '../common/domain-events';
 import { CommentsService } from '../items/comments.service';
 import { FINAL_STATUSES, type Item } from '../items/item.entity';
 import { LiveEmitter, type LiveSocket } from './live-emitter.service';
+import { warnOrOutage } from '../ops/outage-log';
 
 /** At most this many 'queue.stats' per second per queue (per instance), trailing the changes. */
 const STATS_MIN_GAP_MS = 300;
@@ -99,7 +100,11 @@ export class LiveUpdatesService implements OnApplicationShutdown {
       const stats = await this.stats.lineStats(queueId, 0);
       this.emitter.toQueue(slug, 'queue.stats', { queue: slug, ...stats });
     } catch (error) {
-      this.logger.warn(`queue.stats for ${slug} failed: ${(error as Error).message}`);
+      warnOrOutage(
+        this.logger,
+        error,
+        `queue.stats for ${slug} failed: ${(error as Error).message}`,
+      );
     }
   }
 
@@ -109,7 +114,11 @@ export class LiveUpdatesService implements OnApplicationShutdown {
       const stats = await this.stats.lineStats(queueId);
       this.emitter.toSocket(socket, 'queue.stats', { queue: slug, ...stats });
     } catch (error) {
-      this.logger.warn(`queue.stats for ${slug} failed: ${(error as Error).message}`);
+      warnOrOutage(
+        this.logger,
+        error,
+        `queue.stats for ${slug} failed: ${(error as Error).message}`,
+      );
     }
   }
 

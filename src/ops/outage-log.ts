@@ -16,6 +16,19 @@ interface State {
 const states = new Map<Dependency, State>();
 const logger = new Logger('Dependencies');
 
+/** A failure to reach a dependency (as opposed to an error in what was asked of it). */
+export function isConnectionError(error: unknown): boolean {
+  const e = error as { code?: string; message?: string } | undefined;
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(
+      e?.code ?? '',
+    ) ||
+    /ECONNREFUSED|Connection is closed|Connection terminated|Stream isn't writeable|enableOfflineQueue|Redis is not available|max retries per request/i.test(
+      e?.message ?? '',
+    )
+  );
+}
+
 function messageOf(error: unknown): string {
   const e = error as { code?: string; message?: string } | undefined;
   return e?.message || e?.code || String(error);
@@ -63,4 +76,34 @@ export function dependencyUp(dependency: Dependency): void {
 
 export function isDependencyDown(dependency: Dependency): boolean {
   return states.get(dependency)?.down ?? false;
+}
+
+let redisPort = 6379;
+/** Tells ECONNREFUSED from Redis apart from Postgres's by the port (set once at boot). */
+export function setRedisPort(port: number): void {
+  redisPort = port;
+}
+
+/** Which dependency a connection error came from, as far as the error says. */
+export function dependencyOf(error: unknown): Dependency {
+  const e = error as { code?: string; message?: string; port?: number } | undefined;
+  if (typeof e?.port === 'number') return e.port === redisPort ? 'redis' : 'postgres';
+  return /redis|offline queue|Stream isn't writeable|Connection is closed|max retries per request/i.test(
+    e?.message ?? '',
+  )
+    ? 'redis'
+    : 'postgres';
+}
+
+/**
+ * For background work that fails now and then: an outage goes to the rate-limited outage log,
+ * anything else is worth its own warning.
+ */
+export function warnOrOutage(
+  log: { warn(message: string): unknown },
+  error: unknown,
+  message: string,
+): void {
+  if (isConnectionError(error)) dependencyDown(dependencyOf(error), error);
+  else log.warn(message);
 }

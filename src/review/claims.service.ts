@@ -15,6 +15,7 @@ import {
   retryOnChainRace,
 } from './item-transitions.service';
 import { assertHolder, assertReviewer, reviewableItem } from './review-access';
+import { warnOrOutage } from '../ops/outage-log';
 
 /**
  * Picks the next item for one reviewer and leases it, in one statement. Postgres is the
@@ -291,7 +292,11 @@ export class ClaimsService {
       )
       // The periodic Postgres sweep expires the lease anyway; the timer only makes it prompt.
       .catch((error: Error) =>
-        this.logger.warn(`could not schedule lease expiry for ${item.id}: ${error.message}`),
+        warnOrOutage(
+          this.logger,
+          error,
+          `could not schedule lease expiry for ${item.id}: ${error.message}`,
+        ),
       );
   }
 }

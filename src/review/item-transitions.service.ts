@@ -9,6 +9,7 @@ import { ItemEventsService, NewItemEvent } from '../items/item-events.service';
 import { insertSql, SqlParams, updateSql } from './sql-writer';
 import { Review } from './review.entity';
 import { ReviewLineService } from './review-line.service';
+import { warnOrOutage } from '../ops/outage-log';
 
 export type LastEvent = { seq: number; hash: string } | null;
 
@@ -203,7 +204,11 @@ export class ItemTransitionsService {
   async announce(previous: Item, item: Item, change: ItemChange, actor: string): Promise<void> {
     await Promise.all([
       this.syncReviewLine(previous, item).catch((error: Error) =>
-        this.logger.warn(`review line update for ${item.id} failed: ${error.message}`),
+        warnOrOutage(
+          this.logger,
+          error,
+          `review line update for ${item.id} failed: ${error.message}`,
+        ),
       ),
       this.domainEvents.emit('item.changed', {
         item,

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue as BullQueue } from 'bullmq';
+import { dependencyDown } from '../ops/outage-log';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { DomainEvents } from '../common/domain-events';
@@ -14,6 +15,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import type { Item } from '../items/item.entity';
 import { createFastFailRedis, REDIS, RedisKeys } from '../redis/redis.module';
+import { warnOrOutage } from '../ops/outage-log';
 
 type LineEntry = Pick<Item, 'id' | 'queueSlug' | 'reviewRank'>;
 
@@ -50,6 +52,8 @@ export class ReviewLineService implements OnApplicationBootstrap, OnApplicationS
         connection: this.connection,
         prefix: this.config.redisPrefix,
       });
+      // Without a listener BullMQ prints every connection error with its stack trace.
+      queue.on('error', (error) => dependencyDown('redis', error));
       this.queues.set(slug, queue);
     }
     return queue;
@@ -128,7 +132,7 @@ export class ReviewLineService implements OnApplicationBootstrap, OnApplicationS
           );
       }
     } catch (error) {
-      this.logger.warn(`sweep failed: ${(error as Error).message}`);
+      warnOrOutage(this.logger, error, `sweep failed: ${(error as Error).message}`);
     } finally {
       this.sweeping = false;
     }

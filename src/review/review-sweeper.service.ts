@@ -14,6 +14,7 @@ import { REDIS, RedisKeys } from '../redis/redis.module';
 import { ClaimsService } from './claims.service';
 import { ItemTransitionsService } from './item-transitions.service';
 import { SlaService } from './sla.service';
+import { warnOrOutage } from '../ops/outage-log';
 
 const BATCH = 200;
 
@@ -83,7 +84,7 @@ export class ReviewSweeperService implements OnApplicationBootstrap, OnApplicati
           `returned ${done.leases} lapsed lease(s), applied ${done.slas} SLA timeout(s)`,
         );
     } catch (error) {
-      this.logger.warn(`sweep failed: ${(error as Error).message}`);
+      warnOrOutage(this.logger, error, `sweep failed: ${(error as Error).message}`);
     } finally {
       this.running = false;
     }

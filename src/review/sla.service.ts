@@ -9,6 +9,7 @@ import { QueuesService } from '../queues/queues.service';
 import type { BlockedTimeoutAction } from '../routing/policy.types';
 import { escalationChanges, finalChanges } from './decision-rules';
 import { ItemTransitionsService, LockedItem, Transition } from './item-transitions.service';
+import { warnOrOutage } from '../ops/outage-log';
 
 const TIMER_SLACK_MS = 100;
 
@@ -98,7 +99,11 @@ export class SlaService {
           },
         )
         .catch((error: Error) =>
-          this.logger.warn(`could not reschedule SLA timer for ${itemId}: ${error.message}`),
+          warnOrOutage(
+            this.logger,
+            error,
+            `could not reschedule SLA timer for ${itemId}: ${error.message}`,
+          ),
         );
     }
     return applied !== null && !applied.transition.quiet;

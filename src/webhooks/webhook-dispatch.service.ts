@@ -4,6 +4,7 @@ import { FINAL_STATUSES, type Item } from '../items/item.entity';
 import { JobsService } from '../jobs/jobs.service';
 import { QueuesService } from '../queues/queues.service';
 import { WEBHOOK_ATTEMPTS, WEBHOOK_BACKOFF, type WebhookJob } from './webhook-job';
+import { warnOrOutage } from '../ops/outage-log';
 
 /**
  * Decides when a webhook is due: an item reaching a final status (auto-approval at submission
@@ -64,7 +65,9 @@ export class WebhookDispatchService implements OnApplicationShutdown {
         })),
       );
     } catch (error) {
-      this.logger.warn(
+      warnOrOutage(
+        this.logger,
+        error,
         `could not enqueue ${due.length} webhook(s), will retry: ${(error as Error).message}`,
       );
       this.keepForLater(due);

@@ -13,6 +13,7 @@ import type { AppConfig } from '../config/config';
 import type { Item } from '../items/item.entity';
 import { REDIS, RedisKeys } from '../redis/redis.module';
 import { WebhookDispatchService } from './webhook-dispatch.service';
+import { warnOrOutage } from '../ops/outage-log';
 
 /** Covers the whole retry span (about 68 minutes) with room to spare. */
 const RECOVERY_WINDOW = '2 hours';
@@ -88,7 +89,11 @@ export class WebhookRecoveryService implements OnApplicationBootstrap, OnApplica
           `Redis had lost its data: re-enqueued ${rows.length} undelivered webhook(s)`,
         );
     } catch (error) {
-      this.logger.warn(`webhook recovery check failed: ${(error as Error).message}`);
+      warnOrOutage(
+        this.logger,
+        error,
+        `webhook recovery check failed: ${(error as Error).message}`,
+      );
     } finally {
       this.running = false;
     }
