@@ -183,18 +183,21 @@ export class ExportJobsService {
       await this.jobs.update(job.id, { status: 'running', rows: 0, progress: 0, error: null });
       await this.publish(job);
       let lastWrite = Date.now();
-      const rows = await this.streams.streamTo(params, queueId, createWriteStream(path), {
-        onProgress: (written) => {
-          if (Date.now() - lastWrite < PROGRESS_EVERY_MS) return;
-          lastWrite = Date.now();
-          job.rows = written;
-          job.progress = total > 0 ? Math.min(0.99, written / total) : 0;
-          void this.jobs
-            .update({ id: job.id, status: 'running' }, { rows: job.rows, progress: job.progress })
-            .catch(() => undefined);
-          void this.publish(job);
-        },
-      });
+      const release = await this.streams.waitForSlot();
+      const rows = await this.streams
+        .streamTo(params, queueId, createWriteStream(path), {
+          onProgress: (written) => {
+            if (Date.now() - lastWrite < PROGRESS_EVERY_MS) return;
+            lastWrite = Date.now();
+            job.rows = written;
+            job.progress = total > 0 ? Math.min(0.99, written / total) : 0;
+            void this.jobs
+              .update({ id: job.id, status: 'running' }, { rows: job.rows, progress: job.progress })
+              .catch(() => undefined);
+            void this.publish(job);
+          },
+        })
+        .finally(release);
       Object.assign(job, {
         status: 'done',
         rows,

@@ -1,14 +1,14 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Pool, PoolClient } from 'pg';
+import { Pool, type PoolClient } from 'pg';
 import QueryStream from 'pg-query-stream';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
+import { RetryLaterException } from '../common/errors';
 import { QueuesService } from '../queues/queues.service';
 import { encoderFor } from './export-format';
 import type { ExportParams } from './export-params';
@@ -29,15 +29,33 @@ export interface StreamOptions {
   onProgress?: (rows: number) => void;
 }
 
+/** Seconds a caller refused for want of an export slot is told to wait. */
+const RETRY_AFTER_SECONDS = 10;
+
+/** Raised (as the pipeline's error) when the reader stopped reading for EXPORT_IDLE_TIMEOUT_MS. */
+export class ExportReaderIdle extends Error {
+  readonly code = 'EXPORT_READER_IDLE';
+}
+
 /**
  * Streams an export from a Postgres cursor into any writable (an HTTP response, a file). Only
  * one batch of rows is in memory at a time, backpressure runs from the sink back to the cursor,
  * and the cursor and its connection are released however the stream ends (including a client
  * that goes away mid-download).
+ *
+ * Exports hold a connection for as long as the download lasts, so they never use the API's
+ * pool: they have a pool of their own of EXPORT_MAX_CONCURRENT connections, and a download
+ * asked for when all are busy is refused (429 + Retry-After) rather than queued. A reader that
+ * stops reading (its socket buffers full, no progress) for EXPORT_IDLE_TIMEOUT_MS is
+ * disconnected, which ends the cursor and frees the connection.
  */
 @Injectable()
-export class ExportStreamService {
+export class ExportStreamService implements OnApplicationShutdown {
   private readonly reviewers: ReviewerPseudonyms;
+  private readonly exportPool: Pool;
+  private readonly maxConcurrent: number;
+  private readonly idleTimeoutMs: number;
+  private inFlight = 0;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -45,6 +63,49 @@ export class ExportStreamService {
     private readonly queues: QueuesService,
   ) {
     this.reviewers = new ReviewerPseudonyms(config.jwtSecret);
+    this.maxConcurrent = config.exportMaxConcurrent;
+    this.idleTimeoutMs = config.exportIdleTimeoutMs;
+    this.exportPool = new Pool({
+      connectionString: config.databaseUrl,
+      max: config.exportMaxConcurrent,
+      idleTimeoutMillis: 10_000,
+      connectionTimeoutMillis: 10_000,
+      application_name: 'verdict-export',
+    });
+    // An idle export connection dropped by the server must not crash the process.
+    this.exportPool.on('error', () => undefined);
+  }
+
+  /** Takes an export slot now, or refuses with 429 + Retry-After; call the result to give it back. */
+  reserve(): () => void {
+    if (this.inFlight >= this.maxConcurrent)
+      throw new RetryLaterException(
+        RETRY_AFTER_SECONDS,
+        `${this.maxConcurrent} exports are already streaming; retry later or use POST /v1/feedback/exports`,
+      );
+    this.inFlight += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.inFlight -= 1;
+    };
+  }
+
+  /** Background exports wait for a slot instead of being refused. */
+  async waitForSlot(): Promise<() => void> {
+    for (;;) {
+      try {
+        return this.reserve();
+      } catch (error) {
+        if (!(error instanceof RetryLaterException)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.exportPool.end().catch(() => undefined);
   }
 
   /** The queue filter as an id (404 for an unknown slug, rather than a silently empty file). */
@@ -57,10 +118,6 @@ export class ExportStreamService {
         throw new NotFoundException(`queue "${params.queue}" not found`);
       throw error;
     }
-  }
-
-  private pool(): Pool {
-    return (this.dataSource.driver as PostgresDriver).master as Pool;
   }
 
   async count(params: ExportParams, queueId: string | undefined): Promise<number> {
@@ -77,7 +134,7 @@ export class ExportStreamService {
     options: StreamOptions = {},
   ): Promise<number> {
     const { text, values } = exportSql(params, queueId);
-    const client: PoolClient = await this.pool().connect();
+    const client: PoolClient = await this.exportPool.connect();
     const rows = client.query(
       new QueryStream(text, values, { batchSize: BATCH_ROWS, rowMode: 'array', types: RAW_TEXT }),
     );
@@ -91,6 +148,7 @@ export class ExportStreamService {
       ...encoderFor(params.format, this.reviewers),
       ...(params.gzip ? [createGzip({ level: 5 })] : []),
     ];
+    const stopWatching = this.watchForStall(sink, () => written);
     try {
       await pipeline([rows, ...stages, sink]);
       client.release();
@@ -99,6 +157,35 @@ export class ExportStreamService {
       // The connection may sit mid-protocol after an abort; drop it rather than reuse it.
       client.release(error instanceof Error ? error : true);
       throw error;
+    } finally {
+      stopWatching();
     }
+  }
+
+  /**
+   * Disconnects a reader that stopped reading: the sink has been full (waiting for 'drain') with
+   * no record written for EXPORT_IDLE_TIMEOUT_MS. A slow query with a reading client is not
+   * idle: the sink is not full then.
+   */
+  private watchForStall(sink: Writable, progress: () => number): () => void {
+    let last = progress();
+    let lastChange = Date.now();
+    const timer = setInterval(
+      () => {
+        const now = progress();
+        if (now !== last || !sink.writableNeedDrain) {
+          last = now;
+          lastChange = Date.now();
+          return;
+        }
+        if (Date.now() - lastChange >= this.idleTimeoutMs) {
+          clearInterval(timer);
+          sink.destroy(new ExportReaderIdle(`reader stopped reading for ${this.idleTimeoutMs} ms`));
+        }
+      },
+      Math.min(1_000, Math.max(50, Math.floor(this.idleTimeoutMs / 4))),
+    );
+    timer.unref();
+    return () => clearInterval(timer);
   }
 }

@@ -51,7 +51,10 @@ export class FeedbackController {
       'text/csv': { schema: { type: 'string' } },
     },
   })
-  @ApiErrors(400, 403, 404)
+  @ApiErrors(400, 403, 404, [
+    429,
+    'EXPORT_MAX_CONCURRENT exports are already streaming; retry after Retry-After seconds',
+  ])
   stream(
     @CurrentPrincipal() principal: Principal,
     @Query() query: ExportQuery,

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { requireUser } from '../auth/access';
 import type { Principal } from '../common/principal';
 import { EXPORT_CONTENT_TYPES, exportExtension, parseExportParams } from './export-params';
-import { ExportStreamService } from './export-stream.service';
+import { ExportReaderIdle, ExportStreamService } from './export-stream.service';
 import type { ExportQuery } from './feedback.dto';
 
 export const FEEDBACK_ROLES = ['admin', 'lead', 'analyst'] as const;
@@ -24,6 +24,8 @@ export class FeedbackService {
     requireUser(principal, ...FEEDBACK_ROLES);
     const params = parseExportParams({ ...query });
     const queueId = await this.streams.queueId(params);
+    // Before any header is sent, so a refusal is a proper 429 with Retry-After.
+    const release = this.streams.reserve();
     // An explicit ?gzip wins; otherwise the client's Accept-Encoding decides.
     const gzip = params.gzip ?? req.acceptsEncodings('gzip', 'identity') === 'gzip';
     const stamp = new Date().toISOString().slice(0, 10);
@@ -42,10 +44,14 @@ export class FeedbackService {
       // Headers are gone by now: the only honest signal left is an aborted (truncated) body.
       if ((error as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') {
         this.logger.debug('client closed the export early; cursor released');
+      } else if (error instanceof ExportReaderIdle) {
+        this.logger.warn(`export reader disconnected: ${error.message}; cursor released`);
       } else {
         this.logger.error(`export failed mid-stream: ${(error as Error).message}`);
       }
       if (!res.destroyed) res.destroy();
+    } finally {
+      release();
     }
   }
 }
