@@ -10,6 +10,8 @@ export function JobHandler<N extends JobName>(name: N) {
     target: object,
     key: string | symbol,
     descriptor: TypedPropertyDescriptor<T> &
-      TypedPropertyDescriptor<(payload: JobCatalogue[N], job: Job) => Promise<unknown>>,
+      TypedPropertyDescriptor<
+        (payload: JobCatalogue[N], job: Job, token?: string) => Promise<unknown>
+      >,
   ) => void;
 }

@@ -14,7 +14,7 @@ import { createPatientRedis } from '../redis/redis.module';
 import { JOB_HANDLER } from './job-handler.decorator';
 import { JOB_NAMES, JOB_QUEUES, JobName } from './job-catalogue';
 
-type Handler = (payload: unknown, job: Job) => Promise<unknown>;
+type Handler = (payload: unknown, job: Job, token?: string) => Promise<unknown>;
 
 const CONCURRENCY: Record<string, number> = { timers: 8, webhooks: 16, exports: 1 };
 
@@ -39,7 +39,7 @@ export class JobsRunner implements OnApplicationBootstrap, OnApplicationShutdown
     this.collectHandlers();
     if (this.config.appRole === 'api') return;
     for (const queue of JOB_QUEUES) {
-      const worker = new Worker(queue, (job) => this.dispatch(job), {
+      const worker = new Worker(queue, (job, token) => this.dispatch(job, token), {
         connection: createPatientRedis(this.config.redisUrl, `verdict-worker-${queue}`),
         prefix: this.config.redisPrefix,
         concurrency: CONCURRENCY[queue] ?? 4,
@@ -72,10 +72,10 @@ export class JobsRunner implements OnApplicationBootstrap, OnApplicationShutdown
     if (missing.length > 0) throw new Error(`no handler for job(s): ${missing.join(', ')}`);
   }
 
-  private async dispatch(job: Job): Promise<unknown> {
+  private async dispatch(job: Job, token?: string): Promise<unknown> {
     const handler = this.handlers.get(job.name as JobName);
     if (!handler) throw new Error(`no handler for job "${job.name}"`);
-    return handler(job.data, job);
+    return handler(job.data, job, token);
   }
 
   async onApplicationShutdown(): Promise<void> {

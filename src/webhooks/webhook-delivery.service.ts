@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Job, UnrecoverableError } from 'bullmq';
+import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { FINAL_STATUSES, Item } from '../items/item.entity';
 import { ItemEventsService } from '../items/item-events.service';
@@ -8,6 +8,9 @@ import { toItemView } from '../items/item.view';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import { MetricsService } from '../ops/metrics.service';
 import { Queue } from '../queues/queue.entity';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config';
+import { DestinationGate } from './destination-gate';
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { WEBHOOK_TIMEOUT_MS, type WebhookJob } from './webhook-job';
 import { signWebhook } from './webhook-signature';
@@ -27,14 +30,24 @@ const statusOfKey = (key: string) => key.split(':')[1];
  */
 @Injectable()
 export class WebhookDeliveryService {
+  private readonly logger = new Logger('Webhooks');
+  private readonly gate: DestinationGate;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly itemEvents: ItemEventsService,
     private readonly metrics: MetricsService,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.gate = new DestinationGate({
+      maxPerHost: config.webhookMaxPerHost,
+      breakerFailures: config.webhookBreakerFailures,
+      cooldownMs: config.webhookBreakerCooldownMs,
+    });
+  }
 
   @JobHandler('webhook.deliver')
-  async deliver(payload: WebhookJob, job: Job): Promise<unknown> {
+  async deliver(payload: WebhookJob, job: Job, token?: string): Promise<unknown> {
     const item = await this.dataSource
       .getRepository(Item)
       .findOne({ where: { id: payload.itemId } });
@@ -61,8 +74,22 @@ export class WebhookDeliveryService {
       });
       throw new UnrecoverableError('unsupported webhook URL');
     }
+    // Per destination: a busy or failing host waits its turn without holding a worker.
+    const host = DestinationGate.hostOf(url);
+    const admission = this.gate.enter(host);
+    if (!admission.admitted) {
+      if (!token) throw new Error(`destination ${host} is ${admission.reason}`);
+      await job.moveToDelayed(admission.retryAt, token);
+      throw new DelayedError();
+    }
     const body = JSON.stringify(toItemView(item));
-    const outcome = await this.post(url, body, queue.webhookSecret, payload.deliveryKey, attempt);
+    let outcome: Outcome | undefined;
+    try {
+      outcome = await this.post(url, body, queue.webhookSecret, payload.deliveryKey, attempt);
+    } finally {
+      if (admission.done(outcome?.succeeded ?? false))
+        this.logger.warn(`webhook destination ${host} keeps failing; deliveries to it paused`);
+    }
     await this.record(item.id, url, payload.deliveryKey, attempt, last, outcome);
     if (!outcome.succeeded) throw new Error(outcome.error ?? `HTTP ${outcome.statusCode}`);
     return 'delivered';
