@@ -25,6 +25,18 @@ function tokenOf(socket: LiveSocket): string | undefined {
   return header?.startsWith('Bearer ') ? header.slice(7) : undefined;
 }
 
+/** The `sub` of a JWT without verifying it: only ever used to refuse early, never to admit. */
+function unverifiedSubject(token: string): string | undefined {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as {
+      sub?: unknown;
+    };
+    return typeof payload.sub === 'string' ? payload.sub : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Socket.IO namespace /live. The handshake must carry a user's access token; clients then
  * subscribe to the queues they may see and receive item and stats events for them.
@@ -34,6 +46,8 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnApplicationS
   private readonly logger = new Logger('Live');
   private redis?: Redis;
   private nsp?: LiveNamespace;
+  /** Open sockets per user on this instance (LIVE_MAX_SOCKETS_PER_USER caps it). */
+  private readonly socketsPerUser = new Map<string, number>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -73,12 +87,42 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnApplicationS
   private async authenticate(socket: LiveSocket): Promise<Error | undefined> {
     const token = tokenOf(socket);
     if (!token) return new Error('unauthorized: handshake auth.token is required');
+    // A user already at the cap is refused before any database work, so a flood stays cheap.
+    const claimed = unverifiedSubject(token);
+    if (claimed && this.atCap(claimed)) return this.capError();
     const principal = token.startsWith('vk_') ? null : await this.principals.resolveFresh(token);
     if (!principal || principal.kind !== 'user')
       return new Error('unauthorized: invalid or expired access token');
+    if (this.atCap(principal.id)) return this.capError();
     socket.data.token = token;
     socket.data.userId = principal.id;
+    const userId = principal.id;
+    // Counted here, before the connection completes, so concurrent handshakes cannot overshoot.
+    this.socketsPerUser.set(userId, (this.socketsPerUser.get(userId) ?? 0) + 1);
+    let counted = true;
+    const release = () => {
+      if (!counted) return;
+      counted = false;
+      const left = (this.socketsPerUser.get(userId) ?? 1) - 1;
+      if (left > 0) this.socketsPerUser.set(userId, left);
+      else this.socketsPerUser.delete(userId);
+    };
+    socket.once('disconnect', release);
+    // A client that went away during the handshake never connects, so never disconnects either.
+    setTimeout(() => {
+      if (!socket.connected) release();
+    }, 2_000).unref();
     return undefined;
+  }
+
+  private atCap(userId: string): boolean {
+    return (this.socketsPerUser.get(userId) ?? 0) >= this.config.liveMaxSocketsPerUser;
+  }
+
+  private capError(): Error {
+    return new Error(
+      `too many live connections: at most ${this.config.liveMaxSocketsPerUser} per user on each server; close another tab or window`,
+    );
   }
 
   @SubscribeMessage('subscribe')
