@@ -148,7 +148,7 @@ export class ExportStreamService implements OnApplicationShutdown {
       ...encoderFor(params.format, this.reviewers),
       ...(params.gzip ? [createGzip({ level: 5 })] : []),
     ];
-    const stopWatching = this.watchForStall(sink, () => written);
+    const watch = this.watchForStall(sink, () => written);
     try {
       await pipeline([rows, ...stages, sink]);
       client.release();
@@ -156,9 +156,10 @@ export class ExportStreamService implements OnApplicationShutdown {
     } catch (error) {
       // The connection may sit mid-protocol after an abort; drop it rather than reuse it.
       client.release(error instanceof Error ? error : true);
-      throw error;
+      // The pipeline reports the destroyed sink as a premature close; say why it was closed.
+      throw watch.idle ?? error;
     } finally {
-      stopWatching();
+      watch.stop();
     }
   }
 
@@ -167,7 +168,11 @@ export class ExportStreamService implements OnApplicationShutdown {
    * no record written for EXPORT_IDLE_TIMEOUT_MS. A slow query with a reading client is not
    * idle: the sink is not full then.
    */
-  private watchForStall(sink: Writable, progress: () => number): () => void {
+  private watchForStall(
+    sink: Writable,
+    progress: () => number,
+  ): { stop: () => void; idle?: ExportReaderIdle } {
+    const watch: { stop: () => void; idle?: ExportReaderIdle } = { stop: () => undefined };
     let last = progress();
     let lastChange = Date.now();
     const timer = setInterval(
@@ -180,12 +185,14 @@ export class ExportStreamService implements OnApplicationShutdown {
         }
         if (Date.now() - lastChange >= this.idleTimeoutMs) {
           clearInterval(timer);
-          sink.destroy(new ExportReaderIdle(`reader stopped reading for ${this.idleTimeoutMs} ms`));
+          watch.idle = new ExportReaderIdle(`reader stopped reading for ${this.idleTimeoutMs} ms`);
+          sink.destroy(watch.idle);
         }
       },
       Math.min(1_000, Math.max(50, Math.floor(this.idleTimeoutMs / 4))),
     );
     timer.unref();
-    return () => clearInterval(timer);
+    watch.stop = () => clearInterval(timer);
+    return watch;
   }
 }
