@@ -70,8 +70,11 @@ function drainOnSignal(app: NestExpressApplication, config: AppConfig): void {
     app.get(ItemChangesService).releaseWaiters();
     const server = app.getHttpServer() as import('node:http').Server;
     const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Keep-alive connections turn idle as their last answer (a released long-poll) leaves.
     server.closeIdleConnections();
+    const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
     await Promise.race([drained, sleep(config.shutdownGraceMs)]);
+    clearInterval(idleSweep);
     server.closeAllConnections();
     const closeBudget = Math.min(CLOSE_MS, config.shutdownGraceMs + 4_000 - (Date.now() - started));
     await Promise.race([

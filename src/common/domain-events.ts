@@ -1,6 +1,6 @@
 import { Global, Injectable, Logger, Module } from '@nestjs/common';
 import type { Item } from '../items/item.entity';
-import { warnOrOutage } from '../ops/outage-log';
+import { dependencyDown, isDependencyDown, warnOrOutage } from '../ops/outage-log';
 
 /**
  * What happened to items, published after the transaction commits. Feature modules subscribe
@@ -50,6 +50,9 @@ type Listener<K extends keyof DomainEventMap> = (
   payload: DomainEventMap[K],
 ) => Promise<void> | void;
 
+const LISTENER_TIMEOUT_MS = 3_000;
+class ListenerTimeout extends Error {}
+
 @Injectable()
 export class DomainEvents {
   private readonly logger = new Logger('DomainEvents');
@@ -66,14 +69,32 @@ export class DomainEvents {
     const list = (this.listeners.get(name) ?? []) as Listener<K>[];
     await Promise.all(
       list.map(async (listener) => {
+        let timer: NodeJS.Timeout | undefined;
         try {
-          await listener(payload);
+          // A listener stuck on an unreachable dependency (BullMQ waits for a reconnect) must
+          // not hold the caller: submissions wait on fan-outs past a backlog. The work it
+          // stood for is repaired by the sweepers from Postgres.
+          await Promise.race([
+            listener(payload),
+            new Promise<never>((_, reject) => {
+              timer = setTimeout(
+                () => reject(new ListenerTimeout(`no answer within ${LISTENER_TIMEOUT_MS} ms`)),
+                LISTENER_TIMEOUT_MS,
+              );
+            }),
+          ]);
         } catch (error) {
+          if (error instanceof ListenerTimeout && isDependencyDown('redis')) {
+            dependencyDown('redis', error);
+            return;
+          }
           warnOrOutage(
             this.logger,
             error,
             `listener for ${name} failed: ${(error as Error).message}`,
           );
+        } finally {
+          clearTimeout(timer);
         }
       }),
     );

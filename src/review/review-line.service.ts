@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue as BullQueue } from 'bullmq';
-import { dependencyDown } from '../ops/outage-log';
+import { dependencyDown, isDependencyDown, warnOrOutage } from '../ops/outage-log';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { DomainEvents } from '../common/domain-events';
@@ -15,7 +15,6 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import type { Item } from '../items/item.entity';
 import { createFastFailRedis, REDIS, RedisKeys } from '../redis/redis.module';
-import { warnOrOutage } from '../ops/outage-log';
 
 type LineEntry = Pick<Item, 'id' | 'queueSlug' | 'reviewRank'>;
 
@@ -61,6 +60,9 @@ export class ReviewLineService implements OnApplicationBootstrap, OnApplicationS
 
   async push(items: LineEntry[]): Promise<void> {
     if (items.length === 0) return;
+    // During an outage BullMQ would hold the push until Redis returns; the outbox rows written
+    // with the items already tell the sweeper what to add then.
+    if (isDependencyDown('redis')) throw new Error('Redis is not available; left to the sweeper');
     const bySlug = new Map<string, LineEntry[]>();
     for (const item of items) {
       const group = bySlug.get(item.queueSlug);
