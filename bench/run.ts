@@ -28,7 +28,7 @@ function table(rows: BenchRow[]): string {
 
 async function main(): Promise<void> {
   const filters = process.argv.slice(2);
-  const order = ['ingestion', 'review', 'live', 'export', 'analytics', 'search'];
+  const order = ['ingestion', 'review', 'live', 'login-flood', 'export', 'analytics', 'search'];
   const files = readdirSync(__dirname)
     .filter((f) => f.endsWith('.bench.js'))
     .filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)))
