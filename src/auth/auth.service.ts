@@ -4,8 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { LoginDto } from './auth.dto';
 import { LoginThrottle } from './login-throttle.service';
-import { HashingBusy, hashPassword, needsRehash, verifyPassword } from './passwords';
-import { RetryLaterException } from '../common/errors';
+import { hashPassword, needsRehash, verifyPassword } from './passwords';
 import { User } from './user.entity';
 import { toUserView } from './users.service';
 import { APP_CONFIG } from '../config/config.module';
@@ -31,14 +30,8 @@ export class AuthService {
   async login(dto: LoginDto, ip = '') {
     await this.throttle.check(dto.email, ip);
     const user = await this.users.findOne({ where: { email: dto.email.trim().toLowerCase() } });
-    let ok: boolean;
-    try {
-      ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, dto.password);
-    } catch (error) {
-      if (error instanceof HashingBusy)
-        throw new RetryLaterException(1, 'too many sign-ins in progress; try again shortly', 503);
-      throw error;
-    }
+    // Past the hashing queue this throws HashingBusy: 503 + Retry-After.
+    const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, dto.password);
     if (!user || !ok || user.disabledAt) {
       await this.throttle.failed(dto.email, ip);
       throw new UnauthorizedException('wrong email or password');

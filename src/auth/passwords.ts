@@ -1,4 +1,5 @@
 import argon2 from 'argon2';
+import { RetryLaterException } from '../common/errors';
 
 /**
  * OWASP's first recommended argon2id setting (m = 19 MiB, t = 2, p = 1). Hashes made with
@@ -12,8 +13,12 @@ export const ARGON2_OPTIONS = {
   parallelism: 1,
 } as const;
 
-/** Thrown when more hashes wait than the queue allows: the caller answers "busy, retry". */
-export class HashingBusy extends Error {}
+/** Thrown when more hashes wait than the queue allows: 503 with Retry-After wherever it lands. */
+export class HashingBusy extends RetryLaterException {
+  constructor() {
+    super(1, 'too many sign-ins and password changes in progress; try again shortly', 503);
+  }
+}
 
 /**
  * Bounds concurrent argon2 work. Each hash occupies a libuv thread and a core for tens of
@@ -28,7 +33,7 @@ class HashLimiter {
 
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.active >= this.concurrency) {
-      if (this.waiting.length >= this.queue) throw new HashingBusy('too many sign-ins in progress');
+      if (this.waiting.length >= this.queue) throw new HashingBusy();
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else {
       this.active += 1;
