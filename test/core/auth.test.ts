@@ -7,6 +7,7 @@ import {
   apiKey,
   createQueue,
   dropTestState,
+  eventually,
   login,
   RunningServer,
   sql,
@@ -208,8 +209,12 @@ describe('api keys', () => {
       scopes: ['items:read'],
     });
     await admin.as(res.body.key).get('/v1/queues/alpha/items');
-    const listed = await admin.get('/v1/api-keys');
-    const key = listed.body.find((k: { id: string }) => k.id === res.body.id);
+    // The last-use write is off the request path (fire and forget), so it shows up shortly after.
+    const key = await eventually(async () => {
+      const listed = await admin.get('/v1/api-keys');
+      const found = listed.body.find((k: { id: string }) => k.id === res.body.id);
+      return found?.lastUsedAt ? found : undefined;
+    });
     assert.ok(key.lastUsedAt, 'lastUsedAt set after use');
   });
   it('revoking takes effect at once', async () => {
