@@ -10,6 +10,7 @@ import { configureHttp } from './http-app';
 import { configurePasswordHashing } from './auth/passwords';
 import { ItemChangesService } from './items/item-changes.service';
 import { setRedisPort } from './ops/outage-log';
+import { resolveDeploymentSecrets } from './settings/deployment-secrets';
 
 function readConfig(): AppConfig {
   try {
@@ -33,6 +34,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     email: config.adminEmail,
     password: config.adminPassword,
   });
+  await resolveDeploymentSecrets(config);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bufferLogs: true,
     bodyParser: false,

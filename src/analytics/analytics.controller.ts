@@ -1,4 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
+import { Allow, roles } from '../auth/allow.decorator';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/openapi';
 import { CalibrationDto, DriftDto, ReviewersReportDto } from './analytics-views.dto';
@@ -20,6 +21,7 @@ export class AnalyticsController {
   ) {}
 
   @Get('calibration')
+  @Allow(roles('admin', 'lead', 'analyst'))
   @ApiOperation({
     summary: 'Confidence vs human approval per bin, ECE and count reviewed (admin, lead, analyst)',
     description:
@@ -33,6 +35,7 @@ export class AnalyticsController {
   }
 
   @Get('drift')
+  @Allow(roles('admin', 'lead', 'analyst'))
   @ApiOperation({
     summary:
       'Per model version: PSI of confidence against the previous version and the human override rate per day',
@@ -44,6 +47,7 @@ export class AnalyticsController {
   }
 
   @Get('reviewers')
+  @Allow(roles('admin', 'lead'))
   @ApiOperation({ summary: 'Reviewer throughput, median review time and agreement (admin, lead)' })
   @ApiOkResponse({ type: ReviewersReportDto })
   @ApiErrors(400, 403, 404)

@@ -6,10 +6,12 @@ import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../common/principal';
 import { RecommendationQuery, SimulateDto } from './analytics.dto';
 import { PolicySimulationService } from './policy-simulation.service';
+import { Allow, roles } from '../auth/allow.decorator';
 
 @ApiTags('queues')
 @ApiBearerAuth()
 @Controller('v1/queues')
+@Allow(roles('admin', 'lead', 'analyst'))
 export class PolicySimulationController {
   constructor(private readonly simulation: PolicySimulationService) {}
 

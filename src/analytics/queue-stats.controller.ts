@@ -5,10 +5,12 @@ import { ApiErrors } from '../common/openapi';
 import type { Principal } from '../common/principal';
 import { QueueStatsDto } from './queue-stats.dto';
 import { QueueStatsService } from './queue-stats.service';
+import { Allow, anyUser } from '../auth/allow.decorator';
 
 @ApiTags('analytics')
 @ApiBearerAuth()
 @Controller('v1/queues/:slug/stats')
+@Allow(anyUser)
 export class QueueStatsController {
   constructor(private readonly stats: QueueStatsService) {}
 

@@ -107,8 +107,8 @@ export class QueueStatsService {
 
   async forPrincipal(principal: Principal, slug: string): Promise<QueueStats> {
     requireUser(principal);
-    const queue = await this.queues.findBySlug(slug);
     assert(canSeeQueue(principal, slug), 'not allowed to see this queue');
+    const queue = await this.queues.findBySlug(slug);
     return this.compute(queue.id);
   }
 

@@ -21,10 +21,12 @@ import { ApiErrors } from '../common/openapi';
 import { ApiKeysService } from './api-keys.service';
 import { CurrentPrincipal } from './current-principal.decorator';
 import type { Principal } from '../common/principal';
+import { Allow, roles } from './allow.decorator';
 
 @ApiTags('api-keys')
 @ApiBearerAuth()
 @Controller('v1/api-keys')
+@Allow(roles('admin'))
 export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}
 

@@ -1,6 +1,13 @@
-import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
+import { ALLOW, type RouteRule } from './allow.decorator';
 import { IS_PUBLIC } from './public.decorator';
 import { PrincipalResolver } from './principal-resolver.service';
 import type { Principal } from '../common/principal';
@@ -30,6 +37,12 @@ export class AuthGuard implements CanActivate {
     const principal = await this.resolver.resolve(match[1]);
     if (!principal) throw new UnauthorizedException('invalid, expired or revoked token');
     request.principal = principal;
+    const rule = this.reflector.getAllAndOverride<RouteRule | undefined>(ALLOW, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (rule && !rule.check(principal, request.params as Record<string, string | undefined>))
+      throw new ForbiddenException(rule.message);
     return true;
   }
 }

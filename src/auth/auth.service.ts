@@ -43,7 +43,7 @@ export class AuthService {
       if (rehashed) await this.users.update(user.id, { passwordHash: rehashed }).catch(() => null);
     }
     const accessToken = await this.jwt.signAsync(
-      { sub: user.id },
+      { sub: user.id, tv: user.tokenVersion },
       { expiresIn: this.config.jwtTtlSeconds },
     );
     return { accessToken, expiresIn: this.config.jwtTtlSeconds, user: toUserView(user) };

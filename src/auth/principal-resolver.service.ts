@@ -35,19 +35,37 @@ export class PrincipalResolver implements OnModuleDestroy {
   ) {
     this.channel = redisKeys.key('auth-invalidate');
     void this.subscriber.subscribe(this.channel).catch(() => undefined);
-    this.subscriber.on('message', (channel) => {
-      if (channel === this.channel) this.cache.clear();
+    this.subscriber.on('message', (channel, message: string) => {
+      if (channel !== this.channel) return;
+      this.cache.clear();
+      if (message.startsWith('user:')) this.notifyUserChanged(message.slice(5));
     });
+  }
+
+  private readonly userListeners: ((userId: string) => void)[] = [];
+
+  /** Called on every instance when a user's access changed (tokens revoked): live sockets listen. */
+  onUserChanged(listener: (userId: string) => void): void {
+    this.userListeners.push(listener);
+  }
+
+  private notifyUserChanged(userId: string): void {
+    for (const listener of this.userListeners) listener(userId);
   }
 
   onModuleDestroy(): void {
     this.cache.clear();
   }
 
-  /** Drops cached principals here and on every other instance. */
-  async invalidate(publisher: Redis): Promise<void> {
+  /**
+   * Drops cached principals here and on every other instance. With a user id, that user's
+   * tokens were revoked: their live sockets everywhere are dropped too.
+   */
+  async invalidate(publisher: Redis, userId?: string): Promise<void> {
     this.cache.clear();
-    await publisher.publish(this.channel, '1').catch(() => undefined);
+    if (userId) this.notifyUserChanged(userId);
+    // This instance already acted; the message reaches the others (and echoes back harmlessly).
+    await publisher.publish(this.channel, userId ? `user:${userId}` : '1').catch(() => undefined);
   }
 
   async resolve(token: string): Promise<Principal | null> {
@@ -79,15 +97,18 @@ export class PrincipalResolver implements OnModuleDestroy {
   }
 
   async fromAccessToken(token: string): Promise<Principal | null> {
-    let payload: { sub?: string };
+    let payload: { sub?: string; tv?: unknown };
     try {
-      payload = await this.jwt.verifyAsync<{ sub?: string }>(token);
+      payload = await this.jwt.verifyAsync<{ sub?: string; tv?: unknown }>(token, {
+        algorithms: ['HS256'],
+      });
     } catch {
       return null;
     }
-    if (!payload.sub) return null;
+    if (typeof payload.sub !== 'string' || typeof payload.tv !== 'number') return null;
     const user = await this.users.findOne({ where: { id: payload.sub } });
-    if (!user || user.disabledAt) return null;
+    // A token from before a password, role, queue or disabled change carries an older version.
+    if (!user || user.disabledAt || user.tokenVersion !== payload.tv) return null;
     return {
       kind: 'user',
       id: user.id,

@@ -32,6 +32,13 @@ export class User {
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   queues!: string[];
 
+  /**
+   * Part of every access token; bumped when the password, roles, queues or disabled state change,
+   * so tokens issued before that are refused everywhere.
+   */
+  @Column({ name: 'token_version', type: 'int', default: 0 })
+  tokenVersion!: number;
+
   @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
   disabledAt!: Date | null;
 

@@ -12,6 +12,7 @@ import { CurrentPrincipal } from './current-principal.decorator';
 import { CreateUserDto, UpdateUserDto } from './users.dto';
 import { UsersService } from './users.service';
 import type { Principal } from '../common/principal';
+import { Allow, roles } from './allow.decorator';
 
 @ApiTags('users')
 @ApiBearerAuth()
@@ -20,6 +21,7 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Post()
+  @Allow(roles('admin'))
   @ApiOperation({ summary: 'Create a user (admin)' })
   @ApiCreatedResponse({ type: UserView })
   @ApiErrors(403, [409, 'a user with this email already exists'])
@@ -28,6 +30,7 @@ export class UsersController {
   }
 
   @Get()
+  @Allow(roles('admin', 'lead'))
   @ApiOperation({ summary: 'List users (admin, lead)' })
   @ApiOkResponse({ type: [UserView] })
   @ApiErrors(403)
@@ -36,6 +39,7 @@ export class UsersController {
   }
 
   @Patch(':id')
+  @Allow(roles('admin'))
   @ApiOperation({ summary: 'Change a user: name, password, roles, queues, disabled (admin)' })
   @ApiOkResponse({ type: UserView })
   @ApiErrors(403, 404)

@@ -3,6 +3,7 @@ import {
   ArrayMaxSize,
   ArrayUnique,
   IsArray,
+  IsBoolean,
   IsEmail,
   IsIn,
   IsOptional,
@@ -73,5 +74,6 @@ export class UpdateUserDto {
 
   @ApiPropertyOptional({ description: 'true disables sign-in and revokes tokens' })
   @IsOptional()
+  @IsBoolean({ message: 'disabled must be true or false (a JSON boolean)' })
   disabled?: boolean;
 }

@@ -58,17 +58,43 @@ export class UsersService {
     return users.map(toUserView);
   }
 
+  /**
+   * Changes a user. A change of password, roles, queues or disabled state bumps the token version:
+   * every token issued before it is refused on every instance, and the user's live sockets close.
+   * The last active admin cannot be disabled or lose the role (409), checked under a lock on the
+   * admin rows so two concurrent demotions cannot both pass.
+   */
   async update(principal: Principal, id: string, dto: UpdateUserDto) {
     requireUser(principal, 'admin');
-    const user = await this.users.findOne({ where: { id } });
-    if (!user) throw new NotFoundException('user not found');
-    if (dto.name !== undefined) user.name = dto.name.trim();
-    if (dto.roles !== undefined) user.roles = dto.roles;
-    if (dto.queues !== undefined) user.queues = dto.queues;
-    if (dto.password !== undefined) user.passwordHash = await hashPassword(dto.password);
-    if (dto.disabled !== undefined) user.disabledAt = dto.disabled ? new Date() : null;
-    const saved = await this.users.save(user);
-    await this.resolver.invalidate(this.redis);
+    const passwordHash = dto.password !== undefined ? await hashPassword(dto.password) : undefined;
+    const { saved, revoked } = await this.users.manager.transaction(async (manager) => {
+      const admins: { id: string }[] = await manager.query(
+        `SELECT id FROM users WHERE 'admin' = ANY (roles) AND disabled_at IS NULL ORDER BY id FOR UPDATE`,
+      );
+      const user = await manager.findOne(User, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!user) throw new NotFoundException('user not found');
+      const sameSet = (a: string[], b: string[]) =>
+        a.length === b.length && a.every((x) => b.includes(x));
+      const rolesChange = dto.roles !== undefined && !sameSet(dto.roles, user.roles);
+      const queuesChange = dto.queues !== undefined && !sameSet(dto.queues, user.queues);
+      const disabledChange =
+        typeof dto.disabled === 'boolean' && dto.disabled !== (user.disabledAt !== null);
+      const staysActiveAdmin =
+        (dto.roles ?? user.roles).includes('admin') && !(dto.disabled ?? user.disabledAt !== null);
+      if (admins.some((a) => a.id === id) && admins.length === 1 && !staysActiveAdmin)
+        throw new ConflictException(
+          'this is the last active admin: it cannot be disabled or lose the admin role',
+        );
+      if (dto.name !== undefined) user.name = dto.name.trim();
+      if (dto.roles !== undefined) user.roles = dto.roles;
+      if (dto.queues !== undefined) user.queues = dto.queues;
+      if (passwordHash !== undefined) user.passwordHash = passwordHash;
+      if (disabledChange) user.disabledAt = dto.disabled ? new Date() : null;
+      const revoke = passwordHash !== undefined || rolesChange || queuesChange || disabledChange;
+      if (revoke) user.tokenVersion += 1;
+      return { saved: await manager.save(user), revoked: revoke };
+    });
+    await this.resolver.invalidate(this.redis, revoked ? saved.id : undefined);
     return toUserView(saved);
   }
 }

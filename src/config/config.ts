@@ -9,8 +9,20 @@ export interface AppConfig {
   databaseUrl: string;
   redisUrl: string;
   redisPrefix: string;
+  /**
+   * From JWT_SECRET, or (when unset) the random secret generated once and stored in the database;
+   * filled in by resolveDeploymentSecrets() before the application starts.
+   */
   jwtSecret: string;
+  jwtSecretFromEnv: boolean;
+  /** From AUDIT_KEY, or generated and stored apart from the items tables; see jwtSecret. */
+  auditKey: string;
+  auditKeyFromEnv: boolean;
   jwtTtlSeconds: number;
+  /** Allow webhook and callback URLs that point into private networks (development, tests). */
+  webhookAllowPrivateNetworks: boolean;
+  /** When set, /metrics needs `Authorization: Bearer <metricsToken>`. */
+  metricsToken: string | undefined;
   adminEmail: string | undefined;
   adminPassword: string | undefined;
   appRole: AppRole;
@@ -90,16 +102,37 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   return value;
 }
 
-export function loadConfig(env: Env = process.env): AppConfig {
-  const jwtSecret =
-    env.JWT_SECRET ?? (env.NODE_ENV === 'production' ? undefined : 'dev-only-secret-change-me');
-  if (!jwtSecret) throw new ConfigError('JWT_SECRET is required in production');
-  const warnings: string[] = [];
-  // Short secrets are weak but not malformed: start, and say so loudly.
-  if (jwtSecret.length < 16)
-    warnings.push(
-      'JWT_SECRET is shorter than 16 characters; use a long random secret in production',
+const MIN_SECRET_LENGTH = 32;
+
+/**
+ * A secret from the environment, or '' when unset (a random one is then generated and shared
+ * through the database). In production a short one stops the process: a guessable signing key
+ * makes every account forgeable.
+ */
+function secret(env: Env, name: string, warnings: string[]): string {
+  const value = env[name] ?? '';
+  if (value === '' || value.length >= MIN_SECRET_LENGTH) return value;
+  if (env.NODE_ENV === 'production')
+    throw new ConfigError(
+      `${name} must be at least ${MIN_SECRET_LENGTH} characters in production (got ${value.length})`,
     );
+  warnings.push(
+    `${name} is shorter than ${MIN_SECRET_LENGTH} characters; use a long random secret in production`,
+  );
+  return value;
+}
+
+function bool(env: Env, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
+  if (raw === 'true' || raw === '1') return true;
+  throw new ConfigError(`${name} must be true or false (got "${raw}")`);
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const warnings: string[] = [];
+  const jwtSecret = secret(env, 'JWT_SECRET', warnings);
+  const auditKey = secret(env, 'AUDIT_KEY', warnings);
   const appRole = (env.APP_ROLE ?? 'all') as AppRole;
   if (!['api', 'worker', 'all'].includes(appRole)) {
     throw new ConfigError(`APP_ROLE must be api, worker or all (got "${env.APP_ROLE}")`);
@@ -134,6 +167,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     redisUrl: url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
     redisPrefix,
     jwtSecret,
+    jwtSecretFromEnv: jwtSecret !== '',
+    auditKey,
+    auditKeyFromEnv: auditKey !== '',
+    webhookAllowPrivateNetworks: bool(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS'),
+    metricsToken: env.METRICS_TOKEN || undefined,
     jwtTtlSeconds: int(env, 'JWT_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
     adminEmail,
     adminPassword,

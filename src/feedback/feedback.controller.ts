@@ -25,10 +25,12 @@ import type { Principal } from '../common/principal';
 import { ExportJobsService } from './export-jobs.service';
 import { CreateExportDto, ExportJobView, ExportQuery } from './feedback.dto';
 import { FeedbackService } from './feedback.service';
+import { Allow, roles } from '../auth/allow.decorator';
 
 @ApiTags('feedback')
 @ApiBearerAuth()
 @Controller('v1/feedback')
+@Allow(roles('admin', 'lead', 'analyst'))
 export class FeedbackController {
   constructor(
     private readonly feedback: FeedbackService,

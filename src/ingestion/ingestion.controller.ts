@@ -19,10 +19,12 @@ import {
   SubmitItemDto,
 } from './ingestion.dto';
 import { IngestionService } from './ingestion.service';
+import { Allow, submitter } from '../auth/allow.decorator';
 
 @ApiTags('items')
 @ApiBearerAuth()
 @Controller('v1/queues/:slug/items')
+@Allow(submitter)
 export class IngestionController {
   constructor(private readonly ingestion: IngestionService) {}
 

@@ -210,4 +210,16 @@ export class Item {
    */
   @Column({ name: 'comment_count', type: 'int', default: 0, select: false, insert: false })
   commentCount?: number;
+
+  /**
+   * The keyed head of the audit chain: an HMAC over the newest event's hash and the item's
+   * status, usability and final output (see event-chain.ts). Null only for items written before
+   * audit keying existed and not yet sealed.
+   */
+  @Column({ name: 'audit_head', type: 'text', nullable: true })
+  auditHead?: string | null;
+
+  /** How many leading events were hashed with plain SHA-256 (before audit keying); 0 for newer items. */
+  @Column({ name: 'audit_legacy_seq', type: 'int', default: 0 })
+  auditLegacySeq?: number;
 }

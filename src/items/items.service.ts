@@ -93,8 +93,8 @@ export class ItemsService {
   }
 
   async list(principal: Principal, slug: string, query: ListItemsQuery) {
-    const queue = await this.queues.findBySlug(slug);
     assert(canReadItems(principal, slug), 'not allowed to read items of this queue');
+    const queue = await this.queues.findBySlug(slug);
     const limit = Math.min(query.limit ?? 50, 200);
     const qb = this.items
       .createQueryBuilder('i')

@@ -80,6 +80,12 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnApplicationS
       );
     });
     this.emitter.attach(nsp);
+    // Tokens revoked (password, roles, queues, disabled): that user's sockets here close at once;
+    // the client reconnects with a new token and subscribes to what it may see now.
+    this.principals.onUserChanged((userId) => {
+      for (const socket of nsp.sockets.values())
+        if (socket.data.userId === userId) socket.disconnect(true);
+    });
     // Tell clients to reconnect elsewhere at once rather than hold the HTTP drain open.
     process.once('SIGTERM', () => nsp.local.disconnectSockets(true));
   }

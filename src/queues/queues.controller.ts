@@ -19,6 +19,7 @@ import {
   QueueView,
 } from './queues.dto';
 import { QueuesService } from './queues.service';
+import { Allow, queueViewer, roles } from '../auth/allow.decorator';
 
 @ApiTags('queues')
 @ApiBearerAuth()
@@ -27,6 +28,7 @@ export class QueuesController {
   constructor(private readonly queues: QueuesService) {}
 
   @Post()
+  @Allow(roles('admin', 'lead'))
   @ApiOperation({ summary: 'Create a queue with its policy and settings (admin, lead)' })
   @ApiCreatedResponse({
     type: CreatedQueueView,
@@ -45,6 +47,7 @@ export class QueuesController {
   }
 
   @Get(':slug')
+  @Allow(queueViewer)
   @ApiOperation({ summary: 'Get a queue' })
   @ApiOkResponse({ type: QueueView })
   @ApiErrors(403, 404)
@@ -53,6 +56,7 @@ export class QueuesController {
   }
 
   @Patch(':slug')
+  @Allow(roles('admin', 'lead'))
   @ApiOperation({
     summary: 'Change queue settings (admin, lead)',
     description: 'Changing outputSchema also makes a new policyVersion, since it changes routing.',
@@ -68,6 +72,7 @@ export class QueuesController {
   }
 
   @Put(':slug/policy')
+  @Allow(roles('admin', 'lead'))
   @ApiOperation({
     summary: 'Replace the routing policy as a new version (admin, lead)',
     description: 'Items keep the policy version that routed them.',
@@ -84,6 +89,7 @@ export class QueuesController {
   }
 
   @Get(':slug/policy/history')
+  @Allow(roles('admin', 'lead', 'analyst'))
   @ApiOperation({
     summary: 'Every policy version of the queue, oldest first (admin, lead, analyst)',
   })

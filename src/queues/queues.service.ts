@@ -173,9 +173,9 @@ export class QueuesService {
   }
 
   async get(principal: Principal, slug: string) {
+    assert(canSeeQueue(principal, slug), 'not allowed to see this queue');
     const queue = await this.queues.findOne({ where: { slug } });
     if (!queue) throw new NotFoundException(`queue "${slug}" not found`);
-    assert(canSeeQueue(principal, slug), 'not allowed to see this queue');
     return withoutTargets(principal, toQueueView(queue));
   }
 

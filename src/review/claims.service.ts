@@ -91,8 +91,9 @@ export class ClaimsService {
 
   /** The next item for this person, leased to them; null when nothing waits for them. */
   async claim(principal: Principal, slug: string) {
-    const queue = await this.queues.findBySlug(slug);
+    // Before the lookup: someone who may not review it learns nothing about whether it exists.
     assert(canReview(principal, slug), 'not allowed to review this queue');
+    const queue = await this.queues.findBySlug(slug);
     const user = principal as UserPrincipal;
     const minRank = isLead(principal) ? 0 : 1;
     const token = randomBytes(12).toString('base64url');

@@ -22,6 +22,7 @@ import type { Principal } from '../common/principal';
 import { ClaimsService } from './claims.service';
 import { DecisionsService } from './decisions.service';
 import { ReportsService } from './reports.service';
+import { Allow, queueReviewer, roles } from '../auth/allow.decorator';
 import { ClaimDto, DecisionDto, LeaseView, ReportDto } from './review.dto';
 import { ApiErrors } from '../common/openapi';
 import { ItemWithReviewsDto } from '../items/item.dto';
@@ -37,6 +38,7 @@ export class ReviewController {
   ) {}
 
   @Post('queues/:slug/claim')
+  @Allow(queueReviewer)
   @HttpCode(200)
   @ApiOperation({
     summary: 'Lease the next item to review',
@@ -83,6 +85,7 @@ export class ReviewController {
   }
 
   @Post('items/:id/decision')
+  @Allow(roles('admin', 'lead', 'reviewer'))
   @HttpCode(200)
   @ApiOperation({
     summary: 'Decide the item you hold: approve, reject, correct or escalate',
