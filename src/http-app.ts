@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import express, { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsonBody, requestId, requireJsonBody } from './common/json-body.middleware';
@@ -15,6 +16,7 @@ const API_PREFIXES = ['/v1', '/docs', '/health', '/version', '/metrics', '/socke
 /** Everything about the HTTP surface that is not a controller: parsers, docs, metrics, web app. */
 export function configureHttp(app: NestExpressApplication, config: AppConfig): void {
   app.use(requestId);
+  app.use(securityHeaders());
   // 415 before parsing: a non-JSON body is never read.
   app.use(requireJsonBody);
   app.use(jsonBody('1mb'));
@@ -38,6 +40,35 @@ export function configureHttp(app: NestExpressApplication, config: AppConfig): v
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 
   serveWebApp(app, config);
+}
+
+/**
+ * Security headers on every response (API, docs, web app), by helmet. The CSP allows scripts only
+ * from this origin (the Vite build and Swagger UI load theirs from files, no inline script), and
+ * forbids framing (the reviewer app's one-key shortcuts would make clickjacking cheap). Inline
+ * styles stay allowed: Mantine sets its CSS variables and React style props inline, and a style
+ * cannot run code.
+ */
+export function securityHeaders() {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: true,
+      directives: {
+        'default-src': ["'self'"],
+        'script-src': ["'self'"],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:'],
+        'connect-src': ["'self'"],
+        'frame-ancestors': ["'none'"],
+        // Verdict is often run over plain http inside a network; upgrading would break it there.
+        'upgrade-insecure-requests': null,
+      },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    // HSTS belongs to whoever terminates TLS in front of Verdict, not to a plain-http service.
+    strictTransportSecurity: false,
+  });
 }
 
 function serveWebApp(app: INestApplication, config: AppConfig): void {

@@ -1,5 +1,6 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldProblem, invalid } from './errors';
+import { depthProblem, setAsideFreeJson } from './free-json';
 
 function collect(errors: ValidationError[], parent = ''): FieldProblem[] {
   const problems: FieldProblem[] = [];
@@ -28,8 +29,22 @@ export function validationProblems(errors: ValidationError[]): FieldProblem[] {
  * Unknown fields are stripped, not refused: integrators can send extra context without
  * breaking, and nothing unknown is ever stored. Types are never coerced ("0.5" stays a string).
  */
+/**
+ * Bodies are first checked for depth (before anything walks them recursively), then validated
+ * with their free-form JSON set aside, which is put back untouched (see free-json.ts).
+ */
+class VerdictValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type !== 'body') return super.transform(value, metadata);
+    const problem = depthProblem(value);
+    if (problem) throw invalid([problem]);
+    const { body, restore } = setAsideFreeJson(metadata.metatype, value);
+    return restore(await super.transform(body, metadata));
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new VerdictValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: false,
     transform: true,

@@ -80,8 +80,20 @@ export function decisionLine(row: DecisionRow, reviewers: ReviewerPseudonyms): s
   );
 }
 
+/**
+ * A cell a spreadsheet would read as a formula (=, +, -, @, tab, carriage return first) gets a
+ * leading apostrophe, so a reason like `=HYPERLINK(…)` opens as text, never as a live formula.
+ */
+export function safeCell(cell: string | null): string | null {
+  return cell !== null && /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+}
+
 /** CSV cells: JSON-valued fields (model, input, output, finalOutput, labels) as JSON text, null as empty. */
 export function decisionCells(row: DecisionRow, reviewers: ReviewerPseudonyms): (string | null)[] {
+  return rawCells(row, reviewers).map(safeCell);
+}
+
+function rawCells(row: DecisionRow, reviewers: ReviewerPseudonyms): (string | null)[] {
   const f = fieldsOf(row);
   return [
     f.itemId,

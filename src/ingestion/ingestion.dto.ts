@@ -19,6 +19,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { FreeJson } from '../common/free-json';
 
 export class ModelDto {
   @ApiProperty({ example: 'support-llm' })
@@ -58,6 +59,7 @@ export class SubmitItemDto {
     description: 'what the model was given: any JSON value',
   })
   @Allow()
+  @FreeJson()
   input?: unknown;
 
   @ApiJsonProperty({
@@ -65,6 +67,7 @@ export class SubmitItemDto {
     description: 'what the model produced: any JSON value except null',
   })
   @IsDefined({ message: 'output is required (any JSON value except null)' })
+  @FreeJson()
   output!: unknown;
 
   @ApiProperty({ example: 0.73, minimum: 0, maximum: 1 })
@@ -84,6 +87,7 @@ export class SubmitItemDto {
   })
   @IsOptional()
   @IsObject({ message: 'metadata must be a JSON object' })
+  @FreeJson()
   metadata?: Record<string, unknown>;
 
   @ApiPropertyOptional({ example: 'http://127.0.0.1:9000/verdict-hook' })
@@ -102,6 +106,7 @@ export class SubmitBatchDto {
   @ArrayMinSize(1, { message: 'items must hold at least 1 item' })
   @ArrayMaxSize(500, { message: 'items must hold at most 500 items' })
   @Allow({ each: true })
+  @FreeJson()
   items!: unknown[];
 }
 

@@ -6,6 +6,7 @@ import stringify from 'safe-stable-stringify';
 import { assert, canSubmit } from '../auth/access';
 import { FieldProblem, invalid } from '../common/errors';
 import { isDataException } from '../common/http-exception.filter';
+import { setAsideFreeJson } from '../common/free-json';
 import { jsonProblems } from '../common/json-guard';
 import { actorOf, type Principal } from '../common/principal';
 import { validationProblems } from '../common/validation';
@@ -126,7 +127,9 @@ export class IngestionService {
         problems: [{ field: `items[${index}]`, message: `items[${index}] must be an object` }],
       };
     }
-    const dto = plainToInstance(SubmitItemDto, raw);
+    // Free-form JSON is set aside from class-transformer here too (see free-json.ts).
+    const { body, restore } = setAsideFreeJson(SubmitItemDto, raw);
+    const dto = restore(plainToInstance(SubmitItemDto, body));
     const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: false });
     const problems = validationProblems(errors);
     if (problems.length === 0) problems.push(...storageProblems(dto));

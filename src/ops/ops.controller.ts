@@ -1,16 +1,28 @@
-import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Header,
+  Headers,
+  Inject,
+  Res,
+  UnauthorizedException,
+} from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
   ApiServiceUnavailableResponse,
   ApiTags,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import type Redis from 'ioredis';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/public.decorator';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config';
 import { REDIS } from '../redis/redis.module';
 import { MetricsService } from './metrics.service';
 import { HealthDto, VersionDto } from './ops.dto';
@@ -23,6 +35,12 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   ]);
 }
 
+/** Constant-time comparison (of digests, so lengths may differ). */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
 @ApiTags('operations')
 @Controller()
 export class OpsController {
@@ -32,6 +50,7 @@ export class OpsController {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Public()
@@ -70,8 +89,15 @@ export class OpsController {
     description: 'Prometheus text format 0.0.4',
     content: { 'text/plain': { schema: { type: 'string' } } },
   })
+  @ApiUnauthorizedResponse({
+    description: 'METRICS_TOKEN is set and the request lacks Authorization: Bearer <METRICS_TOKEN>',
+  })
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  async scrape(): Promise<string> {
+  async scrape(@Headers('authorization') authorization?: string): Promise<string> {
+    // Metrics name queues and show traffic: with METRICS_TOKEN set, only the scraper sees them.
+    const expected = this.config.metricsToken;
+    if (expected !== undefined && !sameSecret(authorization ?? '', `Bearer ${expected}`))
+      throw new UnauthorizedException('metrics need Authorization: Bearer <METRICS_TOKEN>');
     return this.metrics.registry.metrics();
   }
 }

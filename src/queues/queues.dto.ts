@@ -16,6 +16,7 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
+import { FreeJson } from '../common/free-json';
 
 import { NotificationRuleDto } from '../notifications/notifications.dto';
 
@@ -103,6 +104,7 @@ export class QueueSettingsDto {
     description: 'JSON Schema every output must match (a mismatch blocks); null removes it',
   })
   @IsOptional()
+  @FreeJson()
   outputSchema?: unknown;
 
   @ApiPropertyOptional({ example: ['hallucination', 'tone', 'policy', 'format'] })
@@ -136,6 +138,7 @@ export class QueueSettingsDto {
 
   @ApiPropertyOptional({ type: () => SlaDto, example: SLA_EXAMPLE })
   @IsOptional()
+  @FreeJson()
   sla?: unknown;
 
   @ApiPropertyOptional({
@@ -181,6 +184,7 @@ export class CreateQueueDto extends QueueSettingsDto {
 
   @ApiPropertyOptional({ type: () => PolicyDto, example: POLICY_EXAMPLE })
   @IsOptional()
+  @FreeJson()
   policy?: unknown;
 }
 

@@ -13,6 +13,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import { REVIEW_ACTIONS, type ReviewAction } from './review.entity';
+import { FreeJson } from '../common/free-json';
 
 export class DecisionDto {
   @ApiProperty({ enum: REVIEW_ACTIONS, example: 'correct' })
@@ -26,6 +27,7 @@ export class DecisionDto {
       'required for correct: the output as it should have been (any JSON; must differ from the original and pass the queue outputSchema). Ignored for other actions.',
   })
   @Allow()
+  @FreeJson()
   correctedOutput?: unknown;
 
   @ApiPropertyOptional({

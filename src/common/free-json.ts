@@ -1,0 +1,104 @@
+import { FieldProblem } from './errors';
+
+/** How deep free-form JSON may nest below a top-level field (the contract's limit). */
+export const MAX_JSON_DEPTH = 64;
+
+const FREE_JSON = new Map<object, string[]>();
+
+/**
+ * Marks a property as free-form JSON (input, output, metadata, correctedOutput, rules, schemas):
+ * the validation pipe checks only its outer shape and hands it to the service exactly as parsed.
+ * class-transformer would copy it key by key (dropping `constructor` and `__proto__`, and
+ * overflowing the stack on deep nesting), and Nest's ValidationPipe strips those keys in place.
+ */
+export function FreeJson(): PropertyDecorator {
+  return (target, key) => {
+    const own = FREE_JSON.get(target.constructor) ?? [];
+    own.push(String(key));
+    FREE_JSON.set(target.constructor, own);
+  };
+}
+
+/** The free-form properties of a DTO class, inherited ones included. */
+export function freeJsonKeys(metatype: unknown): string[] {
+  const keys: string[] = [];
+  for (
+    let type = metatype as { prototype?: unknown } | null;
+    typeof type === 'function';
+    type = Object.getPrototypeOf(type) as typeof type
+  )
+    keys.push(...(FREE_JSON.get(type) ?? []));
+  return keys;
+}
+
+/**
+ * A stand-in with the same outer shape (object, array of the same length, or the primitive
+ * itself), so shape validators such as @IsObject or @ArrayMaxSize still judge the real value,
+ * while nothing below the surface is transformed.
+ */
+function standIn(value: unknown): unknown {
+  if (Array.isArray(value)) return new Array<null>(value.length).fill(null);
+  if (value !== null && typeof value === 'object') return {};
+  return value;
+}
+
+/**
+ * Splits a plain body into what may go through class-transformer (free-form values replaced by
+ * stand-ins) and a function that puts the original values back onto the validated DTO.
+ */
+export function setAsideFreeJson(
+  metatype: unknown,
+  body: unknown,
+): { body: unknown; restore: <T>(dto: T) => T } {
+  const keys = freeJsonKeys(metatype);
+  if (keys.length === 0 || body === null || typeof body !== 'object' || Array.isArray(body))
+    return { body, restore: (dto) => dto };
+  const source = body as Record<string, unknown>;
+  const present = keys.filter((k) => Object.prototype.hasOwnProperty.call(source, k));
+  // Own enumerable keys copied with defineProperty semantics (spread), so a "__proto__" key in the
+  // body stays a plain key rather than setting the copy's prototype.
+  const copy: Record<string, unknown> = { ...source };
+  for (const key of present) copy[key] = standIn(source[key]);
+  return {
+    body: copy,
+    restore: (dto) => {
+      for (const key of present)
+        Object.defineProperty(dto, key, {
+          value: source[key],
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      return dto;
+    },
+  };
+}
+
+/**
+ * Refuses a body nested deeper than MAX_JSON_DEPTH below any top-level field, before anything
+ * else reads it. Iterative, so even a body nested 100 000 deep (which JSON.parse accepts) costs
+ * no stack and answers 400, never a 500.
+ */
+export function depthProblem(body: unknown): FieldProblem | null {
+  if (body === null || typeof body !== 'object') return null;
+  const stack: { value: object; depth: number; field: string }[] = [
+    { value: body, depth: 0, field: 'body' },
+  ];
+  while (stack.length > 0) {
+    const { value, depth, field } = stack.pop()!;
+    // The top-level field's value is at depth 1; MAX_JSON_DEPTH levels may nest inside it.
+    if (depth > MAX_JSON_DEPTH + 1)
+      return { field, message: `${field} is nested more than ${MAX_JSON_DEPTH} levels deep` };
+    const children = Array.isArray(value)
+      ? value.map((child, i) => [String(i), child] as const)
+      : Object.entries(value);
+    for (const [key, child] of children)
+      if (child !== null && typeof child === 'object')
+        stack.push({
+          value: child as object,
+          depth: depth + 1,
+          field: depth === 0 ? (Array.isArray(body) ? `[${key}]` : key) : field,
+        });
+  }
+  return null;
+}
