@@ -1,4 +1,4 @@
-import { ConflictException, HttpException, Injectable } from '@nestjs/common';
+import { ConflictException, HttpException, Inject, Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { createHash, randomUUID } from 'node:crypto';
@@ -14,6 +14,9 @@ import { Item, REVIEW_CLASS_RANK, ReviewClass } from '../items/item.entity';
 import { NewItemEvent } from '../items/item-events.service';
 import { toItemView } from '../items/item.view';
 import { MetricsService } from '../ops/metrics.service';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config';
+import { urlFieldProblem } from '../webhooks/outbound-address';
 import { Queue } from '../queues/queue.entity';
 import { QueuesService } from '../queues/queues.service';
 import { routeSubmission } from '../routing/routing';
@@ -62,7 +65,19 @@ export class IngestionService {
     private readonly queues: QueuesService,
     private readonly batcher: SubmissionBatcher,
     private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** SSRF guard at submission: a callbackUrl into a private or local network is refused (400). */
+  private async callbackProblems(dto: SubmitItemDto): Promise<FieldProblem[]> {
+    if (typeof dto.callbackUrl !== 'string') return [];
+    const message = await urlFieldProblem(
+      'callbackUrl',
+      dto.callbackUrl,
+      this.config.webhookAllowPrivateNetworks,
+    );
+    return message ? [{ field: 'callbackUrl', message }] : [];
+  }
 
   private async queueFor(principal: Principal, slug: string): Promise<Queue> {
     assert(canSubmit(principal, slug), 'not allowed to submit to this queue');
@@ -72,6 +87,7 @@ export class IngestionService {
   async submitOne(principal: Principal, slug: string, dto: SubmitItemDto): Promise<SubmitResult> {
     const queue = await this.queueFor(principal, slug);
     const problems = storageProblems(dto);
+    if (problems.length === 0) problems.push(...(await this.callbackProblems(dto)));
     if (problems.length > 0) throw invalid(problems);
     const [outcome] = this.batcher.submit([this.prepare(principal, queue, dto)]);
     return this.toResult(await outcome);
@@ -133,6 +149,7 @@ export class IngestionService {
     const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: false });
     const problems = validationProblems(errors);
     if (problems.length === 0) problems.push(...storageProblems(dto));
+    if (problems.length === 0) problems.push(...(await this.callbackProblems(dto)));
     return problems.length > 0 ? { problems } : { dto, problems };
   }
 

@@ -6,6 +6,9 @@ import { DataSource, Repository } from 'typeorm';
 import { assert, canSeeQueue, isLead, requireUser } from '../auth/access';
 import { FieldProblem, invalid } from '../common/errors';
 import type { Principal } from '../common/principal';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config';
+import { urlFieldProblem } from '../webhooks/outbound-address';
 import { REDIS, REDIS_SUBSCRIBER, RedisKeys } from '../redis/redis.module';
 import { checkOutputSchema } from '../routing/output-schema';
 import { validatePolicy, validateSla } from '../routing/policy-validation';
@@ -41,6 +44,7 @@ export class QueuesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(REDIS_SUBSCRIBER) subscriber: Redis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     keys: RedisKeys,
   ) {
     this.channel = keys.key('queue-changed');
@@ -69,6 +73,17 @@ export class QueuesService {
   private async changed(slug: string): Promise<void> {
     this.cache.delete(slug);
     await this.redis.publish(this.channel, slug).catch(() => undefined);
+  }
+
+  /** SSRF guard at save: a webhookUrl into a private or local network is refused (400). */
+  private async checkWebhookUrl(dto: QueueSettingsDto, problems: FieldProblem[]): Promise<void> {
+    if (typeof dto.webhookUrl !== 'string') return;
+    const message = await urlFieldProblem(
+      'webhookUrl',
+      dto.webhookUrl,
+      this.config.webhookAllowPrivateNetworks,
+    );
+    if (message) problems.push({ field: 'webhookUrl', message });
   }
 
   private validateSettings(dto: QueueSettingsDto, problems: FieldProblem[]) {
@@ -119,6 +134,7 @@ export class QueuesService {
     const { policy, problems: policyProblems } = validatePolicy(dto.policy ?? {});
     problems.push(...policyProblems);
     const settings = this.validateSettings(dto, problems);
+    await this.checkWebhookUrl(dto, problems);
     if (problems.length > 0) throw invalid(problems);
     await this.checkNotificationTargets(settings);
     const webhookSecret = `whsec_${randomBytes(24).toString('base64url')}`;
@@ -192,6 +208,7 @@ export class QueuesService {
     const user = requireUser(principal, 'admin', 'lead');
     const problems: FieldProblem[] = [];
     const settings = this.validateSettings(dto, problems);
+    await this.checkWebhookUrl(dto, problems);
     if (problems.length > 0) throw invalid(problems);
     await this.checkNotificationTargets(settings);
     if (settings.outputSchema !== undefined) return this.bumpVersion(slug, user.id, settings);

@@ -14,6 +14,10 @@ import { DestinationGate } from './destination-gate';
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { WEBHOOK_TIMEOUT_MS, type WebhookJob } from './webhook-job';
 import { signWebhook } from './webhook-signature';
+import { BlockedAddressError } from './outbound-address';
+import { postJson } from './outbound-http';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config';
 
 interface Outcome {
   statusCode: number | null;
@@ -37,7 +41,7 @@ export class WebhookDeliveryService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly itemEvents: ItemEventsService,
     private readonly metrics: MetricsService,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.gate = new DestinationGate({
       maxPerHost: config.webhookMaxPerHost,
@@ -90,7 +94,10 @@ export class WebhookDeliveryService {
       if (admission.done(outcome?.succeeded ?? false))
         this.logger.warn(`webhook destination ${host} keeps failing; deliveries to it paused`);
     }
-    await this.record(item.id, url, payload.deliveryKey, attempt, last, outcome);
+    const blocked = outcome.error?.startsWith('blocked_address') === true;
+    await this.record(item.id, url, payload.deliveryKey, attempt, last || blocked, outcome);
+    // An address the guard refuses is refused on every attempt: no point retrying for an hour.
+    if (blocked) throw new UnrecoverableError(outcome.error!);
     if (!outcome.succeeded) throw new Error(outcome.error ?? `HTTP ${outcome.statusCode}`);
     return 'delivered';
   }
@@ -123,33 +130,34 @@ export class WebhookDeliveryService {
   ): Promise<Outcome> {
     const started = Date.now();
     try {
-      const res = await fetch(url, {
-        method: 'POST',
+      // Redirects are not followed; the address connected to is the one the SSRF guard checked.
+      const status = await postJson(
+        url,
         body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
-        headers: {
+        {
           'content-type': 'application/json',
           'user-agent': 'Verdict-Webhooks/1',
           'verdict-signature': signWebhook(secret, body),
           'verdict-delivery': key,
           'verdict-attempt': String(attempt),
         },
-      });
-      await res.body?.cancel().catch(() => undefined);
-      const succeeded = res.status >= 200 && res.status < 300;
+        { timeoutMs: WEBHOOK_TIMEOUT_MS, allowPrivate: this.config.webhookAllowPrivateNetworks },
+      );
+      const succeeded = status >= 200 && status < 300;
       return {
-        statusCode: res.status,
-        error: succeeded ? null : `HTTP ${res.status}`,
+        statusCode: status,
+        error: succeeded ? null : `HTTP ${status}`,
         durationMs: Date.now() - started,
         succeeded,
       };
     } catch (error) {
-      const e = error as Error & { cause?: { code?: string } };
+      const e = error as Error & { code?: string; cause?: { code?: string } };
       const message =
-        e.name === 'TimeoutError'
-          ? `no answer within ${WEBHOOK_TIMEOUT_MS / 1000} s`
-          : (e.cause?.code ?? e.message);
+        e instanceof BlockedAddressError
+          ? `blocked_address: ${e.message}`
+          : e.name === 'TimeoutError'
+            ? `no answer within ${WEBHOOK_TIMEOUT_MS / 1000} s`
+            : (e.code ?? e.cause?.code ?? e.message);
       return {
         statusCode: null,
         error: message,
