@@ -12,6 +12,7 @@ import { actorOf, type Principal } from '../common/principal';
 import { validationProblems } from '../common/validation';
 import { Item, REVIEW_CLASS_RANK, ReviewClass } from '../items/item.entity';
 import { NewItemEvent } from '../items/item-events.service';
+import { ItemPrivacy } from '../items/item-privacy';
 import { toItemView } from '../items/item.view';
 import { MetricsService } from '../ops/metrics.service';
 import { APP_CONFIG } from '../config/config.module';
@@ -66,6 +67,7 @@ export class IngestionService {
     private readonly batcher: SubmissionBatcher,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly privacy: ItemPrivacy,
   ) {}
 
   /** SSRF guard at submission: a callbackUrl into a private or local network is refused (400). */
@@ -90,7 +92,7 @@ export class IngestionService {
     if (problems.length === 0) problems.push(...(await this.callbackProblems(dto)));
     if (problems.length > 0) throw invalid(problems);
     const [outcome] = this.batcher.submit([this.prepare(principal, queue, dto)]);
-    return this.toResult(await outcome);
+    return this.toResult(await outcome, principal);
   }
 
   /** Each element is validated on its own; valid ones are stored together, results in input order. */
@@ -125,7 +127,7 @@ export class IngestionService {
         return;
       }
       try {
-        results[index] = this.toResult(settled.value).item;
+        results[index] = this.toResult(settled.value, principal).item;
       } catch (error) {
         const status = error instanceof HttpException ? error.getStatus() : 500;
         results[index] = { error: { statusCode: status, message: (error as Error).message } };
@@ -153,7 +155,7 @@ export class IngestionService {
     return problems.length > 0 ? { problems } : { dto, problems };
   }
 
-  private toResult(outcome: SubmissionOutcome): SubmitResult {
+  private toResult(outcome: SubmissionOutcome, principal: Principal): SubmitResult {
     if (outcome.kind === 'conflict') {
       throw new ConflictException({
         statusCode: 409,
@@ -167,7 +169,11 @@ export class IngestionService {
         queue: outcome.item.queueSlug,
         routing: outcome.item.routing,
       });
-    return { created: outcome.kind === 'created', item: toItemView(outcome.item) };
+    return {
+      created: outcome.kind === 'created',
+      // A replay may return an item someone has claimed since: no user ids for API keys.
+      item: this.privacy.item(principal, toItemView(outcome.item)),
+    };
   }
 
   private prepare(principal: Principal, queue: Queue, dto: SubmitItemDto): PreparedSubmission {

@@ -10,6 +10,7 @@ import { ItemSearchService } from './item-search.service';
 import { ItemChangesService } from './item-changes.service';
 import { ItemEvent } from './item-event.entity';
 import { ItemEventsService } from './item-events.service';
+import { ItemPrivacy } from './item-privacy';
 import { Item } from './item.entity';
 import { ItemsController } from './items.controller';
 import { ItemsService } from './items.service';
@@ -24,7 +25,15 @@ import { ItemsService } from './items.service';
     ItemChangesService,
     ItemSearchService,
     CommentsService,
+    ItemPrivacy,
   ],
-  exports: [ItemsService, ItemEventsService, ItemChangesService, CommentsService, TypeOrmModule],
+  exports: [
+    ItemsService,
+    ItemEventsService,
+    ItemChangesService,
+    CommentsService,
+    ItemPrivacy,
+    TypeOrmModule,
+  ],
 })
 export class ItemsModule {}

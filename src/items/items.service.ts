@@ -12,6 +12,7 @@ import { FINAL_STATUSES, Item } from './item.entity';
 import { ItemChangesService } from './item-changes.service';
 import { ItemEventsService } from './item-events.service';
 import { decodeCursor, encodeCursor } from './item-cursor';
+import { ItemPrivacy } from './item-privacy';
 import { toItemView } from './item.view';
 import { ListItemsQuery } from './items.dto';
 
@@ -42,6 +43,7 @@ export class ItemsService {
     private readonly queues: QueuesService,
     private readonly changes: ItemChangesService,
     private readonly events: ItemEventsService,
+    private readonly privacy: ItemPrivacy,
   ) {
     this.pseudonyms = new ReviewerPseudonyms(config.jwtSecret);
   }
@@ -67,12 +69,13 @@ export class ItemsService {
     return item;
   }
 
-  async withReviews(item: Item) {
+  /** The item with its reviews; user ids become pseudonyms unless a person asks (see ItemPrivacy). */
+  async withReviews(item: Item, principal: Principal) {
     const reviews = await this.reviews.find({
       where: { itemId: item.id },
       order: { decidedAt: 'ASC' },
     });
-    return { ...toItemView(item), reviews: reviews.map(toReviewView) };
+    return this.privacy.item(principal, { ...toItemView(item), reviews: reviews.map(toReviewView) });
   }
 
   /** With waitSeconds, holds the request until the item is final or the time is up. */
@@ -89,7 +92,7 @@ export class ItemsService {
       await wait.promise;
       item = (await this.items.findOne({ where: { id } })) ?? item;
     }
-    return this.forPrincipal(principal, await this.withReviews(item));
+    return this.forPrincipal(principal, await this.withReviews(item, principal));
   }
 
   async list(principal: Principal, slug: string, query: ListItemsQuery) {
@@ -124,7 +127,7 @@ export class ItemsService {
       .getMany();
     const page = rows.slice(0, limit);
     return {
-      items: page.map((i) => this.forPrincipal(principal, toItemView(i))),
+      items: page.map((i) => this.forPrincipal(principal, this.privacy.item(principal, toItemView(i)))),
       nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null,
     };
   }
@@ -133,7 +136,7 @@ export class ItemsService {
     await this.findReadable(principal, id);
     const events = await this.events.list(id);
     // People reading the trail see who acted by name; API keys keep the bare actor.
-    if (principal.kind !== 'user') return { itemId: id, events };
+    if (principal.kind !== 'user') return { itemId: id, events: this.privacy.events(principal, events) };
     const names = await this.actorNames(events.map((e) => e.actor));
     return {
       itemId: id,

@@ -14,7 +14,7 @@ import { checkOutputSchema } from '../routing/output-schema';
 import { validatePolicy, validateSla } from '../routing/policy-validation';
 import { PolicyVersion } from './policy-version.entity';
 import { Queue } from './queue.entity';
-import { toQueueView, type QueueView } from './queue.view';
+import { toQueueView, toQueueViewForKey, type QueueView } from './queue.view';
 import { validateNotifications } from '../notifications/notification-rules';
 import { allowPrivateNetworks, checkSlackWebhookUrl } from '../notifications/slack-url-guard';
 import { CreateQueueDto, QueueSettingsDto } from './queues.dto';
@@ -185,14 +185,18 @@ export class QueuesService {
     const all = await this.queues.find({ order: { createdAt: 'ASC' } });
     return all
       .filter((q) => canSeeQueue(principal, q.slug))
-      .map((q) => withoutTargets(principal, toQueueView(q)));
+      .map((q) =>
+        principal.kind === 'apiKey' ? toQueueViewForKey(q) : withoutTargets(principal, toQueueView(q)),
+      );
   }
 
   async get(principal: Principal, slug: string) {
     assert(canSeeQueue(principal, slug), 'not allowed to see this queue');
     const queue = await this.queues.findOne({ where: { slug } });
     if (!queue) throw new NotFoundException(`queue "${slug}" not found`);
-    return withoutTargets(principal, toQueueView(queue));
+    return principal.kind === 'apiKey'
+      ? toQueueViewForKey(queue)
+      : withoutTargets(principal, toQueueView(queue));
   }
 
   /** Replaces the policy as a new version; items keep the version that routed them. */

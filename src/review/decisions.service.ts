@@ -48,7 +48,7 @@ export class DecisionsService {
     });
     if (!applied) throw new NotFoundException('item not found');
     this.metrics.reviews.inc({ queue: applied.item.queueSlug, action: dto.action });
-    return this.items.withReviews(applied.item);
+    return this.items.withReviews(applied.item, principal);
   }
 
   private async plan(

@@ -71,6 +71,6 @@ export class ReportsService {
         actor,
       };
     });
-    return this.items.withReviews(applied!.item);
+    return this.items.withReviews(applied!.item, principal);
   }
 }

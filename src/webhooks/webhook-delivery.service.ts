@@ -4,6 +4,7 @@ import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { FINAL_STATUSES, Item } from '../items/item.entity';
 import { ItemEventsService } from '../items/item-events.service';
+import { ItemPrivacy } from '../items/item-privacy';
 import { toItemView } from '../items/item.view';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import { MetricsService } from '../ops/metrics.service';
@@ -42,6 +43,7 @@ export class WebhookDeliveryService {
     private readonly itemEvents: ItemEventsService,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly privacy: ItemPrivacy,
   ) {
     this.gate = new DestinationGate({
       maxPerHost: config.webhookMaxPerHost,
@@ -86,7 +88,8 @@ export class WebhookDeliveryService {
       await job.moveToDelayed(admission.retryAt, token);
       throw new DelayedError();
     }
-    const body = JSON.stringify(toItemView(item));
+    // Receivers are product systems: they get pseudonyms, never people's ids (like API keys).
+    const body = JSON.stringify(this.privacy.item(null, toItemView(item)));
     let outcome: Outcome | undefined;
     try {
       outcome = await this.post(url, body, queue.webhookSecret, payload.deliveryKey, attempt);
