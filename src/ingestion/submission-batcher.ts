@@ -51,6 +51,7 @@ const ITEM_COLUMNS: [string, string][] = [
   ['review_rank', 'int2'],
   ['queued_at', 'timestamptz'],
   ['updated_at', 'timestamptz'],
+  ['audit_head', 'text'],
 ];
 const EVENT_COLUMNS: [string, string][] = [
   ['item_id', 'uuid'],
@@ -94,6 +95,7 @@ function rowValues(item: Item): unknown[] {
     item.reviewRank,
     item.queuedAt,
     item.updatedAt,
+    item.auditHead,
   ];
 }
 
@@ -151,6 +153,7 @@ export class SubmissionBatcher implements OnApplicationShutdown {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: DomainEvents,
+    private readonly itemEvents: ItemEventsService,
   ) {}
 
   submit(submissions: PreparedSubmission[]): Promise<SubmissionOutcome>[] {
@@ -218,13 +221,20 @@ export class SubmissionBatcher implements OnApplicationShutdown {
   }
 
   private async insert(submissions: PreparedSubmission[]): Promise<Set<string>> {
+    // The first events and, from the newest of them and the item's verdict, its chain head.
+    const chains = submissions.map((s) => {
+      const events = this.itemEvents.firstEvents(s.item.id, s.events);
+      const newest = events.length ? events[events.length - 1] : null;
+      s.item.auditHead = this.itemEvents.auditColumns(s.item, null, newest).auditHead;
+      return events;
+    });
     const items = columnArrays(
       submissions.map((s) => rowValues(s.item)),
       ITEM_COLUMNS.length,
     );
     const events = columnArrays(
-      submissions
-        .flatMap((s) => ItemEventsService.firstEvents(s.item.id, s.events))
+      chains
+        .flat()
         .map((e) => [
           e.itemId,
           e.seq,

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { QueuesModule } from '../queues/queues.module';
 import { User } from '../auth/user.entity';
 import { Review } from '../review/review.entity';
+import { AuditSealService } from './audit-seal.service';
 import { CommentsController } from './comments.controller';
 import { CommentsService } from './comments.service';
 import { ItemComment } from './item-comment.entity';
@@ -17,6 +18,10 @@ import { ItemsService } from './items.service';
 
 @Global()
 @Module({
+  imports: [TypeOrmModule.forFeature([Item, ItemEvent, Review]), QueuesModule],
+  controllers: [ItemsController],
+  providers: [ItemsService, ItemEventsService, ItemChangesService, ItemPrivacy, AuditSealService],
+  exports: [ItemsService, ItemEventsService, ItemChangesService, ItemPrivacy, TypeOrmModule],
   imports: [TypeOrmModule.forFeature([Item, ItemEvent, ItemComment, Review, User]), QueuesModule],
   controllers: [ItemsController, CommentsController],
   providers: [

@@ -10,6 +10,7 @@ import { QueuesService } from '../queues/queues.service';
 import { Review } from '../review/review.entity';
 import { FINAL_STATUSES, Item } from './item.entity';
 import { ItemChangesService } from './item-changes.service';
+import { AuditSealService } from './audit-seal.service';
 import { ItemEventsService } from './item-events.service';
 import { decodeCursor, encodeCursor } from './item-cursor';
 import { ItemPrivacy } from './item-privacy';
@@ -44,6 +45,7 @@ export class ItemsService {
     private readonly changes: ItemChangesService,
     private readonly events: ItemEventsService,
     private readonly privacy: ItemPrivacy,
+    private readonly seal: AuditSealService,
   ) {
     this.pseudonyms = new ReviewerPseudonyms(config.jwtSecret);
   }
@@ -170,7 +172,7 @@ export class ItemsService {
   }
 
   async verifyEvents(principal: Principal, id: string) {
-    await this.findReadable(principal, id);
-    return this.events.verify(id);
+    const item = await this.findReadable(principal, id);
+    return this.events.verify(item, await this.seal.isSealed());
   }
 }

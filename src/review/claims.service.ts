@@ -153,7 +153,7 @@ export class ClaimsService {
         if (rows.length === 0) return null;
         const claimed = this.transitions.toItem(rows[0]);
         const last = careful ? await readLastEvent(manager, claimed.id) : lastEventOf(rows[0]);
-        await this.transitions.appendEvents(manager, claimed.id, last, [
+        await this.transitions.appendEvents(manager, claimed, last, [
           {
             type: 'claimed',
             actor: actorOf(principal),

@@ -86,6 +86,7 @@ export class ItemTransitionsService {
     private readonly reviewLine: ReviewLineService,
     private readonly domainEvents: DomainEvents,
     private readonly itemChanges: ItemChangesService,
+    private readonly itemEvents: ItemEventsService,
   ) {}
 
   meta(entity: typeof Item | typeof Review | typeof ItemEvent): EntityMetadata {
@@ -97,14 +98,22 @@ export class ItemTransitionsService {
   /** Appends audit events after `last` inside the caller's transaction (row already locked). */
   async appendEvents(
     manager: EntityManager,
-    itemId: string,
+    item: Item,
     last: LastEvent,
     events: NewItemEvent[],
   ): Promise<void> {
     if (events.length === 0) return;
+    const rows = this.itemEvents.chain(item.id, last, events);
+    const newest = rows[rows.length - 1];
+    // The item row moves its chain head in the same statement (see ItemEventsService).
+    const head = this.itemEvents.auditColumns(item, last, { seq: newest.seq, hash: newest.hash });
     const params = new SqlParams();
+    const statements = [
+      insertSql(this.meta(ItemEvent), rows, params),
+      updateSql(this.meta(Item), head, { column: 'id', value: item.id }, params),
+    ];
     await manager.query(
-      insertSql(this.meta(ItemEvent), ItemEventsService.chain(itemId, last, events), params),
+      `WITH ${statements.map((sql, n) => `w${n} AS (${sql})`).join(', ')} SELECT 1`,
       params.values,
     );
   }
@@ -167,10 +176,20 @@ export class ItemTransitionsService {
         // Kept on the row so claims skip what the claimer already reviewed without a join.
         if (transition.review)
           changes.reviewedBy = [...(locked.reviewedBy ?? []), transition.review.reviewerId!];
-        const events = ItemEventsService.chain(
+        const events = this.itemEvents.chain(
           id,
           lastEvent,
           transition.events.map((e) => ({ ...e, at: e.at ?? dbNow })),
+        );
+        // The head covers the newest event and the item's verdict after this change.
+        const newest = events.length ? events[events.length - 1] : lastEvent;
+        Object.assign(
+          changes,
+          this.itemEvents.auditColumns(
+            { ...previous, ...changes, id } as Item,
+            lastEvent,
+            newest ? { seq: newest.seq, hash: newest.hash } : null,
+          ),
         );
         const params = new SqlParams();
         const statements = [
