@@ -6,10 +6,10 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
 import { ALLOW, type RouteRule } from './allow.decorator';
 import { IS_PUBLIC } from './public.decorator';
 import { PrincipalResolver } from './principal-resolver.service';
+import type { RequestWithDeferredBodyError } from '../common/json-body.middleware';
 import type { Principal } from '../common/principal';
 
 /** Global guard: every route needs a valid bearer token unless marked @Public(). */
@@ -22,14 +22,16 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
+    const request = context
+      .switchToHttp()
+      .getRequest<RequestWithDeferredBodyError & { principal?: Principal }>();
     if (
       this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
         context.getHandler(),
         context.getClass(),
       ])
     )
-      return true;
-    const request = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
+      return this.bodyParsed(request);
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match)
@@ -43,6 +45,12 @@ export class AuthGuard implements CanActivate {
     ]);
     if (rule && !rule.check(principal, request.params as Record<string, string | undefined>))
       throw new ForbiddenException(rule.message);
+    return this.bodyParsed(request);
+  }
+
+  /** Only now, with the caller allowed in, is a malformed body worth telling them about (400). */
+  private bodyParsed(request: RequestWithDeferredBodyError): true {
+    if (request.deferredBodyError) throw request.deferredBodyError;
     return true;
   }
 }

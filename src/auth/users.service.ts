@@ -71,7 +71,10 @@ export class UsersService {
       const admins: { id: string }[] = await manager.query(
         `SELECT id FROM users WHERE 'admin' = ANY (roles) AND disabled_at IS NULL ORDER BY id FOR UPDATE`,
       );
-      const user = await manager.findOne(User, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      const user = await manager.findOne(User, {
+        where: { id },
+        lock: { mode: 'pessimistic_write' },
+      });
       if (!user) throw new NotFoundException('user not found');
       const sameSet = (a: string[], b: string[]) =>
         a.length === b.length && a.every((x) => b.includes(x));

@@ -46,6 +46,8 @@ export function requireJsonBody(req: Request, res: Response, next: NextFunction)
   next();
 }
 
+export type RequestWithDeferredBodyError = Request & { deferredBodyError?: unknown };
+
 interface ParserError {
   type?: string;
   status?: number;
@@ -60,10 +62,14 @@ export function jsonBody(limit: string) {
     parse(req, res, (error?: unknown) => {
       if (!error) return next();
       const e = error as ParserError;
-      if (e.type === 'entity.too.large')
-        return refuse(req, res, 413, 'Payload Too Large', 'request body is larger than 1 MiB');
-      if (e.type === 'entity.parse.failed')
-        return refuse(req, res, 400, 'Bad Request', 'request body is not valid JSON');
+      // Malformed or oversized JSON is told only to a caller allowed to use the route: the global
+      // guard rethrows it after authorization (403 whatever the body), and the exception filter
+      // answers it as the 400 or 413 it always was (with the request id, logged by pino-http).
+      if (e.type === 'entity.too.large' || e.type === 'entity.parse.failed') {
+        (req as RequestWithDeferredBodyError).deferredBodyError = error;
+        req.body = undefined;
+        return next();
+      }
       if (e.expose && typeof e.status === 'number' && e.status < 500)
         return refuse(req, res, e.status, 'Bad Request', e.message ?? 'bad request body');
       next(error);

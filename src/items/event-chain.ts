@@ -90,8 +90,7 @@ export class AuditChain {
     let prev = '';
     let expectedSeq = 1;
     for (const e of events) {
-      const expected =
-        e.seq <= legacySeq ? legacyEventHash(prev, e) : this.eventHash(prev, e);
+      const expected = e.seq <= legacySeq ? legacyEventHash(prev, e) : this.eventHash(prev, e);
       if (e.seq !== expectedSeq || e.prevHash !== prev || expected !== e.hash) return e.seq;
       prev = e.hash;
       expectedSeq += 1;

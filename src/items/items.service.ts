@@ -77,7 +77,10 @@ export class ItemsService {
       where: { itemId: item.id },
       order: { decidedAt: 'ASC' },
     });
-    return this.privacy.item(principal, { ...toItemView(item), reviews: reviews.map(toReviewView) });
+    return this.privacy.item(principal, {
+      ...toItemView(item),
+      reviews: reviews.map(toReviewView),
+    });
   }
 
   /** With waitSeconds, holds the request until the item is final or the time is up. */

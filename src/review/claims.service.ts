@@ -179,7 +179,9 @@ export class ClaimsService {
     this.scheduleExpiry(item);
     const [view] = await Promise.all([
       // reviewed_by lists everyone who ever decided the item: empty means no reviews to read.
-      item.reviewedBy?.length ? this.items.withReviews(item, principal) : { ...toItemView(item), reviews: [] },
+      item.reviewedBy?.length
+        ? this.items.withReviews(item, principal)
+        : { ...toItemView(item), reviews: [] },
       this.transitions.announce(previous, item, 'claimed', actorOf(principal)),
     ]);
     return { item: view, lease: { expiresAt: item.leaseExpiresAt } };

@@ -96,7 +96,10 @@ export function guardedLookup(allowPrivate: boolean) {
             if (range) return callback(new BlockedAddressError(hostname, address, range), '');
           }
           if (isLocalName(hostname))
-            return callback(new BlockedAddressError(hostname, addresses[0].address, 'loopback'), '');
+            return callback(
+              new BlockedAddressError(hostname, addresses[0].address, 'loopback'),
+              '',
+            );
         }
         if (options.all) return callback(null, addresses);
         callback(null, addresses[0].address, addresses[0].family);

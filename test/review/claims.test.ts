@@ -71,7 +71,7 @@ void describe('claiming', () => {
     assert.equal(sampledRow.body.usable, true);
   });
 
-  void it('answers 204 with no body when nothing waits, 403 to reviewers not given the queue, 404 for an unknown queue', async () => {
+  void it('answers 204 with no body when nothing waits, 403 to reviewers not given the queue (known or not), 404 for an unknown queue to those who may review any', async () => {
     await createQueue(admin, 'empty');
     await createQueue(admin, 'elsewhere');
     const reviewer = await userApi(admin, ['reviewer'], ['empty']);
@@ -83,7 +83,9 @@ void describe('claiming', () => {
     assert.equal((await claim(reviewer, 'elsewhere')).status, 403);
     assert.equal((await claim(analyst, 'empty')).status, 403);
     assert.equal((await claim(key, 'elsewhere')).status, 403);
-    assert.equal((await claim(reviewer, 'no-such-queue')).status, 404);
+    // Whether a queue exists is not told to someone who may not review it (no enumeration).
+    assert.equal((await claim(reviewer, 'no-such-queue')).status, 403);
+    assert.equal((await claim(admin, 'no-such-queue')).status, 404);
   });
 
   void it('never leases one item to two people: 8 concurrent claimers over 20 items', async () => {
