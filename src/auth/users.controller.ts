@@ -40,9 +40,16 @@ export class UsersController {
 
   @Patch(':id')
   @Allow(roles('admin'))
-  @ApiOperation({ summary: 'Change a user: name, password, roles, queues, disabled (admin)' })
+  @ApiOperation({
+    summary: 'Change a user: name, password, roles, queues, disabled (admin)',
+    description:
+      "A change of password, roles, queues or disabled revokes every access token issued before it (401 on every instance) and disconnects the user's live sockets. Authorization is checked before the body: a non-admin gets 403 whatever they send. disabled must be a JSON boolean.",
+  })
   @ApiOkResponse({ type: UserView })
-  @ApiErrors(403, 404)
+  @ApiErrors(400, 403, 404, [
+    409,
+    'the last active admin cannot be disabled or lose the admin role',
+  ])
   update(
     @CurrentPrincipal() principal: Principal,
     @Param('id', ParseUUIDPipe) id: string,

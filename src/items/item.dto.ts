@@ -158,7 +158,8 @@ export class ItemEventDto {
   @ApiProperty() createdAt!: Date;
   @ApiProperty({ description: 'hash of the previous event (empty for the first)' })
   prevHash!: string;
-  @ApiProperty({ description: 'sha-256 over prevHash and this event' }) hash!: string;
+  @ApiProperty({ description: 'HMAC-SHA256 (audit key) over prevHash and this event' })
+  hash!: string;
 }
 
 export class ItemEventsDto {
@@ -169,11 +170,34 @@ export class ItemEventsDto {
 export class ItemEventsVerificationDto {
   @ApiProperty({ format: 'uuid' }) itemId!: string;
   @ApiProperty({ example: 5, description: 'how many events were checked' }) events!: number;
-  @ApiProperty({ description: 'every hash matches its event and the one before' }) valid!: boolean;
+  @ApiProperty({
+    description:
+      'every link verifies and the keyed chain head matches the newest event and the item as stored',
+  })
+  valid!: boolean;
   @ApiProperty({
     nullable: true,
     type: Number,
     description: 'seq of the first event whose hash does not match; null when valid',
   })
   firstInvalidSeq!: number | null;
+
+  @ApiProperty({
+    example: true,
+    nullable: true,
+    type: Boolean,
+    description:
+      "whether the chain head (HMAC over the newest event and the item's status, usable and finalOutput) matches; null for a legacy item not sealed yet",
+  })
+  headValid!: boolean | null;
+
+  @ApiProperty({
+    example: false,
+    description:
+      'an item from before audit keying that start-up sealing has not reached yet (checked as a plain chain)',
+  })
+  legacy!: boolean;
+
+  @ApiProperty({ example: null, nullable: true, type: String, description: 'what does not verify' })
+  problem!: string | null;
 }

@@ -68,7 +68,11 @@ export class ItemsController {
   }
 
   @Get('items/:id/events/verify')
-  @ApiOperation({ summary: "Recompute the audit trail's hash chain" })
+  @ApiOperation({
+    summary: "Recompute the item's keyed audit chain and check its head against the item",
+    description:
+      "Detects an edited or deleted event (the last one included), a chain rewritten with recomputed hashes, and a change made to the item's status, usable or finalOutput outside Verdict. Hashes are HMAC-SHA256 under AUDIT_KEY (or a generated key kept in the settings table).",
+  })
   @ApiOkResponse({ type: ItemEventsVerificationDto })
   @ApiErrors(400, 403, 404)
   verify(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {

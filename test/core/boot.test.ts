@@ -49,6 +49,21 @@ describe('configuration', () => {
     ['a non-numeric PORT', { PORT: 'eighty' }, /PORT must be a whole number/],
     ['an unknown APP_ROLE', { APP_ROLE: 'both' }, /APP_ROLE must be api, worker or all/],
     [
+      'a short JWT_SECRET in production',
+      { NODE_ENV: 'production', JWT_SECRET: 'only-twenty-chars-xx' },
+      /JWT_SECRET must be at least 32 characters in production/,
+    ],
+    [
+      'a short AUDIT_KEY in production',
+      { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), AUDIT_KEY: 'short' },
+      /AUDIT_KEY must be at least 32 characters in production/,
+    ],
+    [
+      'a WEBHOOK_ALLOW_PRIVATE_NETWORKS that is not a boolean',
+      { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'maybe' },
+      /WEBHOOK_ALLOW_PRIVATE_NETWORKS must be true or false/,
+    ],
+    [
       'ADMIN_EMAIL without ADMIN_PASSWORD',
       { ADMIN_EMAIL: 'a@b.c', ADMIN_PASSWORD: '' },
       /ADMIN_EMAIL and ADMIN_PASSWORD must be set together/,
@@ -135,6 +150,7 @@ describe('boot', () => {
       });
       let out = '';
       worker.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      worker.stderr.on('data', (c: Buffer) => (out += c.toString()));
       const deadline = Date.now() + 30_000;
       while (!out.includes('worker started') && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 100));
@@ -142,7 +158,7 @@ describe('boot', () => {
       await assert.rejects(fetch(`http://127.0.0.1:${api.port + 1}/health`));
       worker.kill('SIGTERM');
       const [code] = (await once(worker, 'exit')) as [number | null];
-      assert.equal(code, 0);
+      assert.equal(code, 0, out);
     } finally {
       await api.stop();
     }
@@ -175,7 +191,7 @@ describe('lenient where the contract is silent', () => {
     });
     try {
       const logs = server.logs.join('');
-      assert.match(logs, /warning: JWT_SECRET is shorter than 16 characters/);
+      assert.match(logs, /warning: JWT_SECRET is shorter than 32 characters/);
       assert.match(logs, /warning: ADMIN_PASSWORD is shorter than 8 characters/);
       const res = await new Api(server.url).post('/v1/auth/login', {
         email: 'root@localhost',

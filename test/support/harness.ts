@@ -69,7 +69,7 @@ export async function startServer(
       DATABASE_URL: ctx.databaseUrl,
       REDIS_URL,
       REDIS_PREFIX: ctx.redisPrefix,
-      JWT_SECRET: 'test-secret-0123456789abcdef',
+      JWT_SECRET: 'test-secret-0123456789abcdef-0123456789',
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
