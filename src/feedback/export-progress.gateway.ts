@@ -42,6 +42,17 @@ export class ExportProgressGateway implements OnGatewayInit<Namespace> {
 
   afterInit(nsp: Namespace): void {
     this.nsp = nsp;
+    // Someone's tokens were revoked: sockets whose token no longer resolves are dropped.
+    this.principals.onUserChanged(() => {
+      for (const socket of nsp.sockets.values()) {
+        const token = (socket.data as { token?: string }).token;
+        if (!token) continue;
+        void this.principals.resolveFresh(token).then(
+          (principal) => (principal ? undefined : socket.disconnect(true)),
+          () => undefined,
+        );
+      }
+    });
   }
 
   @SubscribeMessage('export.watch')
