@@ -42,6 +42,9 @@ export function configureHttp(app: NestExpressApplication, config: AppConfig): v
   serveWebApp(app, config);
 }
 
+const SCHEMA_WORKER_CSP =
+  "default-src 'none'; script-src 'self' 'unsafe-eval'; frame-ancestors 'none'";
+
 /**
  * Security headers on every response (API, docs, web app), by helmet. The CSP allows scripts only
  * from this origin (the Vite build and Swagger UI load theirs from files, no inline script), and
@@ -75,7 +78,18 @@ function serveWebApp(app: INestApplication, config: AppConfig): void {
   const dist = config.webDistDir ?? join(__dirname, '..', '..', 'web', 'dist');
   if (!existsSync(join(dist, 'index.html'))) return;
   const server = app.getHttpAdapter().getInstance() as express.Express;
-  server.use(express.static(dist, { index: false, maxAge: '1h' }));
+  server.use(
+    express.static(dist, {
+      index: false,
+      maxAge: '1h',
+      setHeaders: (res, path) => {
+        // The schema worker runs Ajv, which compiles schemas to code: only that script may eval,
+        // under its own policy (a dedicated worker's CSP comes from its own response).
+        if (/[\\/]schema\.worker-[\w-]+\.js$/.test(path))
+          res.setHeader('Content-Security-Policy', SCHEMA_WORKER_CSP);
+      },
+    }),
+  );
   // Deep links (/review/support-replies) load the app, which routes on the client.
   server.use((req: Request, res: Response, next: NextFunction) => {
     if (

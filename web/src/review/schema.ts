@@ -1,51 +1,38 @@
 /**
  * Checks a correction against the queue's outputSchema in the browser, with the same Ajv
- * settings as the server, so a reviewer sees the problem before sending. Ajv is loaded only
- * when a correction is first checked, keeping it out of the main bundle.
+ * settings as the server, so a reviewer sees the problem before sending. Ajv runs in a worker
+ * (schema.worker.ts), loaded only when a correction is first checked: it compiles schemas to
+ * code, which the page's Content-Security-Policy does not allow.
  */
-type Validate = ((value: unknown) => boolean) & { errors?: unknown[] | null };
-interface AjvLike {
-  compile(schema: object | boolean): Validate;
-  errorsText(errors: unknown, options: { dataVar: string }): string;
-}
+import type { SchemaAnswer, SchemaRequest } from './schema.worker';
 
-let ajvPromise: Promise<AjvLike> | null = null;
-const compiled = new Map<string, Validate>();
+let worker: Worker | null = null;
+let nextId = 1;
+const pending = new Map<number, (problem: string | null) => void>();
 
-function loadAjv(): Promise<AjvLike> {
-  ajvPromise ??= Promise.all([import('ajv'), import('ajv-formats')]).then(
-    ([ajvModule, formatsModule]) => {
-      // CommonJS interop: the constructor may sit on .default once or twice.
-      const unwrap = (m: unknown): unknown => {
-        const d = (m as { default?: unknown }).default;
-        return typeof m === 'function' ? m : d ? unwrap(d) : m;
-      };
-      const Ajv = unwrap(ajvModule) as new (options: object) => AjvLike;
-      const addFormats = unwrap(formatsModule) as (ajv: AjvLike) => void;
-      const ajv = new Ajv({ allErrors: true, strict: false });
-      addFormats(ajv);
-      return ajv;
-    },
-  );
-  return ajvPromise;
+function schemaWorker(): Worker {
+  if (worker) return worker;
+  worker = new Worker(new URL('./schema.worker.ts', import.meta.url), { type: 'module' });
+  worker.onmessage = ({ data }: MessageEvent<SchemaAnswer>) => {
+    pending.get(data.id)?.(data.problem);
+    pending.delete(data.id);
+  };
+  // A worker that cannot start leaves the judgement to the server, as an uncompilable schema does.
+  worker.onerror = () => {
+    for (const resolve of pending.values()) resolve(null);
+    pending.clear();
+  };
+  return worker;
 }
 
 /** Null when the value passes (or there is no schema), else a readable list of problems. */
-export async function schemaErrors(schema: unknown, value: unknown): Promise<string | null> {
+export function schemaErrors(schema: unknown, value: unknown): Promise<string | null> {
   // A queue's outputSchema is any JSON value in the API; only an object or boolean is a schema.
-  if (schema === null || (typeof schema !== 'object' && typeof schema !== 'boolean')) return null;
-  const ajv = await loadAjv();
-  const key = JSON.stringify(schema);
-  let validate = compiled.get(key);
-  if (!validate) {
-    try {
-      validate = ajv.compile(schema);
-    } catch {
-      // The server accepted this schema; if the browser cannot compile it, let the server judge.
-      return null;
-    }
-    compiled.set(key, validate);
-  }
-  if (validate(value)) return null;
-  return ajv.errorsText(validate.errors, { dataVar: 'output' });
+  if (schema === null || (typeof schema !== 'object' && typeof schema !== 'boolean'))
+    return Promise.resolve(null);
+  const request: SchemaRequest = { id: nextId++, schema, value };
+  return new Promise((resolve) => {
+    pending.set(request.id, resolve);
+    schemaWorker().postMessage(request);
+  });
 }
