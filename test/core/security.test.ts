@@ -239,6 +239,7 @@ describe('authorization before validation', () => {
     const cases: [Api, string, string, unknown][] = [
       [reviewer, 'POST', '/v1/users', { email: 42, roles: 'nope' }],
       [reviewer, 'POST', '/v1/users', 'not json at all {'],
+      [reviewer, 'POST', '/v1/users', `{"name":"${'x'.repeat(1_100_000)}"}`],
       [reviewer, 'PATCH', `/v1/users/${adminId}`, { disabled: 'yes' }],
       [reviewer, 'POST', '/v1/api-keys', { scopes: [1] }],
       [analyst, 'POST', '/v1/queues', { slug: 'BAD SLUG' }],
