@@ -1,26 +1,18 @@
-import {
-  Controller,
-  Get,
-  Header,
-  Headers,
-  Inject,
-  Res,
-  UnauthorizedException,
-} from '@nestjs/common';
+import { Controller, Get, Header, Req, Inject, Res, UnauthorizedException } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
   ApiServiceUnavailableResponse,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import type Redis from 'ioredis';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/public.decorator';
+import { ApiErrors } from '../common/openapi';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { REDIS } from '../redis/redis.module';
@@ -89,11 +81,13 @@ export class OpsController {
     description: 'Prometheus text format 0.0.4',
     content: { 'text/plain': { schema: { type: 'string' } } },
   })
-  @ApiUnauthorizedResponse({
-    description: 'METRICS_TOKEN is set and the request lacks Authorization: Bearer <METRICS_TOKEN>',
-  })
+  @ApiErrors([
+    401,
+    'METRICS_TOKEN is set and the request lacks Authorization: Bearer <METRICS_TOKEN>',
+  ])
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  async scrape(@Headers('authorization') authorization?: string): Promise<string> {
+  async scrape(@Req() req: Request): Promise<string> {
+    const authorization = req.headers.authorization;
     // Metrics name queues and show traffic: with METRICS_TOKEN set, only the scraper sees them.
     const expected = this.config.metricsToken;
     if (expected !== undefined && !sameSecret(authorization ?? '', `Bearer ${expected}`))

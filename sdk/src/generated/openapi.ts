@@ -69,7 +69,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a user: name, password, roles, queues, disabled (admin) */
+        /**
+         * Change a user: name, password, roles, queues, disabled (admin)
+         * @description A change of password, roles, queues or disabled revokes every access token issued before it (401 on every instance) and disconnects the user's live sockets. Authorization is checked before the body: a non-admin gets 403 whatever they send. disabled must be a JSON boolean.
+         */
         patch: operations["usersUpdate"];
         trace?: never;
     };
@@ -248,7 +251,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Recompute the audit trail's hash chain */
+        /**
+         * Recompute the item's keyed audit chain and check its head against the item
+         * @description Detects an edited or deleted event (the last one included), a chain rewritten with recomputed hashes, and a change made to the item's status, usable or finalOutput outside Verdict. Hashes are HMAC-SHA256 under AUDIT_KEY (or a generated key kept in the settings table).
+         */
         get: operations["itemsVerify"];
         put?: never;
         post?: never;
@@ -1590,7 +1596,7 @@ export interface components {
             createdAt: string;
             /** @description hash of the previous event (empty for the first) */
             prevHash: string;
-            /** @description sha-256 over prevHash and this event */
+            /** @description HMAC-SHA256 (audit key) over prevHash and this event */
             hash: string;
         };
         ItemEventsDto: {
@@ -1607,10 +1613,25 @@ export interface components {
              * @example 5
              */
             events: number;
-            /** @description every hash matches its event and the one before */
+            /** @description every link verifies and the keyed chain head matches the newest event and the item as stored */
             valid: boolean;
             /** @description seq of the first event whose hash does not match; null when valid */
             firstInvalidSeq: number | null;
+            /**
+             * @description whether the chain head (HMAC over the newest event and the item's status, usable and finalOutput) matches; null for a legacy item not sealed yet
+             * @example true
+             */
+            headValid: boolean | null;
+            /**
+             * @description an item from before audit keying that start-up sealing has not reached yet (checked as a plain chain)
+             * @example false
+             */
+            legacy: boolean;
+            /**
+             * @description what does not verify
+             * @example null
+             */
+            problem: string | null;
         };
         CommentAuthorDto: {
             /** @description the user's id (for API keys: the reviewer pseudonym, rv_…); null when an API key wrote the comment */
@@ -2640,6 +2661,15 @@ export interface operations {
             };
             /** @description not found, or not visible to this token */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the last active admin cannot be disabled or lose the admin role */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5488,6 +5518,15 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            /** @description METRICS_TOKEN is set and the request lacks Authorization: Bearer <METRICS_TOKEN> */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
