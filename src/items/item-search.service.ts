@@ -12,6 +12,7 @@ import { QueuesService } from '../queues/queues.service';
 import { decodeCursor, encodeCursor } from './item-cursor';
 import { textMatches } from './item-search';
 import { Item } from './item.entity';
+import { ItemPrivacy } from './item-privacy';
 import { toItemView } from './item.view';
 import { SearchItemsQuery } from './items.dto';
 
@@ -41,6 +42,7 @@ export class ItemSearchService {
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly queues: QueuesService,
     @Inject(APP_CONFIG) config: AppConfig,
+    private readonly privacy: ItemPrivacy,
   ) {
     this.pseudonyms = new ReviewerPseudonyms(config.jwtSecret);
   }
@@ -60,7 +62,9 @@ export class ItemSearchService {
   /** A user id for the reviewer filter: "me", a user id, or a pseudonym (matched over users). */
   private async reviewerId(principal: Principal, reviewer: string): Promise<string | null> {
     if (reviewer === 'me') return principal.kind === 'user' ? principal.id : null;
-    if (!reviewer.startsWith('rv_')) return reviewer.toLowerCase();
+    // API keys know reviewers only by pseudonym: an id from them matches nothing (no probing).
+    if (!reviewer.startsWith('rv_'))
+      return principal.kind === 'user' ? reviewer.toLowerCase() : null;
     // Pseudonyms are one-way; people are few, so comparing against each user's is cheap.
     const ids = await this.users.find({ select: { id: true } });
     return ids.find((u) => this.pseudonyms.of(u.id) === reviewer)?.id ?? null;
@@ -152,7 +156,7 @@ export class ItemSearchService {
     } else rows = await page(qb);
     const shown = rows.slice(0, limit);
     return {
-      items: shown.map(toItemView),
+      items: shown.map((item) => this.privacy.item(principal, toItemView(item))),
       nextCursor: rows.length > limit ? encodeCursor(shown[shown.length - 1]) : null,
     };
   }

@@ -18,10 +18,6 @@ import { ItemsService } from './items.service';
 
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([Item, ItemEvent, Review]), QueuesModule],
-  controllers: [ItemsController],
-  providers: [ItemsService, ItemEventsService, ItemChangesService, ItemPrivacy, AuditSealService],
-  exports: [ItemsService, ItemEventsService, ItemChangesService, ItemPrivacy, TypeOrmModule],
   imports: [TypeOrmModule.forFeature([Item, ItemEvent, ItemComment, Review, User]), QueuesModule],
   controllers: [ItemsController, CommentsController],
   providers: [
@@ -31,6 +27,7 @@ import { ItemsService } from './items.service';
     ItemSearchService,
     CommentsService,
     ItemPrivacy,
+    AuditSealService,
   ],
   exports: [
     ItemsService,

@@ -141,7 +141,8 @@ export class ItemsService {
     await this.findReadable(principal, id);
     const events = await this.events.list(id);
     // People reading the trail see who acted by name; API keys keep the bare actor.
-    if (principal.kind !== 'user') return { itemId: id, events: this.privacy.events(principal, events) };
+    if (principal.kind !== 'user')
+      return { itemId: id, events: this.privacy.events(principal, events) };
     const names = await this.actorNames(events.map((e) => e.actor));
     return {
       itemId: id,
