@@ -289,13 +289,18 @@ describe('what API keys see', () => {
     assert.equal(decided.status, 200, JSON.stringify(decided.body));
     const seen = await product.get(`/v1/items/${item.id}`);
     const events = await product.get(`/v1/items/${item.id}/events`);
+    const searched = await product.get('/v1/items?queue=pseudo');
+    assert.equal(searched.status, 200, JSON.stringify(searched.body));
+    // An id from an API key matches nothing (reviewers are known to it by pseudonym only).
+    const byId = await product.get(`/v1/items?queue=pseudo&reviewer=${adminId}`);
+    assert.deepEqual(byId.body.items, []);
     const exported = await admin.get('/v1/feedback/export?format=jsonl&queue=pseudo');
     // One decision: the harness already parsed the single jsonl line.
     const pseudonym = (exported.body as { reviewer: string }).reviewer;
     assert.equal(seen.body.reviews[0].reviewer, pseudonym);
     assert.equal(whileClaimed.body.review.claimedBy, pseudonym);
     assert.ok(events.body.events.some((e: { actor: string }) => e.actor === `user:${pseudonym}`));
-    for (const body of [whileClaimed.body, listed.body, seen.body, events.body]) {
+    for (const body of [whileClaimed.body, listed.body, seen.body, events.body, searched.body]) {
       const text = JSON.stringify(body);
       assert.ok(!text.includes(adminId), 'no user id');
       assert.ok(!text.includes(ADMIN.email), 'no email');
