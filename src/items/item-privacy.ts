@@ -9,6 +9,7 @@ const USER_ACTOR = /^user:([0-9a-f-]{36})$/i;
 interface WithReviewers {
   review?: { claimedBy: string | null };
   reviews?: { reviewer: string }[];
+  assignedTo?: { id: string; name: string | null } | null;
 }
 
 interface EventView {
@@ -37,6 +38,12 @@ export class ItemPrivacy {
       out.review = { ...view.review, claimedBy: this.pseudonyms.of(view.review.claimedBy) };
     if (view.reviews)
       out.reviews = view.reviews.map((r) => ({ ...r, reviewer: this.pseudonyms.of(r.reviewer) }));
+    if (view.assignedTo)
+      out.assignedTo = {
+        ...view.assignedTo,
+        id: this.pseudonyms.of(view.assignedTo.id),
+        name: null,
+      };
     return out;
   }
 

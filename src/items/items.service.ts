@@ -132,7 +132,9 @@ export class ItemsService {
       .getMany();
     const page = rows.slice(0, limit);
     return {
-      items: page.map((i) => this.forPrincipal(principal, this.privacy.item(principal, toItemView(i)))),
+      items: page.map((i) =>
+        this.forPrincipal(principal, this.privacy.item(principal, toItemView(i))),
+      ),
       nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null,
     };
   }

@@ -186,7 +186,9 @@ export class QueuesService {
     return all
       .filter((q) => canSeeQueue(principal, q.slug))
       .map((q) =>
-        principal.kind === 'apiKey' ? toQueueViewForKey(q) : withoutTargets(principal, toQueueView(q)),
+        principal.kind === 'apiKey'
+          ? toQueueViewForKey(q)
+          : withoutTargets(principal, toQueueView(q)),
       );
   }
 

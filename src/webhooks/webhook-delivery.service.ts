@@ -17,8 +17,6 @@ import { WEBHOOK_TIMEOUT_MS, type WebhookJob } from './webhook-job';
 import { signWebhook } from './webhook-signature';
 import { BlockedAddressError } from './outbound-address';
 import { postJson } from './outbound-http';
-import { APP_CONFIG } from '../config/config.module';
-import type { AppConfig } from '../config/config';
 
 interface Outcome {
   statusCode: number | null;
