@@ -1,5 +1,6 @@
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import { blockedRange } from '../webhooks/outbound-address';
 
 /**
  * The SSRF rule for Slack webhook URLs (contract v1.1, WEBHOOK_ALLOW_PRIVATE_NETWORKS): a URL
@@ -7,46 +8,17 @@ import { BlockList, isIP } from 'node:net';
  * address is refused, at save and again before each delivery (where notification-sender's
  * guarded DNS lookup also checks the address actually connected to).
  *
- * Kept to this one function on purpose: the shared webhook URL guard (helper `trust`) covers the
- * same ranges, and this is meant to be folded into it when both land.
+ * Address classification is the shared webhook guard's (src/webhooks/outbound-address.ts, by
+ *ipaddr.js), so Slack URLs, webhookUrl and callbackUrl refuse exactly the same ranges.
  */
-const BLOCKED = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.168.0.0', 16],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const)
-  BLOCKED.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const)
-  BLOCKED.addSubnet(net, prefix, 'ipv6');
 
-/** Until the shared URL guard lands (helper `trust`), read the same switch it reads. */
+/** The same switch (and spelling) as AppConfig.webhookAllowPrivateNetworks. */
 export function allowPrivateNetworks(): boolean {
-  return process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true';
+  return ['true', '1'].includes(process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? '');
 }
 
 export function isPrivateAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 4) return BLOCKED.check(address, 'ipv4');
-  if (family === 6) {
-    // IPv4-mapped IPv6 (::ffff:10.0.0.1) is the IPv4 address in disguise.
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped) return BLOCKED.check(mapped[1], 'ipv4');
-    return BLOCKED.check(address, 'ipv6');
-  }
-  return true;
+  return blockedRange(address) !== null;
 }
 
 /** Returns why the URL may not be posted to, or null when it may. */
