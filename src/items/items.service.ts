@@ -24,6 +24,7 @@ export function toReviewView(r: Review) {
     reason: r.reason,
     comment: r.comment,
     correctedOutput: r.correctedOutput ?? null,
+    answers: r.answers ?? {},
     reviewClass: r.reviewClass,
     claimedAt: r.claimedAt,
     decidedAt: r.decidedAt,

@@ -139,6 +139,34 @@ export class QueueSettingsDto {
   sla?: unknown;
 
   @ApiPropertyOptional({
+    example: '## Approve when\n- the reply answers the question\n- no promises about refunds',
+    nullable: true,
+    type: String,
+    maxLength: 20000,
+    description: 'markdown shown to reviewers beside every item',
+  })
+  @IsOptional()
+  guidelines?: unknown;
+
+  @ApiPropertyOptional({
+    example: [
+      {
+        key: 'helpfulness',
+        label: 'How helpful is the reply?',
+        type: 'rating',
+        min: 1,
+        max: 5,
+        required: true,
+      },
+      { key: 'tone', label: 'Tone', type: 'single', options: ['friendly', 'neutral', 'rude'] },
+    ],
+    description:
+      'the review rubric: [{key, label, type (rating|single|multi|boolean|text), options?, min?, max?, required?}]; decisions answer it in `answers`',
+  })
+  @IsOptional()
+  questions?: unknown;
+
+  @ApiPropertyOptional({
     example: 'https://example.com/verdict-hook',
     nullable: true,
     type: String,
