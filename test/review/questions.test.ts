@@ -216,6 +216,7 @@ void describe('answers', () => {
     ]);
     assert.ok(!header.includes('answers'));
     const cells = new Map(rows.map((r) => [r[0], r.slice(-5)]));
+    assert.ok(cells.has(first.id), JSON.stringify({ first: first.id, csv: csv.body }));
     assert.deepEqual(cells.get(first.id), ['5', 'friendly', '["format"]', 'true', 'a, "b"']);
     assert.deepEqual(cells.get(second.id), ['1', '', '', 'false', '']);
   });
