@@ -17,6 +17,7 @@ const STRONG: Record<string, string> = {
   yellow: '#7a5600',
   green: '#237032',
   lime: '#4a6b00',
+  teal: '#066a4c',
 };
 const STRONG_SHADE: Record<string, number> = {
   indigo: 7,
@@ -42,12 +43,15 @@ const variantColorResolver: VariantColorsResolver = (input) => {
   const strong = strongColor(input.theme, parsed.color);
   if (input.variant === 'filled')
     return { ...defaults, background: strong, hover: strong, color: '#fff', border: 'none' };
-  if (input.variant === 'light' || input.variant === 'outline' || input.variant === 'subtle')
+  if (input.variant === 'light' || input.variant === 'outline' || input.variant === 'subtle') {
+    // On a tinted background the text needs the darkest shade to keep 4.5:1.
+    const text = STRONG[parsed.color] ?? input.theme.colors[parsed.color]?.[9] ?? strong;
     return {
       ...defaults,
-      color: strong,
-      ...(input.variant === 'outline' ? { border: `1px solid ${strong}` } : {}),
+      color: text,
+      ...(input.variant === 'outline' ? { border: `1px solid ${text}` } : {}),
     };
+  }
   return defaults;
 };
 

@@ -10,8 +10,7 @@ import {
   Title,
   Tooltip,
 } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, Outlet, useLocation } from 'react-router-dom';
 import type { Role } from '../api/types';
 import { hasRole, useSession } from '../auth/session';
@@ -40,8 +39,8 @@ export function Shell() {
   const location = useLocation();
   const entries = NAV.filter((e) => hasRole(user, ...e.roles));
   // On phones the menu is a drawer behind the burger; it closes once a page is chosen.
-  const [navOpen, nav] = useDisclosure(false);
-  useEffect(() => nav.close(), [location.pathname, nav]);
+  const [navOpen, setNavOpen] = useState(false);
+  useEffect(() => setNavOpen(false), [location.pathname]);
 
   return (
     <AppShell
@@ -54,7 +53,7 @@ export function Shell() {
           <Group gap="xs" wrap="nowrap">
             <Burger
               opened={navOpen}
-              onClick={nav.toggle}
+              onClick={() => setNavOpen((o) => !o)}
               hiddenFrom="sm"
               size="sm"
               aria-label={navOpen ? 'Close navigation' : 'Open navigation'}

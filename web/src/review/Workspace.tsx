@@ -200,7 +200,7 @@ export function Workspace({ item, queue, busy, onDecide, onSkip }: Props) {
             <Stack gap={8} style={{ minWidth: 0, flex: '1 1 320px' }}>
               <Group gap="xs">
                 <Button
-                  color="teal.9"
+                  color="teal"
                   onClick={() => void send('approve')}
                   disabled={busy}
                   aria-keyshortcuts="a"
@@ -208,7 +208,7 @@ export function Workspace({ item, queue, busy, onDecide, onSkip }: Props) {
                   Approve <KeyHint>A</KeyHint>
                 </Button>
                 <Button
-                  color="red.9"
+                  color="red"
                   onClick={() => void send('reject')}
                   disabled={busy}
                   aria-keyshortcuts="r"
@@ -225,7 +225,7 @@ export function Workspace({ item, queue, busy, onDecide, onSkip }: Props) {
                 </Button>
                 {!escalated && (
                   <Button
-                    color="orange.9"
+                    color="orange"
                     onClick={() => void send('escalate')}
                     disabled={busy}
                     aria-keyshortcuts="e"
