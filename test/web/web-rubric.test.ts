@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
+  ADMIN,
   Api,
   adminApi,
   apiKey,
@@ -35,7 +36,7 @@ const QUESTIONS = [
     required: true,
   },
 ];
-const QUEUES = ['rubric', 'skip-three', 'prose', 'agent'];
+const QUEUES = ['rubric', 'skip-three', 'prose', 'agent', 'settings-rubric'];
 let server: RunningServer;
 let admin: Api;
 let product: Api;
@@ -51,6 +52,10 @@ before(async () => {
     questions: QUESTIONS,
   });
   await createQueue(admin, 'skip-three', { labels: LABELS });
+  await createQueue(admin, 'settings-rubric', {
+    name: 'Settings rubric',
+    sla: { blockedSeconds: 900, onBlockedTimeout: 'reject', flaggedSeconds: 86400 },
+  });
   await createQueue(admin, 'prose', { labels: LABELS });
   await createQueue(admin, 'agent', {
     labels: LABELS,
@@ -269,6 +274,95 @@ void describe('reviewing with guidelines and questions', () => {
         toolCall: { name: 'refund', args: { amount: 100, note: 'double charge, capped' } },
       });
       assertNoConsoleErrors(s);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+void describe('queue settings for reviewer guidance', () => {
+  void it('edits guidelines with a preview and questions with a form, warns about unsaved changes and shows the history', async () => {
+    const s = await openSession(browser, server.url);
+    try {
+      await signIn(s.page, ADMIN.email, ADMIN.password);
+      await s.page.goto('/settings/settings-rubric');
+      await s.page.getByRole('heading', { name: 'Settings · Settings rubric' }).waitFor();
+      // Durations are shown in the unit people think in.
+      assert.equal(await s.page.getByLabel('Blocked SLA', { exact: true }).inputValue(), '15');
+      assert.equal(await s.page.getByLabel('Flagged SLA', { exact: true }).inputValue(), '1');
+
+      // Invalid JSON in the schema is named as such, next to the field.
+      await s.page.getByLabel('Output schema').fill('{"type": ');
+      await s.page.getByRole('button', { name: 'Save settings' }).click();
+      await s.page.getByText(/The output schema is not valid JSON/).waitFor();
+      await s.page.getByLabel('Output schema').fill('');
+
+      // Guidelines with a preview.
+      await s.page
+        .getByRole('textbox', { name: 'Guidelines' })
+        .fill('## Be strict\n- check **dates**');
+      await s.page.getByRole('tab', { name: 'Preview' }).click();
+      await s.page
+        .getByTestId('guidelines-preview')
+        .getByRole('heading', { name: 'Be strict' })
+        .waitFor();
+      await s.page.getByRole('tab', { name: 'Write' }).click();
+
+      // A rating question and a single-choice question, by form.
+      await s.page.getByRole('button', { name: 'Add a question' }).click();
+      const first = s.page.getByTestId('question-editor-0');
+      await first.getByLabel('Question 1', { exact: true }).fill('How accurate?');
+      await first.getByLabel('Key').fill('accurate');
+      await first.getByLabel('Required to approve, reject or correct').check();
+      await s.page.getByRole('button', { name: 'Add a question' }).click();
+      const second = s.page.getByTestId('question-editor-1');
+      await second.getByLabel('Question 2', { exact: true }).fill('Tone');
+      await second.getByLabel('Key').fill('tone');
+      await second.getByLabel('Kind of answer').click();
+      await s.page.getByRole('option', { name: 'One choice' }).click();
+      const options = second.getByLabel('Options');
+      await options.fill('friendly');
+      await options.press('Enter');
+      await s.page.getByRole('button', { name: 'Save guidelines and questions' }).click();
+      // One option is not a choice: said next to the field, nothing saved.
+      await second.getByText('List at least two options').waitFor();
+      await options.fill('rude');
+      await options.press('Enter');
+
+      // Leaving with unsaved changes asks first.
+      await s.page
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: 'Queues' })
+        .click();
+      const dialog = s.page.getByRole('dialog', { name: 'Leave without saving?' });
+      await dialog.getByRole('button', { name: 'Stay on this page' }).click();
+      assert.ok(s.page.url().endsWith('/settings/settings-rubric'));
+
+      await s.page.getByRole('button', { name: 'Save guidelines and questions' }).click();
+      await s.page.getByText('Saved as a new policy version.').waitFor();
+      const queue = (await admin.get('/v1/queues/settings-rubric')).body;
+      assert.equal(queue.guidelines, '## Be strict\n- check **dates**');
+      assert.deepEqual(queue.questions, [
+        { key: 'accurate', label: 'How accurate?', type: 'rating', min: 1, max: 5, required: true },
+        {
+          key: 'tone',
+          label: 'Tone',
+          type: 'single',
+          options: ['friendly', 'rude'],
+          required: false,
+        },
+      ]);
+      const history = s.page.getByTestId('policy-version-2');
+      await history.getByText('Guidelines added').waitFor();
+      await history.getByText('Question “How accurate?” added').waitFor();
+      await s.page.getByTestId('unsaved-changes').waitFor({ state: 'detached' });
+      // Saved: the menu leaves without asking.
+      await s.page
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: 'Queues' })
+        .click();
+      await s.page.waitForURL('**/queues');
+      assertNoConsoleErrors(s, '400');
     } finally {
       await s.close();
     }

@@ -1,4 +1,4 @@
-import { Badge, Grid, Group, JsonInput, NumberInput, Paper, Stack, Title } from '@mantine/core';
+import { Badge, Grid, Group, NumberInput, Paper, Stack, Textarea, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useEffect } from 'react';
 import { put } from '../api/client';
@@ -110,13 +110,14 @@ export function PolicyForm({ queue, onDirty }: { queue: Queue; onDirty(dirty: bo
             autoApproveAt={Number(form.values.autoApproveAt)}
             blockBelow={Number(form.values.blockBelow)}
           />
-          <JsonInput
+          <Textarea
             label="Rules"
             description='JSON array of {"name", "when" (JSON Logic over confidence, model, input, output, metadata), "route": "approve" | "flag" | "block"}'
             autosize
             minRows={4}
             maxRows={18}
             classNames={{ input: 'mono' }}
+            spellCheck={false}
             {...form.getInputProps('rules')}
           />
           <SaveFooter

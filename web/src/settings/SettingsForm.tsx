@@ -1,6 +1,5 @@
 import {
   Grid,
-  JsonInput,
   NumberInput,
   Paper,
   Select,
@@ -8,6 +7,7 @@ import {
   TagsInput,
   TextInput,
   Title,
+  Textarea,
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useEffect } from 'react';
@@ -191,13 +191,14 @@ export function SettingsForm({ queue, onDirty }: { queue: Queue; onDirty(dirty: 
               />
             </Grid.Col>
             <Grid.Col span={12}>
-              <JsonInput
+              <Textarea
                 label="Output schema"
                 description="JSON Schema every output must match (a mismatch blocks); empty: none"
                 autosize
                 minRows={3}
                 maxRows={14}
                 classNames={{ input: 'mono' }}
+                spellCheck={false}
                 {...form.getInputProps('outputSchema')}
               />
             </Grid.Col>
