@@ -147,6 +147,8 @@ export class ExportStreamService implements OnApplicationShutdown {
     sink: Writable,
     options: StreamOptions = {},
   ): Promise<number> {
+    // Before the cursor opens: once rows flow, awaiting anything would drop them.
+    const questionKeys = params.format === 'csv' ? await this.questionKeys(queueId) : [];
     const { text, values } = exportSql(params, queueId);
     const client: PoolClient = await this.exportPool.connect();
     const rows = client.query(
@@ -158,7 +160,6 @@ export class ExportStreamService implements OnApplicationShutdown {
       written += 1;
       if (options.onProgress && written % 5_000 === 0) options.onProgress(written);
     });
-    const questionKeys = params.format === 'csv' ? await this.questionKeys(queueId) : [];
     const stages = [
       ...encoderFor(params.format, this.reviewers, questionKeys),
       ...(params.gzip ? [createGzip({ level: 5 })] : []),
