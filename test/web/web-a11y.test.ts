@@ -1,5 +1,5 @@
 /**
- * Every page of the web app, on a desktop (1440 px) and a phone (390 px): axe-core finds no
+ * Every page of the web app, on a desktop (1440 px) and phones (390 and 360 px): axe-core finds no
  * serious or critical WCAG 2.2 A/AA violation, and nothing scrolls sideways on the phone.
  */
 import assert from 'node:assert/strict';
@@ -25,6 +25,7 @@ const AXE = require.resolve('axe-core/axe.min.js');
 const VIEWPORTS = [
   { name: 'desktop', width: 1440, height: 900 },
   { name: 'phone', width: 390, height: 844 },
+  { name: 'phone', width: 360, height: 740 },
 ];
 let server: RunningServer;
 let admin: Api;
