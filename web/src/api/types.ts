@@ -68,18 +68,9 @@ export type NotificationRule = Schemas['NotificationRuleDto'];
 export type NotifyEvent = NotificationRule['on'][number];
 export type NotificationDelivery = Schemas['NotificationDeliveryDto'];
 
-export type QuestionType = 'rating' | 'single' | 'multi' | 'boolean' | 'text';
-
 /** One rubric question of a queue (CONTRACT "Queues (v1.1)"). */
-export interface Question {
-  key: string;
-  label: string;
-  type: QuestionType;
-  options?: string[];
-  min?: number;
-  max?: number;
-  required?: boolean;
-}
+export type Question = Schemas['QuestionDto'];
+export type QuestionType = Question['type'];
 
 /** A decision's answers to the queue's questions, by question key. */
-export type Answers = Record<string, unknown>;
+export type Answers = NonNullable<Decision['answers']>;
