@@ -3,6 +3,23 @@ import { marked } from 'marked';
 import { useMemo } from 'react';
 
 /**
+ * Pictures only from https: or inline data: images (a relative or http: source would make the
+ * reviewer's browser call our API or leak over plain HTTP); links open in a new tab without
+ * handing the opener over.
+ */
+DOMPurify.addHook('afterSanitizeAttributes', (node) => {
+  if (
+    node.tagName === 'IMG' &&
+    !/^(https:|data:image\/(png|jpe?g|gif|webp);)/i.test(node.getAttribute('src') ?? '')
+  )
+    node.removeAttribute('src');
+  if (node.tagName === 'A' && node.hasAttribute('href')) {
+    node.setAttribute('target', '_blank');
+    node.setAttribute('rel', 'noopener noreferrer');
+  }
+});
+
+/**
  * Markdown written by people (guidelines) or models (outputs), rendered as HTML only after
  * DOMPurify has removed scripts, event handlers and anything else that could run: the text is
  * untrusted, so the sanitiser, not the parser, decides what reaches the page.
