@@ -90,7 +90,8 @@ export function Questions({ questions, answers, onChange, errorFor }: Props) {
     onChange(q.key, fromChipValue(q, picked));
     // One key per answer: move on to the next question.
     const next = e.currentTarget.nextElementSibling;
-    if (next?.hasAttribute('data-question')) setTimeout(() => focusQuestion(next), 0);
+    // At once (its controls are already on the page), so a quick next key answers the next one.
+    if (next?.hasAttribute('data-question')) focusQuestion(next);
   }
 
   return (
