@@ -2186,6 +2186,26 @@ export interface components {
              */
             agreementRate: number | null;
         };
+        QuestionAgreementDto: {
+            /** @example helpful */
+            key: string;
+            /** @example How helpful is the reply? */
+            label: string;
+            /** @enum {string} */
+            type: "rating" | "single" | "multi" | "boolean" | "text";
+            /**
+             * @description items two or more people answered it on
+             * @example 12
+             */
+            multiReviewItems: number;
+            /** @example 12 */
+            pairs: number;
+            /**
+             * @description share of those pairs that gave the same answer
+             * @example 0.75
+             */
+            agreementRate: number | null;
+        };
         QueueReviewQualityDto: {
             /** @example support-replies */
             queue: string;
@@ -2212,6 +2232,8 @@ export interface components {
              * @example 0.85
              */
             unanimousRate: number | null;
+            /** @description agreement per question of the queue's current rubric */
+            questions: components["schemas"]["QuestionAgreementDto"][];
         };
         ReviewersReportDto: {
             queue: string | null;
