@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
-export class ReviewRubric1796023565305 implements MigrationInterface {
-    name = 'ReviewRubric1796023565305'
+export class ReviewRubric1796024000000 implements MigrationInterface {
+    name = 'ReviewRubric1796024000000'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`ALTER TABLE "queues" ADD "guidelines" text`);

@@ -168,16 +168,23 @@ export class QueueSettingsDto {
   @ApiPropertyOptional({
     example: [
       {
-        key: 'helpfulness',
+        key: 'helpful',
         label: 'How helpful is the reply?',
         type: 'rating',
         min: 1,
         max: 5,
         required: true,
       },
-      { key: 'tone', label: 'Tone', type: 'single', options: ['friendly', 'neutral', 'rude'] },
+      {
+        key: 'tone',
+        label: 'Tone',
+        type: 'single',
+        options: ['friendly', 'neutral', 'rude'],
+        required: false,
+      },
     ],
-    description: 'the review rubric; decisions answer it in `answers`',
+    description:
+      'the review rubric; decisions answer it in `answers` (required defaults to false when left out)',
     type: [QuestionDto],
   })
   @IsOptional()

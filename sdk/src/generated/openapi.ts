@@ -1145,10 +1145,10 @@ export interface components {
              */
             guidelines?: string | null;
             /**
-             * @description the review rubric; decisions answer it in `answers`
+             * @description the review rubric; decisions answer it in `answers` (required defaults to false when left out)
              * @example [
              *       {
-             *         "key": "helpfulness",
+             *         "key": "helpful",
              *         "label": "How helpful is the reply?",
              *         "type": "rating",
              *         "min": 1,
@@ -1163,7 +1163,8 @@ export interface components {
              *           "friendly",
              *           "neutral",
              *           "rude"
-             *         ]
+             *         ],
+             *         "required": false
              *       }
              *     ]
              */
@@ -1371,10 +1372,10 @@ export interface components {
              */
             guidelines?: string | null;
             /**
-             * @description the review rubric; decisions answer it in `answers`
+             * @description the review rubric; decisions answer it in `answers` (required defaults to false when left out)
              * @example [
              *       {
-             *         "key": "helpfulness",
+             *         "key": "helpful",
              *         "label": "How helpful is the reply?",
              *         "type": "rating",
              *         "min": 1,
@@ -1389,7 +1390,8 @@ export interface components {
              *           "friendly",
              *           "neutral",
              *           "rude"
-             *         ]
+             *         ],
+             *         "required": false
              *       }
              *     ]
              */
