@@ -30,6 +30,7 @@ const VIEWPORTS = [
 let server: RunningServer;
 let admin: Api;
 let browser: Browser;
+let itemId: string;
 
 interface Violation {
   id: string;
@@ -78,6 +79,7 @@ before(async () => {
       },
     });
     assert.equal(res.status, 201);
+    itemId = res.body.id as string;
   }
   // One escalated item for the Escalated page.
   const reviewer = await userApi(admin, ['reviewer'], ['support-replies']);
@@ -171,6 +173,15 @@ void describe('accessibility and small screens', () => {
         await visit(page, '/analytics', heading(/Analytics/), where, problems, phone);
         await visit(page, '/users', heading(/Users/), where, problems, phone);
         await visit(page, '/api-keys', heading(/API keys/), where, problems, phone);
+        await visit(page, '/items', heading('Items'), where, problems, phone);
+        await visit(
+          page,
+          `/items/${itemId}`,
+          (p) => p.getByRole('heading', { level: 2 }).first().waitFor(),
+          where,
+          problems,
+          phone,
+        );
         await visit(page, '/no-such-page', heading(/not found/i), where, problems, phone);
 
         // The review workspace with an item open (guidelines, questions, conversation).

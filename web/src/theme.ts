@@ -1,4 +1,5 @@
 import {
+  Anchor,
   createTheme,
   defaultVariantColorsResolver,
   Modal,
@@ -65,6 +66,8 @@ export const theme = createTheme({
   components: {
     // Mantine's close button is an icon without a name; screen readers need one.
     Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } }),
+    // Links inside text must not rely on colour alone (WCAG 1.4.1): always underlined.
+    Anchor: Anchor.extend({ defaultProps: { underline: 'always' } }),
   },
 });
 
