@@ -60,7 +60,8 @@ export function securityHeaders() {
         'default-src': ["'self'"],
         'script-src': ["'self'"],
         'style-src': ["'self'", "'unsafe-inline'"],
-        'img-src': ["'self'", 'data:'],
+        // Conversations may carry image parts (https or inline data URLs) that reviewers must see.
+        'img-src': ["'self'", 'data:', 'https:'],
         'connect-src': ["'self'"],
         'frame-ancestors': ["'none'"],
         // Verdict is often run over plain http inside a network; upgrading would break it there.

@@ -95,6 +95,18 @@ export class ReviewerQualityDto {
   agreementRate!: number | null;
 }
 
+/** Agreement on one rubric question: pairs of people who both answered it on the same item. */
+export class QuestionAgreementDto {
+  @ApiProperty({ example: 'helpful' }) key!: string;
+  @ApiProperty({ example: 'How helpful is the reply?' }) label!: string;
+  @ApiProperty({ enum: ['rating', 'single', 'multi', 'boolean', 'text'] }) type!: string;
+  @ApiProperty({ example: 12, description: 'items two or more people answered it on' })
+  multiReviewItems!: number;
+  @ApiProperty({ example: 12 }) pairs!: number;
+  @ApiProperty(nullableNumber('share of those pairs that gave the same answer', 0.75))
+  agreementRate!: number | null;
+}
+
 export class QueueReviewQualityDto {
   @ApiProperty({ example: 'support-replies' }) queue!: string;
   @ApiProperty({ example: 400 }) reviews!: number;
@@ -107,6 +119,11 @@ export class QueueReviewQualityDto {
   agreementRate!: number | null;
   @ApiProperty(nullableNumber('share of multi-review items where everyone agreed', 0.85))
   unanimousRate!: number | null;
+  @ApiProperty({
+    type: [QuestionAgreementDto],
+    description: "agreement per question of the queue's current rubric",
+  })
+  questions!: QuestionAgreementDto[];
 }
 
 export class ReviewersReportDto {

@@ -11,7 +11,9 @@ import { SqlParams } from './human-verdicts';
  * reviewer decided anything), so idle time does not count against anyone. Agreement compares
  * each reviewer with every other reviewer of the same item, on items with verdicts from two or
  * more people (escalations are not verdicts): two verdicts agree when the action matches and,
- * for corrections, the corrected output too.
+ * for corrections, the corrected output too. Each queue also gets agreement per rubric question:
+ * pairs of different people who both answered it on the same item, agreeing when the answers are
+ * equal (multi answers are stored in option order, so equal choices compare equal).
  */
 @Injectable()
 export class ReviewerQualityService {
@@ -19,6 +21,16 @@ export class ReviewerQualityService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly scope: AnalyticsScope,
   ) {}
+
+  /** The current rubric of each queue, for naming the per-question agreement. */
+  private async questionsByQueue(slugs: string[]) {
+    if (slugs.length === 0) return new Map<string, QuestionRow['questions']>();
+    const rows: QuestionRow[] = await this.dataSource.query(
+      `SELECT slug, questions FROM queues WHERE slug = ANY($1)`,
+      [slugs],
+    );
+    return new Map(rows.map((r) => [r.slug, r.questions ?? []]));
+  }
 
   async reviewers(principal: Principal, query: ReviewersQuery) {
     this.scope.authorize(principal, ['admin', 'lead']);
@@ -29,9 +41,10 @@ export class ReviewerQualityService {
     if (since) p.and(`r.decided_at >= ${p.add(since)}`);
     const scoped = `SELECT r.* FROM reviews r ${p.whereSql()}`;
 
-    const [perReviewer, agreement, perQueue, queueAgreement] = await Promise.all([
-      this.dataSource.query(
-        `SELECT r.reviewer_id AS id, u.name, u.email, count(*) AS reviews,
+    const [perReviewer, agreement, perQueue, queueAgreement, questionAgreement] = await Promise.all(
+      [
+        this.dataSource.query(
+          `SELECT r.reviewer_id AS id, u.name, u.email, count(*) AS reviews,
            count(*) FILTER (WHERE r.decided_at >= now() - interval '24 hours') AS last24h,
            count(DISTINCT date_trunc('hour', r.decided_at)) AS active_hours,
            count(DISTINCT date_trunc('day', r.decided_at)) AS active_days,
@@ -40,28 +53,42 @@ export class ReviewerQualityService {
            count(*) FILTER (WHERE r.action = 'correct') AS correct, count(*) FILTER (WHERE r.action = 'escalate') AS escalate
          FROM (${scoped}) r LEFT JOIN users u ON u.id = r.reviewer_id
          GROUP BY r.reviewer_id, u.name, u.email ORDER BY count(*) DESC`,
-        p.values,
-      ) as Promise<Record<string, string>[]>,
-      this.dataSource.query(
-        `${PAIRS(scoped)} SELECT reviewer_id AS id, count(*) AS pairs, count(*) FILTER (WHERE agree) AS agreed,
+          p.values,
+        ) as Promise<Record<string, string>[]>,
+        this.dataSource.query(
+          `${PAIRS(scoped)} SELECT reviewer_id AS id, count(*) AS pairs, count(*) FILTER (WHERE agree) AS agreed,
            count(DISTINCT item_id) AS items FROM pairs GROUP BY reviewer_id`,
-        p.values,
-      ) as Promise<Record<string, string>[]>,
-      this.dataSource.query(
-        `SELECT q.slug AS queue, count(*) AS reviews, count(DISTINCT r.reviewer_id) AS reviewers,
+          p.values,
+        ) as Promise<Record<string, string>[]>,
+        this.dataSource.query(
+          `SELECT q.slug AS queue, count(*) AS reviews, count(DISTINCT r.reviewer_id) AS reviewers,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY r.review_seconds) AS median_seconds
          FROM (${scoped}) r JOIN queues q ON q.id = r.queue_id GROUP BY q.slug ORDER BY q.slug`,
-        p.values,
-      ) as Promise<Record<string, string>[]>,
-      this.dataSource.query(
-        `${PAIRS(scoped)}, per_item AS (SELECT queue_id, item_id, bool_and(agree) AS unanimous, count(*) AS pairs,
+          p.values,
+        ) as Promise<Record<string, string>[]>,
+        this.dataSource.query(
+          `${PAIRS(scoped)}, per_item AS (SELECT queue_id, item_id, bool_and(agree) AS unanimous, count(*) AS pairs,
              count(*) FILTER (WHERE agree) AS agreed FROM pairs GROUP BY queue_id, item_id)
          SELECT q.slug AS queue, count(*) AS items, count(*) FILTER (WHERE unanimous) AS unanimous,
            sum(pairs) AS pairs, sum(agreed) AS agreed
          FROM per_item JOIN queues q ON q.id = per_item.queue_id GROUP BY q.slug`,
-        p.values,
-      ) as Promise<Record<string, string>[]>,
-    ]);
+          p.values,
+        ) as Promise<Record<string, string>[]>,
+        // Per question: pairs of different people who both answered it on the same item.
+        this.dataSource.query(
+          `WITH a AS (SELECT r.queue_id, r.item_id, r.reviewer_id, kv.key, kv.value
+             FROM (${scoped}) r CROSS JOIN LATERAL jsonb_each(r.answers) kv
+             WHERE r.action <> 'escalate' AND r.answers IS NOT NULL)
+         SELECT q.slug AS queue, x.key, count(DISTINCT x.item_id) AS items, count(*) AS pairs,
+           count(*) FILTER (WHERE x.value = y.value) AS agreed
+         FROM a x JOIN a y ON y.item_id = x.item_id AND y.key = x.key AND y.reviewer_id <> x.reviewer_id
+           JOIN queues q ON q.id = x.queue_id
+         GROUP BY q.slug, x.key`,
+          p.values,
+        ) as Promise<Record<string, string>[]>,
+      ],
+    );
+    const questionsOf = await this.questionsByQueue(perQueue.map((q) => q.queue));
 
     const agreeBy = new Map(agreement.map((a) => [a.id, a]));
     const queueAgree = new Map(queueAgreement.map((a) => [a.queue, a]));
@@ -106,11 +133,26 @@ export class ReviewerQualityService {
           pairs,
           agreementRate: a && pairs > 0 ? Number(a.agreed) / 2 / pairs : null,
           unanimousRate: a && Number(a.items) > 0 ? Number(a.unanimous) / Number(a.items) : null,
+          questions: (questionsOf.get(q.queue) ?? []).map((question) => {
+            const qa = questionAgreement.find((x) => x.queue === q.queue && x.key === question.key);
+            const qPairs = qa ? Number(qa.pairs) / 2 : 0;
+            return {
+              key: question.key,
+              label: question.label,
+              type: question.type,
+              multiReviewItems: qa ? Number(qa.items) : 0,
+              pairs: qPairs,
+              // Exact agreement; for free text it says little, but it is still what people wrote.
+              agreementRate: qa && qPairs > 0 ? Number(qa.agreed) / 2 / qPairs : null,
+            };
+          }),
         };
       }),
     };
   }
 }
+
+type QuestionRow = { slug: string; questions: { key: string; label: string; type: string }[] };
 
 /** Ordered pairs of verdicts by different people on the same item. */
 function PAIRS(scoped: string): string {

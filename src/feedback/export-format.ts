@@ -27,6 +27,7 @@ export const RECORD_FIELDS = [
   'reviewSeconds',
   'createdAt',
   'decidedAt',
+  'answers',
 ] as const;
 
 const str = (value: string | null) => (value === null ? 'null' : JSON.stringify(value));
@@ -76,7 +77,7 @@ export function decisionLine(row: DecisionRow, reviewers: ReviewerPseudonyms): s
     `"output":${json(f.output)},"finalOutput":${json(f.finalOutput)},"status":"${f.status}","action":"${f.action}",` +
     `"labels":${json(f.labels)},"reason":${str(f.reason)},"comment":${str(f.comment)},"reviewer":"${reviewers.of(f.reviewerId!)}",` +
     `"reviewSeconds":${f.reviewSeconds},"createdAt":"${f.createdAt}","decidedAt":"${f.decidedAt}",` +
-    `"comments":${commentsJson(f.comments, reviewers)}}\n`
+    `"comments":${commentsJson(f.comments, reviewers)},"answers":${f.answers ?? '{}'}}\n`
   );
 }
 
@@ -88,12 +89,35 @@ export function safeCell(cell: string | null): string | null {
   return cell !== null && /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
 }
 
-/** CSV cells: JSON-valued fields (model, input, output, finalOutput, labels) as JSON text, null as empty. */
-export function decisionCells(row: DecisionRow, reviewers: ReviewerPseudonyms): (string | null)[] {
-  return rawCells(row, reviewers).map(safeCell);
+/** One CSV cell per question: text and choices as they are, numbers and booleans as text, multi as a JSON array. */
+function answerCells(answersText: string | null, questionKeys: string[]): (string | null)[] {
+  if (questionKeys.length === 0) return [];
+  const answers = (answersText ? JSON.parse(answersText) : {}) as Record<string, unknown>;
+  return questionKeys.map((key) => {
+    const value = answers[key];
+    if (value === undefined || value === null) return null;
+    return typeof value === 'string' ? value : JSON.stringify(value);
+  });
 }
 
-function rawCells(row: DecisionRow, reviewers: ReviewerPseudonyms): (string | null)[] {
+/**
+ * CSV cells: JSON-valued fields (model, input, output, finalOutput, labels) as JSON text, null as
+ * empty; then one `answers.<key>` cell per question instead of one JSON answers cell. Every cell
+ * passes through safeCell, answers included (they are free text a reviewer typed).
+ */
+export function decisionCells(
+  row: DecisionRow,
+  reviewers: ReviewerPseudonyms,
+  questionKeys: string[] = [],
+): (string | null)[] {
+  return rawCells(row, reviewers, questionKeys).map(safeCell);
+}
+
+function rawCells(
+  row: DecisionRow,
+  reviewers: ReviewerPseudonyms,
+  questionKeys: string[],
+): (string | null)[] {
   const f = fieldsOf(row);
   return [
     f.itemId,
@@ -114,6 +138,7 @@ function rawCells(row: DecisionRow, reviewers: ReviewerPseudonyms): (string | nu
     f.reviewSeconds,
     f.createdAt,
     f.decidedAt,
+    ...answerCells(f.answers, questionKeys),
   ];
 }
 
@@ -209,15 +234,23 @@ class Coalesce extends Transform {
 }
 
 /** The transform chain from cursor rows to the bytes of one export format. */
-export function encoderFor(format: ExportFormat, reviewers: ReviewerPseudonyms): Transform[] {
+export function encoderFor(
+  format: ExportFormat,
+  reviewers: ReviewerPseudonyms,
+  questionKeys: string[] = [],
+): Transform[] {
   if (format === 'chat') return [new LineEncoder(chatLine)];
   if (format === 'preference') return [new LineEncoder(preferenceLine)];
   if (format === 'jsonl') return [new LineEncoder((row) => decisionLine(row, reviewers))];
   const toCells = new Transform({
     objectMode: true,
     transform(row: DecisionRow, _encoding, callback) {
-      callback(null, decisionCells(row, reviewers));
+      callback(null, decisionCells(row, reviewers, questionKeys));
     },
   });
-  return [toCells, stringify({ header: true, columns: [...RECORD_FIELDS] }), new Coalesce()];
+  const columns = [
+    ...RECORD_FIELDS.filter((f) => f !== 'answers'),
+    ...questionKeys.map((key) => `answers.${key}`),
+  ];
+  return [toCells, stringify({ header: true, columns }), new Coalesce()];
 }

@@ -62,6 +62,7 @@ export const DECISION_COLUMNS = [
   'createdAt',
   'decidedAt',
   'comments',
+  'answers',
 ] as const;
 
 interface ExportQueryParts {
@@ -104,7 +105,8 @@ function decisionParts(params: ExportParams, queueId?: string): ExportQueryParts
     select: `i.id, i.queue_slug, i.model_name, i.model_version, i.confidence, i.routing, i.policy_version,
         i.input::text, i.output::text, i.final_output::text, i.status, r.action, array_to_json(r.labels)::text,
         r.reason, r.comment, r.reviewer_id, r.review_seconds, ${iso('i.created_at')}, ${iso('r.decided_at')},
-        ${params.format === 'jsonl' ? ITEM_COMMENTS : 'NULL'}`,
+        ${params.format === 'jsonl' ? ITEM_COMMENTS : 'NULL'},
+        r.answers::text`,
     from: 'reviews r CROSS JOIN LATERAL (SELECT * FROM items WHERE items.id = r.item_id OFFSET 0) i',
     countFrom: 'reviews r JOIN items i ON i.id = r.item_id',
     ...filters(params, queueId, 'r.queue_id'),

@@ -126,6 +126,20 @@ export class ExportStreamService implements OnApplicationShutdown {
     return Number(rows[0]?.n ?? 0);
   }
 
+  /**
+   * The `answers.<key>` CSV columns: the queue's questions, or every queue's (first use first,
+   * each key once) when the export spans queues.
+   */
+  private async questionKeys(queueId: string | undefined): Promise<string[]> {
+    const rows: { key: string }[] = await this.dataSource.query(
+      `SELECT q.key FROM queues, jsonb_array_elements(queues.questions) WITH ORDINALITY AS e(question, n),
+         LATERAL (SELECT e.question ->> 'key' AS key) q
+       WHERE ($1::uuid IS NULL OR queues.id = $1) ORDER BY queues.created_at, queues.id, e.n`,
+      [queueId ?? null],
+    );
+    return [...new Set(rows.map((r) => r.key))];
+  }
+
   /** Resolves with the number of records written; rejects if the sink closes early or a query fails. */
   async streamTo(
     params: ExportParams,
@@ -133,6 +147,8 @@ export class ExportStreamService implements OnApplicationShutdown {
     sink: Writable,
     options: StreamOptions = {},
   ): Promise<number> {
+    // Before the cursor opens: once rows flow, awaiting anything would drop them.
+    const questionKeys = params.format === 'csv' ? await this.questionKeys(queueId) : [];
     const { text, values } = exportSql(params, queueId);
     const client: PoolClient = await this.exportPool.connect();
     const rows = client.query(
@@ -145,7 +161,7 @@ export class ExportStreamService implements OnApplicationShutdown {
       if (options.onProgress && written % 5_000 === 0) options.onProgress(written);
     });
     const stages = [
-      ...encoderFor(params.format, this.reviewers),
+      ...encoderFor(params.format, this.reviewers, questionKeys),
       ...(params.gzip ? [createGzip({ level: 5 })] : []),
     ];
     const watch = this.watchForStall(sink, () => written);

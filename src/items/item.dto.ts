@@ -105,6 +105,11 @@ export class ReviewDto {
     description: 'for correct: the output as it should have been; null otherwise',
   })
   correctedOutput!: unknown;
+  @ApiJsonObjectProperty({
+    example: { helpful: 4, tone: 'friendly' },
+    description: "answers to the queue's questions, by question key ({} when none)",
+  })
+  answers!: Record<string, unknown>;
   @ApiProperty({
     enum: ['escalated', 'blocked', 'flagged', 'sample', 'report'],
     nullable: true,

@@ -26,6 +26,7 @@ export function toReviewView(r: Review) {
     reason: r.reason,
     comment: r.comment,
     correctedOutput: r.correctedOutput ?? null,
+    answers: r.answers ?? {},
     reviewClass: r.reviewClass,
     claimedAt: r.claimedAt,
     decidedAt: r.decidedAt,

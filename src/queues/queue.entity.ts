@@ -8,6 +8,7 @@ import {
 } from 'typeorm';
 import type { NotificationRule } from '../notifications/notification-rules';
 import type { Policy, QueueSla } from '../routing/policy.types';
+import type { Question } from './questions';
 
 @Entity('queues')
 export class Queue {
@@ -41,6 +42,14 @@ export class Queue {
 
   @Column({ type: 'jsonb' })
   sla!: QueueSla;
+
+  /** Markdown shown to reviewers beside every item. */
+  @Column({ type: 'text', nullable: true })
+  guidelines!: string | null;
+
+  /** The review rubric: answered with every decision. */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  questions!: Question[];
 
   @Column({ name: 'webhook_url', type: 'text', nullable: true })
   webhookUrl!: string | null;

@@ -12,6 +12,8 @@ export function toQueueView(queue: Queue) {
     requiredReviews: queue.requiredReviews,
     leaseSeconds: queue.leaseSeconds,
     sla: queue.sla,
+    guidelines: queue.guidelines,
+    questions: queue.questions,
     webhookUrl: queue.webhookUrl,
     notifications: queue.notifications ?? [],
     createdAt: queue.createdAt,

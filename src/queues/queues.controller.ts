@@ -59,7 +59,8 @@ export class QueuesController {
   @Allow(roles('admin', 'lead'))
   @ApiOperation({
     summary: 'Change queue settings (admin, lead)',
-    description: 'Changing outputSchema also makes a new policyVersion, since it changes routing.',
+    description:
+      'Changing outputSchema (it changes routing), guidelines or questions (they change what reviewers are asked) makes a new policyVersion, kept in the history; sending the value in force again does not. guidelines: markdown, at most 20 000 characters. questions: [{key, label, type (rating|single|multi|boolean|text), options?, min?, max?, required?}], each problem named (questions[2].options).',
   })
   @ApiOkResponse({ type: QueueView })
   @ApiErrors(403, 404)

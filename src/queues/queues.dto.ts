@@ -91,6 +91,23 @@ export class SlaView {
   @ApiProperty({ example: 86400, nullable: true, type: Number }) flaggedSeconds!: number | null;
 }
 
+/** One rubric question (requests are validated in questions.ts, which names each problem). */
+export class QuestionDto {
+  @ApiProperty({
+    example: 'helpful',
+    description: 'lowercase letters, digits, _; starts with a letter',
+  })
+  key!: string;
+  @ApiProperty({ example: 'How helpful is the reply?' }) label!: string;
+  @ApiProperty({ enum: ['rating', 'single', 'multi', 'boolean', 'text'] }) type!: string;
+  @ApiPropertyOptional({ type: [String], description: 'single and multi: the choices' })
+  options?: string[];
+  @ApiPropertyOptional({ example: 1, description: 'rating: lowest value' }) min?: number;
+  @ApiPropertyOptional({ example: 5, description: 'rating: highest value' }) max?: number;
+  @ApiProperty({ description: 'must be answered to approve, reject or correct' })
+  required!: boolean;
+}
+
 export class QueueSettingsDto {
   @ApiPropertyOptional({ example: 'Support replies' })
   @IsOptional()
@@ -140,6 +157,41 @@ export class QueueSettingsDto {
   @IsOptional()
   @FreeJson()
   sla?: unknown;
+
+  @ApiPropertyOptional({
+    example: '## Approve when\n- the reply answers the question\n- no promises about refunds',
+    nullable: true,
+    type: String,
+    maxLength: 20000,
+    description: 'markdown shown to reviewers beside every item',
+  })
+  @IsOptional()
+  guidelines?: unknown;
+
+  @ApiPropertyOptional({
+    example: [
+      {
+        key: 'helpful',
+        label: 'How helpful is the reply?',
+        type: 'rating',
+        min: 1,
+        max: 5,
+        required: true,
+      },
+      {
+        key: 'tone',
+        label: 'Tone',
+        type: 'single',
+        options: ['friendly', 'neutral', 'rude'],
+        required: false,
+      },
+    ],
+    description:
+      'the review rubric; decisions answer it in `answers` (required defaults to false when left out)',
+    type: [QuestionDto],
+  })
+  @IsOptional()
+  questions?: unknown;
 
   @ApiPropertyOptional({
     example: 'https://example.com/verdict-hook',
@@ -194,7 +246,10 @@ export class QueueView {
   @ApiProperty({ example: 'support-replies' }) slug!: string;
   @ApiProperty({ example: 'Support replies' }) name!: string;
   @ApiProperty({ type: PolicyView }) policy!: PolicyView;
-  @ApiProperty({ example: 1, description: 'bumped by every policy or outputSchema change' })
+  @ApiProperty({
+    example: 1,
+    description: 'bumped by every change of policy, outputSchema, guidelines or questions',
+  })
   policyVersion!: number;
   @ApiJsonProperty({
     example: { type: 'object', required: ['reply'] },
@@ -205,6 +260,15 @@ export class QueueView {
   @ApiProperty({ example: 1 }) requiredReviews!: number;
   @ApiProperty({ example: 300 }) leaseSeconds!: number;
   @ApiProperty({ type: SlaView }) sla!: SlaView;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: '## Approve when\n- the reply answers the question',
+    description: 'markdown shown to reviewers beside every item',
+  })
+  guidelines!: string | null;
+  @ApiProperty({ type: [QuestionDto], description: 'the review rubric' })
+  questions!: QuestionDto[];
   @ApiProperty({ example: 'https://example.com/verdict-hook', nullable: true, type: String })
   webhookUrl!: string | null;
   @ApiProperty({
@@ -232,6 +296,10 @@ export class PolicyVersionView {
   @ApiProperty({ type: PolicyView }) policy!: PolicyView;
   @ApiJsonProperty({ description: 'the outputSchema of this version, or null' })
   outputSchema!: unknown;
+  @ApiProperty({ nullable: true, type: String, description: 'the guidelines of this version' })
+  guidelines!: string | null;
+  @ApiProperty({ type: [QuestionDto], description: 'the questions of this version' })
+  questions!: QuestionDto[];
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) createdBy!: string | null;
   @ApiProperty() createdAt!: Date;
 }

@@ -13,6 +13,8 @@ import { REDIS, REDIS_SUBSCRIBER, RedisKeys } from '../redis/redis.module';
 import { checkOutputSchema } from '../routing/output-schema';
 import { validatePolicy, validateSla } from '../routing/policy-validation';
 import { PolicyVersion } from './policy-version.entity';
+import { validateGuidelines, validateQuestions } from './questions';
+import stringify from 'safe-stable-stringify';
 import { Queue } from './queue.entity';
 import { toQueueView, toQueueViewForKey, type QueueView } from './queue.view';
 import { validateNotifications } from '../notifications/notification-rules';
@@ -33,6 +35,8 @@ function withoutTargets(principal: Principal, view: QueueView): QueueView {
     })),
   };
 }
+
+const canonicalJson = (value: unknown) => stringify(value) ?? 'null';
 
 @Injectable()
 export class QueuesService {
@@ -101,6 +105,9 @@ export class QueuesService {
       problems.push(...slaProblems);
       if (sla) out.sla = sla;
     }
+    if (dto.guidelines !== undefined) out.guidelines = validateGuidelines(dto.guidelines, problems);
+    if (dto.questions !== undefined)
+      out.questions = dto.questions === null ? [] : validateQuestions(dto.questions, problems);
     if (dto.name !== undefined) out.name = dto.name.trim();
     if (dto.labels !== undefined) out.labels = dto.labels;
     if (dto.requiredReviews !== undefined) out.requiredReviews = dto.requiredReviews;
@@ -157,6 +164,8 @@ export class QueuesService {
             },
             webhookUrl: settings.webhookUrl ?? null,
             notifications: settings.notifications ?? [],
+            guidelines: settings.guidelines ?? null,
+            questions: settings.questions ?? [],
             webhookSecret,
           }),
         );
@@ -166,6 +175,8 @@ export class QueuesService {
             version: 1,
             policy: queue.policy,
             outputSchema: queue.outputSchema,
+            guidelines: queue.guidelines,
+            questions: queue.questions,
             createdBy: user.id,
           }),
         );
@@ -209,7 +220,10 @@ export class QueuesService {
     return this.bumpVersion(slug, user.id, { policy });
   }
 
-  /** Changes settings; an outputSchema change affects routing, so it also makes a new version. */
+  /**
+   * Changes settings. An outputSchema change affects routing, and guidelines and questions change
+   * what reviewers are asked to judge: each of those makes a new version, kept in the history.
+   */
   async updateSettings(principal: Principal, slug: string, dto: QueueSettingsDto) {
     const user = requireUser(principal, 'admin', 'lead');
     const problems: FieldProblem[] = [];
@@ -217,8 +231,17 @@ export class QueuesService {
     await this.checkWebhookUrl(dto, problems);
     if (problems.length > 0) throw invalid(problems);
     await this.checkNotificationTargets(settings);
-    if (settings.outputSchema !== undefined) return this.bumpVersion(slug, user.id, settings);
     const queue = await this.findFresh(slug);
+    // Sending the value in force again (a settings form saves every field) is no new version.
+    const versioned = ['outputSchema', 'guidelines', 'questions'] as const;
+    if (
+      versioned.some(
+        (field) =>
+          settings[field] !== undefined &&
+          canonicalJson(settings[field]) !== canonicalJson(queue[field]),
+      )
+    )
+      return this.bumpVersion(slug, user.id, settings);
     Object.assign(queue, settings);
     const saved = await this.queues.save(queue);
     await this.changed(slug);
@@ -247,6 +270,8 @@ export class QueuesService {
           version: queue.policyVersion,
           policy: queue.policy,
           outputSchema: queue.outputSchema,
+          guidelines: queue.guidelines,
+          questions: queue.questions,
           createdBy: userId,
         }),
       );
@@ -272,6 +297,8 @@ export class QueuesService {
       current: v.version === queue.policyVersion,
       policy: v.policy,
       outputSchema: v.outputSchema,
+      guidelines: v.guidelines,
+      questions: v.questions ?? [],
       createdBy: v.createdBy,
       createdAt: v.createdAt,
     }));

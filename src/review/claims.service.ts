@@ -1,4 +1,5 @@
-import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import type Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { assert, canReview, isLead, requireUser } from '../auth/access';
 import { actorOf, type Principal, type UserPrincipal } from '../common/principal';
@@ -7,6 +8,7 @@ import { ItemsService } from '../items/items.service';
 import { toItemView } from '../items/item.view';
 import { JobsService } from '../jobs/jobs.service';
 import { QueuesService } from '../queues/queues.service';
+import { REDIS, RedisKeys } from '../redis/redis.module';
 import { NO_LEASE, requeueChanges } from './decision-rules';
 import {
   ItemTransitionsService,
@@ -23,13 +25,15 @@ import { warnOrOutage } from '../ops/outage-log';
  * escalations for leads): the partial index items_review_line_idx yields candidates in
  * hand-out order, SKIP LOCKED lets concurrent claimers pass each other, and the re-check
  * under the row lock guarantees one holder.
- * $4 = true also allows the item this reviewer last released (second attempt only).
+ * $4 = true also allows the item this reviewer last released (last attempt only); $7 lists the
+ * items they skipped recently, passed over while anything else waits for them.
  */
 const CLAIM_SQL = claimSql(`queue_id = $1 AND review_state = 'waiting' AND review_rank >= $2
     AND ($4 OR released_by IS DISTINCT FROM $3)
     AND NOT ($3 = ANY (reviewed_by))
     -- Reserved for someone else: not theirs to take until the reservation lapses.
-    AND (assigned_to IS NULL OR assigned_to = $3 OR assigned_until <= now())`);
+    AND (assigned_to IS NULL OR assigned_to = $3 OR assigned_until <= now())
+    AND NOT (id = ANY ($7::uuid[]))`);
 
 /**
  * A reviewer's own reservations come before anything else in their line (a lead assigned the
@@ -37,7 +41,7 @@ const CLAIM_SQL = claimSql(`queue_id = $1 AND review_state = 'waiting' AND revie
  */
 const CLAIM_ASSIGNED_SQL = claimSql(`assigned_to = $3 AND queue_id = $1 AND review_state = 'waiting'
     AND review_rank >= $2 AND assigned_until > now() AND $4::boolean IS NOT NULL
-    AND NOT ($3 = ANY (reviewed_by))`);
+    AND NOT ($3 = ANY (reviewed_by)) AND NOT (id = ANY ($7::uuid[]))`);
 
 function claimSql(candidates: string): string {
   return `
@@ -75,6 +79,13 @@ LEFT JOIN LATERAL (SELECT seq, hash FROM item_events WHERE item_id = c.id ORDER 
 /** How often a claim looks again when the only candidates were momentarily locked. */
 const CLAIM_ROUNDS_WHEN_LOCKED = 5;
 
+/**
+ * Skip rotation: each reviewer's recently released items per queue, newest first. Long enough to
+ * cover a working session's skips, short-lived so a forgotten list never hides items for long.
+ */
+const SKIPS_KEPT = 200;
+const SKIPS_TTL_SECONDS = 30 * 60;
+
 /** A margin so a lease.expire job never fires a hair before Postgres's clock says the lease ended. */
 const TIMER_SLACK_MS = 100;
 
@@ -87,7 +98,34 @@ export class ClaimsService {
     private readonly queues: QueuesService,
     private readonly items: ItemsService,
     private readonly jobs: JobsService,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly keys: RedisKeys,
   ) {}
+
+  private skipsKey(queueId: string, userId: string): string {
+    return this.keys.key('skips', queueId, userId);
+  }
+
+  /** What this reviewer skipped lately in this queue; none when Redis is away (skips are a nicety). */
+  private async recentSkips(queueId: string, userId: string): Promise<string[]> {
+    return this.redis.lrange(this.skipsKey(queueId, userId), 0, SKIPS_KEPT - 1).catch(() => []);
+  }
+
+  private async rememberSkip(queueId: string, userId: string, itemId: string): Promise<void> {
+    const key = this.skipsKey(queueId, userId);
+    await this.redis
+      .multi()
+      .lrem(key, 0, itemId)
+      .lpush(key, itemId)
+      .ltrim(key, 0, SKIPS_KEPT - 1)
+      .expire(key, SKIPS_TTL_SECONDS)
+      .exec()
+      .catch(() => undefined);
+  }
+
+  private async forgetSkips(queueId: string, userId: string): Promise<void> {
+    await this.redis.del(this.skipsKey(queueId, userId)).catch(() => undefined);
+  }
 
   /** The next item for this person, leased to them; null when nothing waits for them. */
   async claim(principal: Principal, slug: string) {
@@ -97,9 +135,21 @@ export class ClaimsService {
     const user = principal as UserPrincipal;
     const minRank = isLead(principal) ? 0 : 1;
     const token = randomBytes(12).toString('base64url');
+    const skipped = await this.recentSkips(queue.id, user.id);
     let item: Item | null = null;
     for (let round = 0; round < CLAIM_ROUNDS_WHEN_LOCKED; round++) {
-      item = await this.tryClaim(principal, queue.id, queue.leaseSeconds, minRank, user.id, token);
+      const claimed = await this.tryClaim(
+        principal,
+        queue.id,
+        queue.leaseSeconds,
+        minRank,
+        user.id,
+        token,
+        skipped,
+      );
+      item = claimed?.item ?? null;
+      // Everything waiting has been skipped once: the rotation starts again from the head.
+      if (claimed?.fromSkipped) await this.forgetSkips(queue.id, user.id);
       // SKIP LOCKED passes rows another transaction holds for a moment (a claimer mid-claim, a
       // sweep, an after-commit update). Nothing claimed while such a row waits is no reason to
       // answer "nothing to review": wait a beat and look again.
@@ -132,10 +182,11 @@ export class ClaimsService {
     minRank: number,
     userId: string,
     token: string,
-  ): Promise<Item | null> {
+    skipped: string[],
+  ): Promise<{ item: Item; fromSkipped: boolean } | null> {
     return retryOnChainRace((careful) =>
       this.transitions.dataSource.transaction(async (manager) => {
-        const attempt = async (allowReleased: boolean, sql = CLAIM_SQL) =>
+        const attempt = async (allowReleased: boolean, exclude: string[], sql = CLAIM_SQL) =>
           (await manager.query(sql, [
             queueId,
             minRank,
@@ -143,13 +194,20 @@ export class ClaimsService {
             allowReleased,
             token,
             leaseSeconds,
+            exclude,
           ])) as Record<string, unknown>[];
-        // Their reservations first, then the line as everyone sees it.
-        let rows = await attempt(false, CLAIM_ASSIGNED_SQL);
+        // Their reservations first, then the line as everyone sees it. Skip rotates: items
+        // skipped lately wait until everything else has been seen; then the oldest comes back
+        // first, and what they just released only when nothing else waits for them.
+        let rows = await attempt(false, skipped, CLAIM_ASSIGNED_SQL);
         const wasAssigned = rows.length > 0;
-        if (rows.length === 0) rows = await attempt(false);
-        // What they just released is theirs again only when nothing else waits for them.
-        if (rows.length === 0) rows = await attempt(true);
+        if (rows.length === 0) rows = await attempt(false, skipped);
+        let fromSkipped = false;
+        if (rows.length === 0 && skipped.length > 0) {
+          rows = await attempt(false, []);
+          fromSkipped = true;
+        }
+        if (rows.length === 0) rows = await attempt(true, []);
         if (rows.length === 0) return null;
         const claimed = this.transitions.toItem(rows[0]);
         const last = careful ? await readLastEvent(manager, claimed.id) : lastEventOf(rows[0]);
@@ -165,7 +223,7 @@ export class ClaimsService {
             at: claimed.claimedAt ?? undefined,
           },
         ]);
-        return claimed;
+        return { item: claimed, fromSkipped };
       }),
     );
   }
@@ -234,6 +292,7 @@ export class ClaimsService {
       };
     });
     if (!applied) throw new NotFoundException('item not found');
+    await this.rememberSkip(applied.item.queueId, user.id, id);
   }
 
   /**

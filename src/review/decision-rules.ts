@@ -3,6 +3,7 @@ import type { FieldProblem } from '../common/errors';
 import { jsonProblems } from '../common/json-guard';
 import { FINAL_STATUSES, Item, REVIEW_CLASS_RANK } from '../items/item.entity';
 import type { Queue } from '../queues/queue.entity';
+import { type Answers, checkAnswers } from '../queues/questions';
 import { outputSchemaErrors } from '../routing/output-schema';
 import type { DecisionDto } from './review.dto';
 import type { ReviewAction } from './review.entity';
@@ -50,9 +51,18 @@ export function cleanText(text: string | undefined): string | null {
   return trimmed ? trimmed : null;
 }
 
-/** Every rule of the contract for a decision body, against the queue and the item's output. */
-export function decisionProblems(dto: DecisionDto, queue: Queue, output: unknown): FieldProblem[] {
+/**
+ * Every rule of the contract for a decision body, against the queue and the item's output.
+ * `answers` receives the cleaned answers to store with the review.
+ */
+export function decisionProblems(
+  dto: DecisionDto,
+  queue: Queue,
+  output: unknown,
+  answers: { value?: Answers | null } = {},
+): FieldProblem[] {
   const problems = textProblems(dto);
+  answers.value = checkAnswers(dto.answers, queue.questions ?? [], dto.action, problems);
   problems.push(...labelProblems(dto.labels, queue));
   const needsWhy = dto.action === 'reject' || dto.action === 'correct';
   if (needsWhy && queue.labels.length > 0 && cleanLabels(dto.labels).length === 0) {

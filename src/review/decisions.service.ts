@@ -6,6 +6,7 @@ import { actorOf, type Principal, type UserPrincipal } from '../common/principal
 import { ItemsService } from '../items/items.service';
 import { MetricsService } from '../ops/metrics.service';
 import type { Queue } from '../queues/queue.entity';
+import type { Answers } from '../queues/questions';
 import { QueuesService } from '../queues/queues.service';
 import {
   agree,
@@ -41,10 +42,11 @@ export class DecisionsService {
     const applied = await this.transitions.apply(id, async (locked, manager) => {
       assertReviewer(principal, locked);
       const queue = await this.queues.findBySlug(locked.queueSlug);
-      const problems = decisionProblems(dto, queue, locked.output);
+      const answers: { value?: Answers | null } = {};
+      const problems = decisionProblems(dto, queue, locked.output, answers);
       if (problems.length > 0) throw invalid(problems);
       assertHolder(locked, user.id);
-      return this.plan(locked, manager, user, queue, dto);
+      return this.plan(locked, manager, user, queue, dto, answers.value ?? null);
     });
     if (!applied) throw new NotFoundException('item not found');
     this.metrics.reviews.inc({ queue: applied.item.queueSlug, action: dto.action });
@@ -57,6 +59,7 @@ export class DecisionsService {
     user: UserPrincipal,
     queue: Queue,
     dto: DecisionDto,
+    answers: Answers | null,
   ): Promise<Transition> {
     const actor = actorOf(user);
     const now = item.dbNow;
@@ -76,6 +79,7 @@ export class DecisionsService {
       reason: cleanText(dto.reason),
       comment: cleanText(dto.comment),
       correctedOutput: corrected,
+      answers,
       reviewClass: item.reviewClass,
       claimedAt: item.claimedAt!,
       decidedAt: now,
@@ -89,6 +93,7 @@ export class DecisionsService {
         labels: review.labels,
         reason: review.reason,
         comment: review.comment,
+        ...(answers ? { answers } : {}),
         reviewClass: item.reviewClass,
       },
     };

@@ -94,6 +94,7 @@ export class ReviewController {
       "reject and correct need at least one label from the queue's list when it defines labels, otherwise a reason; labels must come from the list. correct needs a correctedOutput that differs from the output (canonical JSON) and passes the queue's current outputSchema; correctedOutput is ignored for other actions.",
       'requiredReviews n > 1: final once n different people agree (same action; for correct, the same output); until then the item waits for the next person; any disagreement escalates it. A lead or admin deciding an escalated item settles it. Approving an already-approved (sampled or reported) item keeps it as it was; rejecting it overturns it.',
       'escalate: the item goes to the front of the line for leads and admins (status escalated, unless it was already approved).',
+      "answers: {<question key>: value} for the queue's questions (rating: integer in min..max; single: one of options; multi: array of options; boolean; text: string). A required question must be answered to approve, reject or correct (escalating needs none); a missing required answer, a value of the wrong kind or an unknown key is a 400 naming answers.<key>. Stored with the review, returned in reviews[].answers.",
     ].join('\n\n'),
   })
   @ApiOkResponse({ type: ItemWithReviewsDto, description: 'the item after your decision' })

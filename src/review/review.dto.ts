@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ApiJsonPropertyOptional } from '../common/openapi';
+import { ApiJsonObjectProperty, ApiJsonPropertyOptional } from '../common/openapi';
 import { ItemWithReviewsDto } from '../items/item.dto';
 import {
   Allow,
@@ -49,6 +49,15 @@ export class DecisionDto {
   @IsString({ message: 'reason must be a string' })
   @MaxLength(2000, { message: 'reason must be at most 2000 characters' })
   reason?: string;
+
+  @ApiJsonObjectProperty({
+    required: false,
+    example: { helpful: 4, tone: 'friendly' },
+    description:
+      "answers to the queue's questions by key: rating → integer in min..max, single → one option, multi → array of options, boolean, text → string. Required questions must be answered to approve, reject or correct (not to escalate).",
+  })
+  @Allow()
+  answers?: Record<string, unknown>;
 
   @ApiPropertyOptional({ example: 'Customer was told the wrong date.' })
   @IsOptional()

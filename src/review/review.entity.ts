@@ -37,6 +37,10 @@ export class Review {
   @Column({ name: 'corrected_output', type: 'jsonb', nullable: true })
   correctedOutput!: unknown;
 
+  /** Answers to the queue's questions, by question key. */
+  @Column({ type: 'jsonb', nullable: true })
+  answers!: Record<string, unknown> | null;
+
   /** Review class the item was in when claimed (blocked, flagged, sample, report, escalated). */
   @Column({ name: 'review_class', type: 'text', nullable: true })
   reviewClass!: string | null;

@@ -166,9 +166,11 @@ function expectedRecords() {
 }
 
 function checkRecord(record: any, item: any, review: any) {
-  // jsonl also carries the item's comment thread (none in this scenario); csv does not.
-  assert.deepEqual(Object.keys(record), [...FIELDS, 'comments']);
+  // jsonl also carries the item's comment thread (none in this scenario) and the answers to the
+  // queue's questions; csv spreads answers over answers.<key> columns and has no comments.
+  assert.deepEqual(Object.keys(record), [...FIELDS, 'comments', 'answers']);
   assert.deepEqual(record.comments, []);
+  assert.deepEqual(record.answers, review.answers);
   assert.equal(record.itemId, item.id);
   assert.equal(record.queue, item.queue);
   assert.deepEqual(record.model, item.model);

@@ -232,6 +232,9 @@ void describe('reviewer web app', () => {
       await startReviewing(s.page, 'corrections');
       await output(s.page).getByText('Your refund was sent on Monday.').waitFor();
       await s.page.keyboard.press('c');
+      // Object outputs open as one field per field; raw JSON is one click away.
+      await s.page.getByTestId('correction-field-reply').waitFor();
+      await s.page.getByText('Raw JSON').click();
       const editor = s.page.getByLabel('Corrected output');
       await editor.waitFor();
       const save = s.page.getByRole('button', { name: /Save correction/ });
@@ -246,14 +249,9 @@ void describe('reviewer web app', () => {
 
       await editor.fill('{\n  "reply": "Your refund was sent on Tuesday."\n}');
       const diff = s.page.getByTestId('correction-diff');
-      await diff
-        .locator('.diff-removed')
-        .getByText('"reply": "Your refund was sent on Monday."')
-        .waitFor();
-      await diff
-        .locator('.diff-added')
-        .getByText('"reply": "Your refund was sent on Tuesday."')
-        .waitFor();
+      // A word diff: only the changed word is marked.
+      await diff.locator('.diff-removed').getByText('Monday').waitFor();
+      await diff.locator('.diff-added').getByText('Tuesday').waitFor();
       await s.page.getByRole('checkbox', { name: /hallucination/ }).check();
       await editor.press('Control+Enter');
       await s.page.getByTestId('empty-queue').waitFor();
@@ -290,9 +288,7 @@ void describe('reviewer web app', () => {
       await s.page.keyboard.press('a');
       // The second item: a plain-string input and a JSON output holding the payload.
       await s.page.getByTestId('input').getByText(payloads[2]).waitFor();
-      assert.deepEqual(JSON.parse((await output(s.page).textContent()) ?? ''), {
-        reply: payloads[0],
-      });
+      await output(s.page).getByText(payloads[0], { exact: true }).waitFor();
       // Give any injected handler time to fire before looking for its effects.
       await s.page.waitForTimeout(500);
       assert.equal(await s.page.evaluate('typeof window.__pwned'), 'undefined');

@@ -1,6 +1,6 @@
 import '@mantine/core/styles.css';
 import './app.css';
-import { createTheme, MantineProvider, Modal } from '@mantine/core';
+import { MantineProvider } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -9,17 +9,7 @@ import { ApiError } from './api/client';
 import { App } from './App';
 import { SessionProvider } from './auth/session';
 import { LiveProvider } from './live/LiveProvider';
-
-const theme = createTheme({
-  primaryColor: 'indigo',
-  // Keyboard users always see where focus is; mouse clicks do not leave rings behind.
-  focusRing: 'auto',
-  fontFamilyMonospace: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace',
-  components: {
-    // Mantine's close button is an icon without a name; screen readers need one.
-    Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } }),
-  },
-});
+import { cssVariablesResolver, theme } from './theme';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -34,7 +24,7 @@ const queryClient = new QueryClient({
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider theme={theme}>
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
       <QueryClientProvider client={queryClient}>
         <BrowserRouter>
           <SessionProvider>

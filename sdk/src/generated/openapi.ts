@@ -145,7 +145,7 @@ export interface paths {
         head?: never;
         /**
          * Change queue settings (admin, lead)
-         * @description Changing outputSchema also makes a new policyVersion, since it changes routing.
+         * @description Changing outputSchema (it changes routing), guidelines or questions (they change what reviewers are asked) makes a new policyVersion, kept in the history; sending the value in force again does not. guidelines: markdown, at most 20 000 characters. questions: [{key, label, type (rating|single|multi|boolean|text), options?, min?, max?, required?}], each problem named (questions[2].options).
          */
         patch: operations["queuesUpdate"];
         trace?: never;
@@ -391,6 +391,8 @@ export interface paths {
          *     requiredReviews n > 1: final once n different people agree (same action; for correct, the same output); until then the item waits for the next person; any disagreement escalates it. A lead or admin deciding an escalated item settles it. Approving an already-approved (sampled or reported) item keeps it as it was; rejecting it overturns it.
          *
          *     escalate: the item goes to the front of the line for leads and admins (status escalated, unless it was already approved).
+         *
+         *     answers: {<question key>: value} for the queue's questions (rating: integer in min..max; single: one of options; multi: array of options; boolean; text: string). A required question must be answered to approve, reject or correct (escalating needs none); a missing required answer, a value of the wrong kind or an unknown key is a 400 naming answers.<key>. Stored with the review, returned in reviews[].answers.
          */
         post: operations["reviewDecide"];
         delete?: never;
@@ -1005,6 +1007,31 @@ export interface components {
              */
             flaggedSeconds?: number | null;
         };
+        QuestionDto: {
+            /**
+             * @description lowercase letters, digits, _; starts with a letter
+             * @example helpful
+             */
+            key: string;
+            /** @example How helpful is the reply? */
+            label: string;
+            /** @enum {string} */
+            type: "rating" | "single" | "multi" | "boolean" | "text";
+            /** @description single and multi: the choices */
+            options?: string[];
+            /**
+             * @description rating: lowest value
+             * @example 1
+             */
+            min?: number;
+            /**
+             * @description rating: highest value
+             * @example 5
+             */
+            max?: number;
+            /** @description must be answered to approve, reject or correct */
+            required: boolean;
+        };
         SlackTargetDto: {
             /**
              * @description a Slack incoming-webhook URL; the SSRF rule applies (WEBHOOK_ALLOW_PRIVATE_NETWORKS)
@@ -1116,6 +1143,38 @@ export interface components {
              *     }
              */
             sla?: components["schemas"]["SlaDto"];
+            /**
+             * @description markdown shown to reviewers beside every item
+             * @example ## Approve when
+             *     - the reply answers the question
+             *     - no promises about refunds
+             */
+            guidelines?: string | null;
+            /**
+             * @description the review rubric; decisions answer it in `answers` (required defaults to false when left out)
+             * @example [
+             *       {
+             *         "key": "helpful",
+             *         "label": "How helpful is the reply?",
+             *         "type": "rating",
+             *         "min": 1,
+             *         "max": 5,
+             *         "required": true
+             *       },
+             *       {
+             *         "key": "tone",
+             *         "label": "Tone",
+             *         "type": "single",
+             *         "options": [
+             *           "friendly",
+             *           "neutral",
+             *           "rude"
+             *         ],
+             *         "required": false
+             *       }
+             *     ]
+             */
+            questions?: components["schemas"]["QuestionDto"][];
             /** @example https://example.com/verdict-hook */
             webhookUrl?: string | null;
             /** @description who hears about blocked, escalated, sla_at_risk (half the SLA gone), sla_breached and comment events, by Slack and/or email */
@@ -1174,7 +1233,7 @@ export interface components {
             name: string;
             policy: components["schemas"]["PolicyView"];
             /**
-             * @description bumped by every policy or outputSchema change
+             * @description bumped by every change of policy, outputSchema, guidelines or questions
              * @example 1
              */
             policyVersion: number;
@@ -1200,6 +1259,14 @@ export interface components {
             /** @example 300 */
             leaseSeconds: number;
             sla: components["schemas"]["SlaView"];
+            /**
+             * @description markdown shown to reviewers beside every item
+             * @example ## Approve when
+             *     - the reply answers the question
+             */
+            guidelines: string | null;
+            /** @description the review rubric */
+            questions: components["schemas"]["QuestionDto"][];
             /** @example https://example.com/verdict-hook */
             webhookUrl: string | null;
             /** @description who hears about this queue, and how; reviewers and analysts see the events but not the targets */
@@ -1223,7 +1290,7 @@ export interface components {
             name: string;
             policy: components["schemas"]["PolicyView"];
             /**
-             * @description bumped by every policy or outputSchema change
+             * @description bumped by every change of policy, outputSchema, guidelines or questions
              * @example 1
              */
             policyVersion: number;
@@ -1249,6 +1316,14 @@ export interface components {
             /** @example 300 */
             leaseSeconds: number;
             sla: components["schemas"]["SlaView"];
+            /**
+             * @description markdown shown to reviewers beside every item
+             * @example ## Approve when
+             *     - the reply answers the question
+             */
+            guidelines: string | null;
+            /** @description the review rubric */
+            questions: components["schemas"]["QuestionDto"][];
             /** @example https://example.com/verdict-hook */
             webhookUrl: string | null;
             /** @description who hears about this queue, and how; reviewers and analysts see the events but not the targets */
@@ -1295,6 +1370,38 @@ export interface components {
              *     }
              */
             sla?: components["schemas"]["SlaDto"];
+            /**
+             * @description markdown shown to reviewers beside every item
+             * @example ## Approve when
+             *     - the reply answers the question
+             *     - no promises about refunds
+             */
+            guidelines?: string | null;
+            /**
+             * @description the review rubric; decisions answer it in `answers` (required defaults to false when left out)
+             * @example [
+             *       {
+             *         "key": "helpful",
+             *         "label": "How helpful is the reply?",
+             *         "type": "rating",
+             *         "min": 1,
+             *         "max": 5,
+             *         "required": true
+             *       },
+             *       {
+             *         "key": "tone",
+             *         "label": "Tone",
+             *         "type": "single",
+             *         "options": [
+             *           "friendly",
+             *           "neutral",
+             *           "rude"
+             *         ],
+             *         "required": false
+             *       }
+             *     ]
+             */
+            questions?: components["schemas"]["QuestionDto"][];
             /** @example https://example.com/verdict-hook */
             webhookUrl?: string | null;
             /** @description who hears about blocked, escalated, sla_at_risk (half the SLA gone), sla_breached and comment events, by Slack and/or email */
@@ -1313,6 +1420,10 @@ export interface components {
             policy: components["schemas"]["PolicyView"];
             /** @description the outputSchema of this version, or null */
             outputSchema: components["schemas"]["JsonValue"];
+            /** @description the guidelines of this version */
+            guidelines: string | null;
+            /** @description the questions of this version */
+            questions: components["schemas"]["QuestionDto"][];
             /** Format: uuid */
             createdBy: string | null;
             /** Format: date-time */
@@ -1475,6 +1586,16 @@ export interface components {
              *     }
              */
             correctedOutput: components["schemas"]["JsonValue"];
+            /**
+             * @description answers to the queue's questions, by question key ({} when none)
+             * @example {
+             *       "helpful": 4,
+             *       "tone": "friendly"
+             *     }
+             */
+            answers: {
+                [key: string]: unknown;
+            };
             /**
              * @description the review class the item was in when claimed
              * @enum {string|null}
@@ -1765,6 +1886,16 @@ export interface components {
              * @example The refund went out on Monday 3 November, not this Monday.
              */
             reason?: string;
+            /**
+             * @description answers to the queue's questions by key: rating → integer in min..max, single → one option, multi → array of options, boolean, text → string. Required questions must be answered to approve, reject or correct (not to escalate).
+             * @example {
+             *       "helpful": 4,
+             *       "tone": "friendly"
+             *     }
+             */
+            answers?: {
+                [key: string]: unknown;
+            };
             /** @example Customer was told the wrong date. */
             comment?: string;
         };
@@ -2078,6 +2209,26 @@ export interface components {
              */
             agreementRate: number | null;
         };
+        QuestionAgreementDto: {
+            /** @example helpful */
+            key: string;
+            /** @example How helpful is the reply? */
+            label: string;
+            /** @enum {string} */
+            type: "rating" | "single" | "multi" | "boolean" | "text";
+            /**
+             * @description items two or more people answered it on
+             * @example 12
+             */
+            multiReviewItems: number;
+            /** @example 12 */
+            pairs: number;
+            /**
+             * @description share of those pairs that gave the same answer
+             * @example 0.75
+             */
+            agreementRate: number | null;
+        };
         QueueReviewQualityDto: {
             /** @example support-replies */
             queue: string;
@@ -2104,6 +2255,8 @@ export interface components {
              * @example 0.85
              */
             unanimousRate: number | null;
+            /** @description agreement per question of the queue's current rubric */
+            questions: components["schemas"]["QuestionAgreementDto"][];
         };
         ReviewersReportDto: {
             queue: string | null;

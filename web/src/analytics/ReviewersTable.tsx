@@ -78,6 +78,40 @@ export function ReviewersTable({ queue }: { queue: string | null }) {
               ))}
             </Table.Tbody>
           </Table>
+          {data.data.queues.some((q) => q.questions.length > 0) && (
+            <div
+              className="table-scroll"
+              role="region"
+              aria-label="Agreement per question"
+              tabIndex={0}
+            >
+              <Table fz="sm" aria-label="Agreement per question">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Queue</Table.Th>
+                    <Table.Th>Question</Table.Th>
+                    <Table.Th>Items answered by several people</Table.Th>
+                    <Table.Th>Same answer</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {data.data.queues.flatMap((q) =>
+                    q.questions.map((question) => (
+                      <Table.Tr key={`${q.queue}/${question.key}`}>
+                        <Table.Td>{q.queue}</Table.Td>
+                        <Table.Td>{question.label}</Table.Td>
+                        <Table.Td>{question.multiReviewItems}</Table.Td>
+                        <Table.Td>
+                          {pct(question.agreementRate)}{' '}
+                          {question.pairs ? `(${question.pairs} pairs)` : ''}
+                        </Table.Td>
+                      </Table.Tr>
+                    )),
+                  )}
+                </Table.Tbody>
+              </Table>
+            </div>
+          )}
         </>
       )}
     </Section>

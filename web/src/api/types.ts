@@ -67,3 +67,10 @@ export type QueueStatsEvent = Pick<
 export type NotificationRule = Schemas['NotificationRuleDto'];
 export type NotifyEvent = NotificationRule['on'][number];
 export type NotificationDelivery = Schemas['NotificationDeliveryDto'];
+
+/** One rubric question of a queue (CONTRACT "Queues (v1.1)"). */
+export type Question = Schemas['QuestionDto'];
+export type QuestionType = Question['type'];
+
+/** A decision's answers to the queue's questions, by question key. */
+export type Answers = NonNullable<Decision['answers']>;

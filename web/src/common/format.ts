@@ -34,3 +34,11 @@ export function pretty(value: unknown): string {
   if (value === undefined) return '';
   return JSON.stringify(value, null, 2);
 }
+
+/**
+ * Numbers in server messages rounded for people: "confidence 0.34516101416440725 is below 0.5"
+ * reads "confidence 0.35 is below 0.5". Only numbers with more than three decimals change.
+ */
+export function roundNumbersInText(text: string): string {
+  return text.replace(/-?\d+\.\d{4,}/g, (n) => String(Number(Number(n).toFixed(2))));
+}

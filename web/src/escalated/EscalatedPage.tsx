@@ -70,10 +70,10 @@ function QueueEscalations({ queue }: { queue: Queue }) {
           <Anchor
             component={Link}
             to={`/items?queue=${encodeURIComponent(queue.slug)}&status=escalated`}
-            aria-label={`All escalated items in ${queue.name}`}
           >
             <Badge color={list.length ? 'orange' : 'gray'} style={{ cursor: 'pointer' }}>
               {items.isPending ? '…' : list.length}
+              <span className="visually-hidden"> — all escalated items in {queue.name}</span>
             </Badge>
           </Anchor>
         </Group>
@@ -94,46 +94,54 @@ function QueueEscalations({ queue }: { queue: Queue }) {
         </Alert>
       )}
       {list.length > 0 && (
-        <Table verticalSpacing={4} aria-label={`Escalated items in ${queue.name}`}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">Item</Table.Th>
-              <Table.Th scope="col">Escalation note</Table.Th>
-              <Table.Th scope="col">Routing</Table.Th>
-              <Table.Th scope="col">Confidence</Table.Th>
-              <Table.Th scope="col">Why</Table.Th>
-              <Table.Th scope="col">Submitted</Table.Th>
-              <Table.Th scope="col">Assigned</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {list.map((item) => (
-              <Table.Tr key={item.id}>
-                <Table.Td>
-                  <Anchor component={Link} to={`/items/${item.id}`} size="sm" ff="monospace">
-                    {item.externalId ?? item.id.slice(0, 8)}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td>
-                  <Note itemId={item.id} />
-                </Table.Td>
-                <Table.Td>
-                  <RoutingBadge routing={item.routing} />
-                </Table.Td>
-                <Table.Td>{item.confidence.toFixed(2)}</Table.Td>
-                <Table.Td>
-                  <Text size="sm" lineClamp={2}>
-                    {item.reasons.map((r) => r.message).join('; ')}
-                  </Text>
-                </Table.Td>
-                <Table.Td>{formatDateTime(item.createdAt)}</Table.Td>
-                <Table.Td>
-                  <AssignControl item={item} />
-                </Table.Td>
+        // On a phone the table scrolls inside its own region; the page never scrolls sideways.
+        <div
+          className="table-scroll"
+          role="region"
+          aria-label={`Escalated items in ${queue.name}, scrollable`}
+          tabIndex={0}
+        >
+          <Table verticalSpacing={4} aria-label={`Escalated items in ${queue.name}`}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">Item</Table.Th>
+                <Table.Th scope="col">Escalation note</Table.Th>
+                <Table.Th scope="col">Routing</Table.Th>
+                <Table.Th scope="col">Confidence</Table.Th>
+                <Table.Th scope="col">Why</Table.Th>
+                <Table.Th scope="col">Submitted</Table.Th>
+                <Table.Th scope="col">Assigned</Table.Th>
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+            </Table.Thead>
+            <Table.Tbody>
+              {list.map((item) => (
+                <Table.Tr key={item.id}>
+                  <Table.Td>
+                    <Anchor component={Link} to={`/items/${item.id}`} size="sm" ff="monospace">
+                      {item.externalId ?? item.id.slice(0, 8)}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td>
+                    <Note itemId={item.id} />
+                  </Table.Td>
+                  <Table.Td>
+                    <RoutingBadge routing={item.routing} />
+                  </Table.Td>
+                  <Table.Td>{item.confidence.toFixed(2)}</Table.Td>
+                  <Table.Td>
+                    <Text size="sm" lineClamp={2}>
+                      {item.reasons.map((r) => r.message).join('; ')}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>{formatDateTime(item.createdAt)}</Table.Td>
+                  <Table.Td>
+                    <AssignControl item={item} />
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </div>
       )}
     </Paper>
   );

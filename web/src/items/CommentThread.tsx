@@ -42,12 +42,12 @@ export function CommentThread({ itemId }: { itemId: string }) {
         Comments
       </Title>
       <ErrorAlert error={comments.error} />
+      {comments.data && list.length === 0 && (
+        <Text size="sm" c="dimmed">
+          No comments yet.
+        </Text>
+      )}
       <Stack gap="xs" role="list" aria-label="Comment thread">
-        {comments.data && list.length === 0 && (
-          <Text size="sm" c="dimmed">
-            No comments yet.
-          </Text>
-        )}
         {list.map((c) => (
           <Paper key={c.id} withBorder p="xs" radius="sm" role="listitem" data-testid="comment">
             <Group gap="xs" mb={2}>

@@ -1,6 +1,7 @@
 import {
   AppShell,
   Badge,
+  Burger,
   Button,
   Group,
   NavLink,
@@ -9,6 +10,7 @@ import {
   Title,
   Tooltip,
 } from '@mantine/core';
+import { useEffect, useState } from 'react';
 import { Link, Outlet, useLocation } from 'react-router-dom';
 import type { Role } from '../api/types';
 import { hasRole, useSession } from '../auth/session';
@@ -36,12 +38,28 @@ export function Shell() {
   const { connected } = useLive();
   const location = useLocation();
   const entries = NAV.filter((e) => hasRole(user, ...e.roles));
+  // On phones the menu is a drawer behind the burger; it closes once a page is chosen.
+  const [navOpen, setNavOpen] = useState(false);
+  useEffect(() => setNavOpen(false), [location.pathname]);
 
   return (
-    <AppShell header={{ height: 56 }} navbar={{ width: 210, breakpoint: 0 }} padding="md">
-      <AppShell.Header px="md">
-        <Group h="100%" justify="space-between">
-          <Group gap="sm">
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 210, breakpoint: 'sm', collapsed: { mobile: !navOpen } }}
+      padding={{ base: 'xs', sm: 'md' }}
+    >
+      <AppShell.Header px={{ base: 'xs', sm: 'md' }}>
+        <Group h="100%" justify="space-between" wrap="nowrap" gap="xs">
+          <Group gap="xs" wrap="nowrap">
+            <Burger
+              opened={navOpen}
+              onClick={() => setNavOpen((o) => !o)}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label={navOpen ? 'Close navigation' : 'Open navigation'}
+              aria-expanded={navOpen}
+              aria-controls="main-nav"
+            />
             <Title order={1} size="h3">
               Verdict
             </Title>
@@ -55,8 +73,8 @@ export function Shell() {
               </Badge>
             </Tooltip>
           </Group>
-          <Group gap="sm">
-            <Text size="sm" aria-label="Signed in as">
+          <Group gap="xs" wrap="nowrap">
+            <Text size="sm" aria-label="Signed in as" visibleFrom="sm" truncate maw={260}>
               {user?.name ?? user?.email}{' '}
               <Text span c="dimmed" size="xs">
                 ({user?.roles.join(', ')})
@@ -68,8 +86,14 @@ export function Shell() {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" component="nav" aria-label="Main">
+      <AppShell.Navbar p="xs" component="nav" aria-label="Main" id="main-nav">
         <Stack gap={2}>
+          <Text size="sm" hiddenFrom="sm" px="xs" pb={4} truncate>
+            {user?.name ?? user?.email}{' '}
+            <Text span c="dimmed" size="xs">
+              ({user?.roles.join(', ')})
+            </Text>
+          </Text>
           {entries.map((e) => (
             <NavLink
               key={e.to}

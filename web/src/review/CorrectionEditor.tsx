@@ -2,9 +2,11 @@ import {
   Alert,
   Button,
   Group,
+  NumberInput,
   Paper,
   SegmentedControl,
   Stack,
+  Switch,
   Text,
   Textarea,
   Title,
@@ -12,10 +14,11 @@ import {
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { pretty } from '../common/format';
 import { KeyHint } from '../common/KeyHint';
-import { diffLines, stableJson } from './diff';
+import { diffWordParts, stableJson } from './diff';
+import { changesBetween, editableFields, toolCallOf, withFields } from './output-shape';
 import { schemaErrors } from './schema';
 
-type Mode = 'text' | 'json';
+type Mode = 'form' | 'json';
 
 interface Props {
   original: unknown;
@@ -26,16 +29,44 @@ interface Props {
   onCancel(): void;
 }
 
-/** Parses the draft in the chosen mode; JSON mode reports a syntax error instead of a value. */
-function parseDraft(mode: Mode, draft: string): { value?: unknown; error?: string } {
-  if (mode === 'text') return { value: draft };
-  try {
-    return { value: JSON.parse(draft) as unknown };
-  } catch (e) {
-    return { error: `Not valid JSON: ${(e as Error).message}` };
+/** A field's draft: text for strings, numbers and booleans as such, JSON text for anything else. */
+type FieldDraft =
+  | { kind: 'text'; text: string }
+  | { kind: 'number'; value: number | string }
+  | { kind: 'boolean'; value: boolean }
+  | { kind: 'json'; text: string };
+
+function draftOf(value: unknown): FieldDraft {
+  if (typeof value === 'string') return { kind: 'text', text: value };
+  if (typeof value === 'number') return { kind: 'number', value };
+  if (typeof value === 'boolean') return { kind: 'boolean', value };
+  return { kind: 'json', text: JSON.stringify(value, null, 2) };
+}
+
+function valueOf(draft: FieldDraft): { value?: unknown; error?: string } {
+  switch (draft.kind) {
+    case 'text':
+      return { value: draft.text };
+    case 'boolean':
+      return { value: draft.value };
+    case 'number':
+      return typeof draft.value === 'number'
+        ? { value: draft.value }
+        : { error: 'Enter a number.' };
+    case 'json':
+      try {
+        return { value: JSON.parse(draft.text) as unknown };
+      } catch (e) {
+        return { error: `Not valid JSON: ${(e as Error).message}` };
+      }
   }
 }
 
+/**
+ * The correction: string fields edited as text (one field per field for object outputs and a
+ * tool call's arguments), raw JSON as an option, a word-level diff, no complaint before the
+ * first edit, and Ctrl+Enter submitting from anywhere on the page.
+ */
 export function CorrectionEditor({
   original,
   schema,
@@ -44,17 +75,42 @@ export function CorrectionEditor({
   onSubmit,
   onCancel,
 }: Props) {
-  const [mode, setMode] = useState<Mode>(typeof original === 'string' ? 'text' : 'json');
-  const [draft, setDraft] = useState(() => pretty(original));
+  const fields = editableFields(original);
+  const call = toolCallOf(original);
+  const [mode, setMode] = useState<Mode>(fields || typeof original === 'string' ? 'form' : 'json');
+  const [drafts, setDrafts] = useState<Record<string, FieldDraft>>(() =>
+    Object.fromEntries(Object.entries(fields ?? {}).map(([k, v]) => [k, draftOf(v)])),
+  );
+  const [textDraft, setTextDraft] = useState(() => (typeof original === 'string' ? original : ''));
+  const [jsonDraft, setJsonDraft] = useState(() => pretty(original));
+  const [edited, setEdited] = useState(false);
   const [schemaProblem, setSchemaProblem] = useState<string | null>(null);
   const [checking, setChecking] = useState(false);
-  const textarea = useRef<HTMLTextAreaElement>(null);
+  const first = useRef<HTMLElement | null>(null);
 
   useEffect(() => {
-    textarea.current?.focus();
-  }, []);
+    first.current?.focus();
+  }, [mode]);
 
-  const parsed = useMemo(() => parseDraft(mode, draft), [mode, draft]);
+  /** The corrected output as it stands, or the first problem in the draft. */
+  const parsed = useMemo((): { value?: unknown; error?: string; field?: string } => {
+    if (mode === 'json') {
+      try {
+        return { value: JSON.parse(jsonDraft) as unknown };
+      } catch (e) {
+        return { error: `Not valid JSON: ${(e as Error).message}` };
+      }
+    }
+    if (!fields) return { value: textDraft };
+    const out: Record<string, unknown> = {};
+    for (const [key, draft] of Object.entries(drafts)) {
+      const v = valueOf(draft);
+      if (v.error) return { error: `${key}: ${v.error}`, field: key };
+      out[key] = v.value;
+    }
+    return { value: withFields(original, out) };
+  }, [mode, jsonDraft, fields, textDraft, drafts, original]);
+
   const unchanged = parsed.error === undefined && stableJson(parsed.value) === stableJson(original);
 
   useEffect(() => {
@@ -73,72 +129,184 @@ export function CorrectionEditor({
     };
   }, [schema, parsed]);
 
-  const diff = useMemo(
-    () => diffLines(pretty(original), parsed.error === undefined ? pretty(parsed.value) : draft),
-    [original, parsed, draft],
-  );
   const problem =
     parsed.error ??
     schemaProblem ??
     (unchanged ? 'The correction is the same as the original output.' : null);
   const canSubmit = !problem && !checking && !busy;
+  // Nothing is wrong with an untouched draft: errors wait for the first edit.
+  const shownProblem = edited ? problem : null;
+
+  const submitRef = useRef<() => void>(() => undefined);
+  submitRef.current = () => {
+    setEdited(true);
+    if (canSubmit) onSubmit(parsed.value);
+  };
+
+  // Ctrl+Enter submits from any field on the page (labels, reason, comment, questions too).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+        e.preventDefault();
+        submitRef.current();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 
   function switchMode(next: string) {
     const m = next as Mode;
-    // Carry the content over: a JSON string becomes its text, text becomes a JSON string.
-    if (m === 'text' && parsed.error === undefined && typeof parsed.value === 'string')
-      setDraft(parsed.value);
-    if (m === 'json' && mode === 'text') setDraft(JSON.stringify(draft));
+    if (m === mode) return;
+    if (m === 'json' && parsed.error === undefined) setJsonDraft(pretty(parsed.value));
+    if (m === 'form' && mode === 'json' && parsed.error === undefined) {
+      const nextFields = editableFields(parsed.value);
+      if (fields && nextFields)
+        setDrafts(Object.fromEntries(Object.entries(nextFields).map(([k, v]) => [k, draftOf(v)])));
+      else if (!fields && typeof parsed.value === 'string') setTextDraft(parsed.value);
+      else return; // the JSON no longer has the shape the form edits
+    }
     setMode(m);
   }
 
-  function submit() {
-    if (canSubmit) onSubmit(parsed.value);
+  function setField(key: string, draft: FieldDraft) {
+    setEdited(true);
+    setDrafts((d) => ({ ...d, [key]: draft }));
   }
 
+  const changes = useMemo(
+    () => (parsed.error === undefined ? changesBetween(original, parsed.value) : []),
+    [original, parsed],
+  );
+
+  const onEscape = (e: React.KeyboardEvent) => {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      onCancel();
+    }
+  };
+
+  let firstAssigned = false;
+  const firstRef = (el: HTMLElement | null) => {
+    if (!firstAssigned && el) {
+      first.current = el;
+      firstAssigned = true;
+    }
+  };
+
   return (
-    <Paper withBorder p="sm" radius="md" aria-labelledby="correction-title">
+    <Paper withBorder p="sm" radius="md" aria-labelledby="correction-title" onKeyDown={onEscape}>
       <Stack gap="xs">
-        <Group justify="space-between">
+        <Group justify="space-between" gap="xs">
           <Title order={3} size="h5" id="correction-title">
-            Correct the output
+            {call ? `Correct the arguments of ${call.name}` : 'Correct the output'}
           </Title>
-          <SegmentedControl
-            size="xs"
-            value={mode}
-            onChange={switchMode}
-            aria-label="Edit as text or JSON"
-            data={[
-              { value: 'text', label: 'Text' },
-              { value: 'json', label: 'JSON' },
-            ]}
-          />
+          {(fields || typeof original === 'string') && (
+            <SegmentedControl
+              size="xs"
+              value={mode}
+              onChange={switchMode}
+              aria-label="Edit as fields or raw JSON"
+              data={[
+                { value: 'form', label: fields ? 'Fields' : 'Text' },
+                { value: 'json', label: 'Raw JSON' },
+              ]}
+            />
+          )}
         </Group>
-        <Textarea
-          ref={textarea}
-          label="Corrected output"
-          description={
-            mode === 'json' ? 'JSON, checked against the queue’s output schema' : 'Plain text'
-          }
-          autosize
-          minRows={4}
-          maxRows={16}
-          value={draft}
-          onChange={(e) => setDraft(e.currentTarget.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-              e.preventDefault();
-              submit();
-            } else if (e.key === 'Escape') {
-              e.preventDefault();
-              onCancel();
-            }
-          }}
-          classNames={{ input: 'mono' }}
-          spellCheck={mode === 'text'}
-          error={problem ?? undefined}
-          data-testid="correction-input"
-        />
+
+        {mode === 'json' && (
+          <Textarea
+            ref={firstRef}
+            label="Corrected output (JSON)"
+            description="Checked against the queue’s output schema"
+            autosize
+            minRows={4}
+            maxRows={16}
+            value={jsonDraft}
+            onChange={(e) => {
+              setEdited(true);
+              setJsonDraft(e.currentTarget.value);
+            }}
+            classNames={{ input: 'mono' }}
+            spellCheck={false}
+            error={shownProblem ?? undefined}
+            data-testid="correction-input"
+          />
+        )}
+
+        {mode === 'form' && !fields && (
+          <Textarea
+            ref={firstRef}
+            label="Corrected output"
+            autosize
+            minRows={4}
+            maxRows={16}
+            value={textDraft}
+            onChange={(e) => {
+              setEdited(true);
+              setTextDraft(e.currentTarget.value);
+            }}
+            error={shownProblem ?? undefined}
+            data-testid="correction-input"
+          />
+        )}
+
+        {mode === 'form' && fields && (
+          <Stack gap={6} data-testid="correction-fields">
+            {Object.entries(drafts).map(([key, draft]) => {
+              const fieldError =
+                edited && parsed.field === key ? parsed.error?.replace(`${key}: `, '') : undefined;
+              if (draft.kind === 'boolean')
+                return (
+                  <Switch
+                    key={key}
+                    ref={firstRef as (el: HTMLInputElement | null) => void}
+                    label={key}
+                    checked={draft.value}
+                    onChange={(e) =>
+                      setField(key, { kind: 'boolean', value: e.currentTarget.checked })
+                    }
+                  />
+                );
+              if (draft.kind === 'number')
+                return (
+                  <NumberInput
+                    key={key}
+                    ref={firstRef as (el: HTMLInputElement | null) => void}
+                    label={key}
+                    value={draft.value}
+                    onChange={(value) => setField(key, { kind: 'number', value })}
+                    error={fieldError}
+                  />
+                );
+              return (
+                <Textarea
+                  key={key}
+                  ref={firstRef as (el: HTMLTextAreaElement | null) => void}
+                  label={key}
+                  description={draft.kind === 'json' ? 'JSON' : undefined}
+                  autosize
+                  minRows={draft.kind === 'text' && draft.text.length > 80 ? 3 : 1}
+                  maxRows={12}
+                  value={draft.text}
+                  onChange={(e) =>
+                    setField(key, { kind: draft.kind, text: e.currentTarget.value } as FieldDraft)
+                  }
+                  classNames={draft.kind === 'json' ? { input: 'mono' } : undefined}
+                  error={fieldError}
+                  data-testid={`correction-field-${key}`}
+                />
+              );
+            })}
+          </Stack>
+        )}
+
+        {mode === 'form' && fields && shownProblem && !parsed.field && (
+          <Text c="red.9" size="sm" role="alert">
+            {shownProblem}
+          </Text>
+        )}
         {serverError && (
           <Alert color="red" role="alert" title="The server refused the correction">
             {serverError}
@@ -148,29 +316,42 @@ export function CorrectionEditor({
           <Text size="sm" fw={600} id="diff-title">
             Changes
           </Text>
-          <pre className="diff" aria-labelledby="diff-title" data-testid="correction-diff">
-            {diff.map((line, i) => (
-              <div key={i} className={`diff-${line.kind}`}>
-                <span aria-hidden="true">
-                  {line.kind === 'added' ? '+ ' : line.kind === 'removed' ? '- ' : '  '}
-                </span>
-                {line.kind !== 'same' && (
-                  <span className="visually-hidden">
-                    {line.kind === 'added' ? 'added: ' : 'removed: '}
-                  </span>
-                )}
-                {line.text}
-              </div>
-            ))}
-          </pre>
+          <div className="diff" aria-labelledby="diff-title" data-testid="correction-diff">
+            {changes.length === 0 ? (
+              <Text size="sm" c="dimmed">
+                No changes yet.
+              </Text>
+            ) : (
+              changes.map((change, i) => (
+                <div key={i} className="diff-field">
+                  {change.field !== null && <div className="diff-field-name">{change.field}</div>}
+                  {diffWordParts(change.before, change.after).map((part, j) =>
+                    part.kind === 'same' ? (
+                      <span key={j}>{part.text}</span>
+                    ) : part.kind === 'added' ? (
+                      <ins key={j} className="diff-added">
+                        <span className="visually-hidden">added: </span>
+                        {part.text}
+                      </ins>
+                    ) : (
+                      <del key={j} className="diff-removed">
+                        <span className="visually-hidden">removed: </span>
+                        {part.text}
+                      </del>
+                    ),
+                  )}
+                </div>
+              ))
+            )}
+          </div>
         </div>
         <Group justify="flex-end">
           <Button variant="default" onClick={onCancel} aria-keyshortcuts="Escape">
             Cancel <KeyHint>Esc</KeyHint>
           </Button>
           <Button
-            color="violet"
-            onClick={submit}
+            color="violet.8"
+            onClick={() => submitRef.current()}
             disabled={!canSubmit}
             loading={busy}
             aria-keyshortcuts="Control+Enter"

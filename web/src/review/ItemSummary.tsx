@@ -1,6 +1,6 @@
 import { Badge, Group, List, Paper, Progress, Stack, Table, Text, Tooltip } from '@mantine/core';
 import type { Item, Route } from '../api/types';
-import { formatDateTime } from '../common/format';
+import { formatDateTime, roundNumbersInText } from '../common/format';
 import { ValueBlock } from '../common/ValueBlock';
 
 export const ROUTING_COLOR: Record<Route, string> = {
@@ -55,7 +55,7 @@ export function ItemSummary({ item }: { item: Item }) {
                 {r.kind}
                 {r.rule ? `: ${r.rule}` : ''}
               </Badge>
-              {r.message}
+              {roundNumbersInText(r.message)}
             </List.Item>
           ))}
         </List>

@@ -89,9 +89,11 @@ function ReviewLoop({ queue, userId, autoStart }: LoopProps) {
   const s = stats.data;
   return (
     <Stack gap="sm">
-      <Group justify="space-between" wrap="nowrap">
+      <Group justify="space-between" gap="xs">
         <Group gap="sm">
-          <Title order={2}>Reviewing {queueName}</Title>
+          <Title order={2} size="h3">
+            Reviewing {queueName}
+          </Title>
           {s && (
             <Text size="sm" c="dimmed" data-testid="review-counts">
               {s.pending} pending · {s.inReview} in review

@@ -4,6 +4,7 @@ import {
   Chip,
   Grid,
   Group,
+  Switch,
   Paper,
   Stack,
   Text,
@@ -13,12 +14,18 @@ import {
 } from '@mantine/core';
 import { useRef, useState } from 'react';
 import type { ApiError } from '../api/client';
-import type { Decision, DecisionAction, Item, Queue } from '../api/types';
+import type { Answers, Decision, DecisionAction, Item, Queue } from '../api/types';
 import { KeyHint } from '../common/KeyHint';
 import { ValueBlock } from '../common/ValueBlock';
 import { chatMessages, Conversation } from './Conversation';
 import { CorrectionEditor } from './CorrectionEditor';
+import { Guidelines, useGuidelinesVisible } from './Guidelines';
 import { ItemSummary, Metadata } from './ItemSummary';
+import { toolCallOf } from './output-shape';
+import { OutputView } from './OutputView';
+import { RawTextContext } from './Prose';
+import { focusFirstQuestion, Questions } from './Questions';
+import { ShortcutHelp, ShortcutHelpButton } from './ShortcutHelp';
 import { useShortcuts } from './shortcuts';
 
 interface Props {
@@ -37,10 +44,37 @@ export function Workspace({ item, queue, busy, onDecide, onSkip }: Props) {
   const [correcting, setCorrecting] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [serverError, setServerError] = useState<ApiError | null>(null);
+  const [answers, setAnswers] = useState<Answers>({});
+  const [raw, setRaw] = useState(false);
+  const [help, setHelp] = useState(false);
+  const [guidelinesVisible, toggleGuidelines] = useGuidelinesVisible();
   const reasonRef = useRef<HTMLInputElement>(null);
   const commentRef = useRef<HTMLTextAreaElement>(null);
   const labelsRef = useRef<HTMLDivElement>(null);
   const escalated = item.status === 'escalated';
+  const questions = queue.questions ?? [];
+  const call = toolCallOf(item.output);
+
+  /** Required questions must be answered to approve, reject or correct (not to escalate). */
+  function unanswered(action: DecisionAction): string | null {
+    if (action === 'escalate') return null;
+    const missing = questions.find((q) => {
+      if (!q.required) return false;
+      const v = answers[q.key];
+      return (
+        v === undefined ||
+        v === null ||
+        (typeof v === 'string' && !v.trim()) ||
+        (Array.isArray(v) && v.length === 0)
+      );
+    });
+    return missing ? missing.key : null;
+  }
+
+  function setAnswer(key: string, value: unknown) {
+    setAnswers((a) => ({ ...a, [key]: value }));
+    setProblem(null);
+  }
 
   const earlier = item.reviews ?? [];
 
@@ -69,6 +103,17 @@ export function Workspace({ item, queue, busy, onDecide, onSkip }: Props) {
       )?.focus();
       return;
     }
+    const question = unanswered(action);
+    if (question) {
+      const q = questions.find((x) => x.key === question)!;
+      setProblem(`Answer “${q.label}” to ${action} this item.`);
+      document
+        .querySelector<HTMLElement>(
+          `[data-question="${question}"] input, [data-question="${question}"] textarea`,
+        )
+        ?.focus();
+      return;
+    }
     setProblem(null);
     setServerError(null);
     const decision: Decision = { action };
@@ -76,6 +121,16 @@ export function Workspace({ item, queue, busy, onDecide, onSkip }: Props) {
     if (reason.trim()) decision.reason = reason.trim();
     if (comment.trim()) decision.comment = comment.trim();
     if (action === 'correct') decision.correctedOutput = correctedOutput;
+    const given = Object.fromEntries(
+      Object.entries(answers).filter(
+        ([, v]) =>
+          v !== null &&
+          v !== undefined &&
+          !(typeof v === 'string' && !v.trim()) &&
+          !(Array.isArray(v) && v.length === 0),
+      ),
+    );
+    if (Object.keys(given).length > 0) decision.answers = given;
     const refused = await onDecide(decision);
     if (refused) setServerError(refused);
   }
@@ -94,7 +149,13 @@ export function Workspace({ item, queue, busy, onDecide, onSkip }: Props) {
   }
 
   // While the correction editor is open only label and reason keys apply: a stray A must not approve.
-  const shortcuts: Record<string, () => void> = { '/': () => reasonRef.current?.focus() };
+  const shortcuts: Record<string, () => void> = {
+    '/': () => reasonRef.current?.focus(),
+    g: toggleGuidelines,
+    m: () => setRaw((r) => !r),
+    '?': () => setHelp(true),
+  };
+  if (questions.length > 0) shortcuts.q = focusFirstQuestion;
   queue.labels.slice(0, 9).forEach((_, i) => (shortcuts[String(i + 1)] = () => toggleLabel(i)));
   if (!correcting) {
     Object.assign(shortcuts, {
@@ -115,183 +176,223 @@ export function Workspace({ item, queue, busy, onDecide, onSkip }: Props) {
         )
       : undefined;
   const fieldError = (...fields: string[]) => serverError?.fieldMessage(...fields);
+  const answerError = (key: string) => fieldError(`answers.${key}`);
   const generalServerError =
-    serverError && !fieldError('labels', 'reason', 'correctedOutput') ? serverError.message : null;
+    serverError &&
+    !fieldError('labels', 'reason', 'correctedOutput', ...questions.map((q) => `answers.${q.key}`))
+      ? serverError.message
+      : null;
 
   return (
-    <Stack gap="sm" data-testid="workspace" data-item-id={item.id}>
-      <ItemSummary item={item} />
+    <RawTextContext.Provider value={raw}>
+      <Stack gap="sm" data-testid="workspace" data-item-id={item.id}>
+        <ItemSummary item={item} />
 
-      <Paper withBorder p="xs" radius="md" component="section" aria-label="Decision">
-        <Group justify="space-between" align="flex-start" wrap="nowrap" gap="md">
-          <Stack gap={8}>
-            <Group gap="xs">
-              <Button
-                color="teal"
-                onClick={() => void send('approve')}
-                disabled={busy}
-                aria-keyshortcuts="a"
-              >
-                Approve <KeyHint>A</KeyHint>
-              </Button>
-              <Button
-                color="red"
-                onClick={() => void send('reject')}
-                disabled={busy}
-                aria-keyshortcuts="r"
-              >
-                Reject <KeyHint>R</KeyHint>
-              </Button>
-              <Button
-                color="violet"
-                onClick={startCorrection}
-                disabled={busy || correcting}
-                aria-keyshortcuts="c"
-              >
-                Correct <KeyHint>C</KeyHint>
-              </Button>
-              {!escalated && (
+        <Paper
+          withBorder
+          p="xs"
+          radius="md"
+          component="section"
+          aria-label="Decision"
+          className="decision-bar"
+        >
+          <Group justify="space-between" align="flex-start" gap="md">
+            <Stack gap={8} style={{ minWidth: 0, flex: '1 1 320px' }}>
+              <Group gap="xs">
                 <Button
-                  color="orange"
-                  onClick={() => void send('escalate')}
+                  color="teal"
+                  onClick={() => void send('approve')}
                   disabled={busy}
-                  aria-keyshortcuts="e"
+                  aria-keyshortcuts="a"
                 >
-                  Escalate <KeyHint>E</KeyHint>
+                  Approve <KeyHint>A</KeyHint>
                 </Button>
-              )}
-              <Button variant="default" onClick={onSkip} disabled={busy} aria-keyshortcuts="s">
-                Skip <KeyHint>S</KeyHint>
-              </Button>
-            </Group>
-            {queue.labels.length > 0 && (
-              <Group gap={6} ref={labelsRef} role="group" aria-labelledby="labels-title">
-                <Text size="sm" fw={500} id="labels-title">
-                  Labels
-                </Text>
-                <Chip.Group multiple value={labels} onChange={setLabels}>
-                  {queue.labels.map((label, i) => (
-                    <Chip key={label} value={label} size="sm">
-                      {label}
-                      {i < 9 && <KeyHint size="xs">{String(i + 1)}</KeyHint>}
-                    </Chip>
-                  ))}
-                </Chip.Group>
+                <Button
+                  color="red"
+                  onClick={() => void send('reject')}
+                  disabled={busy}
+                  aria-keyshortcuts="r"
+                >
+                  Reject <KeyHint>R</KeyHint>
+                </Button>
+                <Button
+                  color="violet.8"
+                  onClick={startCorrection}
+                  disabled={busy || correcting}
+                  aria-keyshortcuts="c"
+                >
+                  Correct <KeyHint>C</KeyHint>
+                </Button>
+                {!escalated && (
+                  <Button
+                    color="orange"
+                    onClick={() => void send('escalate')}
+                    disabled={busy}
+                    aria-keyshortcuts="e"
+                  >
+                    Escalate <KeyHint>E</KeyHint>
+                  </Button>
+                )}
+                <Button variant="default" onClick={onSkip} disabled={busy} aria-keyshortcuts="s">
+                  Skip <KeyHint>S</KeyHint>
+                </Button>
+                <ShortcutHelpButton onClick={() => setHelp(true)} />
               </Group>
-            )}
-            {fieldError('labels') && (
-              <Text c="red" size="sm" role="alert">
-                {fieldError('labels')}
-              </Text>
-            )}
-          </Stack>
-          <Stack gap={6} w={360} style={{ flexShrink: 0 }}>
-            <TextInput
-              ref={reasonRef}
-              label="Reason"
-              size="xs"
-              placeholder="Press / to type a reason"
-              description={queue.labels.length === 0 ? 'Needed to reject or correct.' : undefined}
-              value={reason}
-              onChange={(e) => setReason(e.currentTarget.value)}
-              onKeyDown={(e) => e.key === 'Escape' && e.currentTarget.blur()}
-              error={fieldError('reason')}
-            />
-            <Textarea
-              ref={commentRef}
-              label="Comment (optional)"
-              description={escalated ? undefined : 'Your note for the lead when escalating.'}
-              size="xs"
-              autosize
-              minRows={1}
-              maxRows={4}
-              value={comment}
-              onChange={(e) => setComment(e.currentTarget.value)}
-              onKeyDown={(e) => e.key === 'Escape' && e.currentTarget.blur()}
-            />
-          </Stack>
-        </Group>
-        {(problem || generalServerError) && (
-          <Alert color="red" role="alert" mt="xs" py={6}>
-            {problem ?? generalServerError}
-          </Alert>
-        )}
-      </Paper>
+              {queue.labels.length > 0 && (
+                <Group gap={6} ref={labelsRef} role="group" aria-labelledby="labels-title">
+                  <Text size="sm" fw={500} id="labels-title">
+                    Labels
+                  </Text>
+                  <Chip.Group multiple value={labels} onChange={setLabels}>
+                    {queue.labels.map((label, i) => (
+                      <Chip key={label} value={label} size="sm">
+                        {label}
+                        {i < 9 && <KeyHint size="xs">{String(i + 1)}</KeyHint>}
+                      </Chip>
+                    ))}
+                  </Chip.Group>
+                </Group>
+              )}
+              {fieldError('labels') && (
+                <Text c="red.9" size="sm" role="alert">
+                  {fieldError('labels')}
+                </Text>
+              )}
+            </Stack>
+            <Stack gap={6} style={{ flex: '1 1 260px', maxWidth: 420, minWidth: 0 }}>
+              <TextInput
+                ref={reasonRef}
+                label="Reason"
+                size="xs"
+                placeholder="Press / to type a reason"
+                description={queue.labels.length === 0 ? 'Needed to reject or correct.' : undefined}
+                value={reason}
+                onChange={(e) => setReason(e.currentTarget.value)}
+                onKeyDown={(e) => e.key === 'Escape' && e.currentTarget.blur()}
+                error={fieldError('reason')}
+              />
+              <Textarea
+                ref={commentRef}
+                label="Comment (optional)"
+                description={escalated ? undefined : 'Your note for the lead when escalating.'}
+                size="xs"
+                autosize
+                minRows={1}
+                maxRows={4}
+                value={comment}
+                onChange={(e) => setComment(e.currentTarget.value)}
+                onKeyDown={(e) => e.key === 'Escape' && e.currentTarget.blur()}
+              />
+            </Stack>
+          </Group>
+          {(problem || generalServerError) && (
+            <Alert color="red" role="alert" mt="xs" py={6}>
+              {problem ?? generalServerError}
+            </Alert>
+          )}
+        </Paper>
 
-      <Grid gap="sm">
-        <Grid.Col span={6}>
-          <Paper withBorder p="sm" radius="md" component="section" aria-labelledby="input-title">
-            <Title order={3} size="h5" id="input-title" mb="xs">
-              Input
-            </Title>
-            {messages ? (
-              <Conversation messages={messages} extra={otherInput} />
-            ) : (
-              <ValueBlock value={item.input} label="input" />
-            )}
-          </Paper>
-          <Paper
-            withBorder
-            p="sm"
-            radius="md"
-            mt="sm"
-            component="section"
-            aria-labelledby="metadata-title"
-          >
-            <Title order={3} size="h5" id="metadata-title" mb="xs">
-              Metadata
-            </Title>
-            <Metadata metadata={item.metadata} />
-          </Paper>
-          {earlier.length > 0 && (
+        {queue.guidelines && (
+          <Guidelines
+            text={queue.guidelines}
+            visible={guidelinesVisible}
+            onToggle={toggleGuidelines}
+          />
+        )}
+
+        <Grid gap="sm">
+          <Grid.Col span={{ base: 12, md: 6 }}>
+            <Paper withBorder p="sm" radius="md" component="section" aria-labelledby="input-title">
+              <Group justify="space-between" mb="xs" gap="xs">
+                <Title order={3} size="h5" id="input-title">
+                  {call ? 'Conversation that led to it' : 'Input'}
+                </Title>
+                <Switch
+                  size="xs"
+                  label="Raw text (M)"
+                  checked={raw}
+                  onChange={(e) => setRaw(e.currentTarget.checked)}
+                  aria-keyshortcuts="m"
+                />
+              </Group>
+              {messages ? (
+                <Conversation messages={messages} extra={otherInput} />
+              ) : (
+                <ValueBlock value={item.input} label="input" />
+              )}
+            </Paper>
             <Paper
               withBorder
               p="sm"
               radius="md"
               mt="sm"
               component="section"
-              aria-labelledby="history-title"
+              aria-labelledby="metadata-title"
             >
-              <Title order={3} size="h5" id="history-title" mb="xs">
-                Earlier decisions
+              <Title order={3} size="h5" id="metadata-title" mb="xs">
+                Metadata
               </Title>
-              <Stack gap={4}>
-                {earlier.map((r, i) => (
-                  <Text size="sm" key={i}>
-                    <b>{r.action}</b>
-                    {r.labels?.length ? ` [${r.labels.join(', ')}]` : ''}
-                    {r.reason ? ` — ${r.reason}` : ''}
-                    {r.comment ? ` (${r.comment})` : ''}
-                  </Text>
-                ))}
-              </Stack>
+              <Metadata metadata={item.metadata} />
             </Paper>
-          )}
-        </Grid.Col>
-        <Grid.Col span={6}>
-          {/* The editor takes the output's place: its diff shows the original line by line. */}
-          {correcting ? (
-            <CorrectionEditor
-              original={item.output}
-              schema={queue.outputSchema}
-              busy={busy}
-              serverError={fieldError('correctedOutput')}
-              onSubmit={(value) => void send('correct', value)}
-              onCancel={() => {
-                setCorrecting(false);
-                setProblem(null);
-              }}
-            />
-          ) : (
-            <Paper withBorder p="sm" radius="md" component="section" aria-labelledby="output-title">
-              <Title order={3} size="h5" id="output-title" mb="xs">
-                Output
-              </Title>
-              <ValueBlock value={item.output} label="output" />
-            </Paper>
-          )}
-        </Grid.Col>
-      </Grid>
-    </Stack>
+            {earlier.length > 0 && (
+              <Paper
+                withBorder
+                p="sm"
+                radius="md"
+                mt="sm"
+                component="section"
+                aria-labelledby="history-title"
+              >
+                <Title order={3} size="h5" id="history-title" mb="xs">
+                  Earlier decisions
+                </Title>
+                <Stack gap={4}>
+                  {earlier.map((r, i) => (
+                    <Text size="sm" key={i}>
+                      <b>{r.action}</b>
+                      {r.labels?.length ? ` [${r.labels.join(', ')}]` : ''}
+                      {r.reason ? ` — ${r.reason}` : ''}
+                      {r.comment ? ` (${r.comment})` : ''}
+                      {r.answers && Object.keys(r.answers).length > 0
+                        ? ` · ${Object.entries(r.answers)
+                            .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`)
+                            .join('; ')}`
+                        : ''}
+                    </Text>
+                  ))}
+                </Stack>
+              </Paper>
+            )}
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, md: 6 }}>
+            {/* Stays in view beside a long conversation (sticky on wide screens). */}
+            <Stack gap="sm" className="output-column">
+              {correcting ? (
+                <CorrectionEditor
+                  original={item.output}
+                  schema={queue.outputSchema}
+                  busy={busy}
+                  serverError={fieldError('correctedOutput')}
+                  onSubmit={(value) => void send('correct', value)}
+                  onCancel={() => {
+                    setCorrecting(false);
+                    setProblem(null);
+                  }}
+                />
+              ) : (
+                <OutputView output={item.output} />
+              )}
+              <Questions
+                questions={questions}
+                answers={answers}
+                onChange={setAnswer}
+                errorFor={answerError}
+              />
+            </Stack>
+          </Grid.Col>
+        </Grid>
+      </Stack>
+      <ShortcutHelp opened={help} onClose={() => setHelp(false)} />
+    </RawTextContext.Provider>
   );
 }

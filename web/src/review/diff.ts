@@ -1,3 +1,5 @@
+import { diffWords } from 'diff';
+
 export interface DiffLine {
   kind: 'same' | 'added' | 'removed';
   text: string;
@@ -73,4 +75,17 @@ export function stableJson(value: unknown): string {
         )
       : v,
   );
+}
+
+export interface WordPart {
+  kind: 'same' | 'added' | 'removed';
+  text: string;
+}
+
+/** Word-level changes: adding four words to a sentence shows those four words, not the line. */
+export function diffWordParts(before: string, after: string): WordPart[] {
+  return diffWords(before, after).map((c) => ({
+    kind: c.added ? 'added' : c.removed ? 'removed' : 'same',
+    text: c.value,
+  }));
 }
