@@ -21,7 +21,7 @@ export function configureHttp(app: NestExpressApplication, config: AppConfig): v
   app.use(requireJsonBody);
   app.use(jsonBody('1mb'));
   app.useGlobalPipes(createValidationPipe());
-  app.set('trust proxy', true);
+  app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   // API answers are live state, never revalidated: hashing every body for an ETag is wasted work.
   app.set('etag', false);

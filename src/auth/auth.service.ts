@@ -26,7 +26,7 @@ export class AuthService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** `ip` is the client address (X-Forwarded-For is honoured: `trust proxy` is on). */
+  /** `ip` is the client address (X-Forwarded-For only from hops TRUST_PROXY trusts; loopback by default). */
   async login(dto: LoginDto, ip = '') {
     await this.throttle.check(dto.email, ip);
     const user = await this.users.findOne({ where: { email: dto.email.trim().toLowerCase() } });

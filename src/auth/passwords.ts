@@ -31,9 +31,10 @@ class HashLimiter {
   concurrency = 1;
   queue = 32;
 
-  async run<T>(work: () => Promise<T>): Promise<T> {
+  /** `bounded`: refuse past the queue (sign-ins); an admin's user or password change always waits. */
+  async run<T>(work: () => Promise<T>, bounded = true): Promise<T> {
     if (this.active >= this.concurrency) {
-      if (this.waiting.length >= this.queue) throw new HashingBusy();
+      if (bounded && this.waiting.length >= this.queue) throw new HashingBusy();
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else {
       this.active += 1;
@@ -56,8 +57,12 @@ export function configurePasswordHashing(options: { concurrency: number; queue: 
   limiter.queue = options.queue;
 }
 
+/**
+ * Hashes for user creation and password changes: authenticated, rare admin work, so it queues
+ * behind sign-ins rather than failing with 503 when a login flood fills the queue.
+ */
 export function hashPassword(password: string): Promise<string> {
-  return limiter.run(() => argon2.hash(password, ARGON2_OPTIONS));
+  return limiter.run(() => argon2.hash(password, ARGON2_OPTIONS), false);
 }
 
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {

@@ -54,6 +54,11 @@ export interface AppConfig {
   webhookBreakerFailures: number;
   webhookBreakerCooldownMs: number;
   liveMaxSocketsPerUser: number;
+  /**
+   * Express `trust proxy`: which hops may set X-Forwarded-For. The client address drives the
+   * per-address login limit, so trusting every hop would let any caller pick its own address.
+   */
+  trustProxy: boolean | number | string;
   /** Problems worth a warning line at start, not worth refusing to start. */
   warnings: string[];
 }
@@ -129,6 +134,19 @@ function bool(env: Env, name: string): boolean {
   throw new ConfigError(`${name} must be true or false (got "${raw}")`);
 }
 
+/** TRUST_PROXY: true/false, a hop count, or addresses/subnets/names Express knows (loopback, uniquelocal…). */
+function trustProxy(env: Env): boolean | number | string {
+  const raw = (env.TRUST_PROXY ?? '').trim();
+  if (raw === '') return 'loopback';
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  if (/^\d+$/.test(raw)) return Number(raw);
+  if (!/^[\w.:/, -]+$/.test(raw))
+    throw new ConfigError(
+      'TRUST_PROXY must be true, false, a hop count or a list of addresses/subnets',
+    );
+  return raw;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const warnings: string[] = [];
   const jwtSecret = secret(env, 'JWT_SECRET', warnings);
@@ -190,7 +208,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       blockSeconds: int(env, 'LOGIN_BLOCK_SECONDS', 60, 1, 86_400),
       maxBlockSeconds: int(env, 'LOGIN_MAX_BLOCK_SECONDS', 3600, 1, 7 * 86_400),
       hashConcurrency: int(env, 'LOGIN_HASH_CONCURRENCY', 1, 1, 64),
-      hashQueue: int(env, 'LOGIN_HASH_QUEUE', 32, 0, 10_000),
+      hashQueue: int(env, 'LOGIN_HASH_QUEUE', 128, 0, 10_000),
     },
     exportMaxConcurrent: int(env, 'EXPORT_MAX_CONCURRENT', 3, 1, 100),
     exportIdleTimeoutMs: int(env, 'EXPORT_IDLE_TIMEOUT_MS', 30_000, 100, 3_600_000),
@@ -198,6 +216,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhookBreakerFailures: int(env, 'WEBHOOK_BREAKER_FAILURES', 5, 1, 1000),
     webhookBreakerCooldownMs: int(env, 'WEBHOOK_BREAKER_COOLDOWN_MS', 30_000, 100, 3_600_000),
     liveMaxSocketsPerUser: int(env, 'LIVE_MAX_SOCKETS_PER_USER', 20, 1, 100_000),
+    trustProxy: trustProxy(env),
     warnings,
   };
 }

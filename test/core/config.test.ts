@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../../src/config/config';
+
+describe('TRUST_PROXY', () => {
+  it('trusts X-Forwarded-For only from loopback proxies by default', () => {
+    assert.equal(loadConfig({}).trustProxy, 'loopback');
+  });
+
+  it('reads booleans, hop counts and address lists', () => {
+    assert.equal(loadConfig({ TRUST_PROXY: 'false' }).trustProxy, false);
+    assert.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true);
+    assert.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
+    assert.equal(
+      loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy,
+      'loopback, 10.0.0.0/8',
+    );
+  });
+
+  it('refuses anything else, naming the variable', () => {
+    assert.throws(
+      () => loadConfig({ TRUST_PROXY: 'all of them!' }),
+      (error: Error) => error instanceof ConfigError && /TRUST_PROXY/.test(error.message),
+    );
+  });
+});
