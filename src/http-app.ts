@@ -94,7 +94,7 @@ function serveWebApp(app: INestApplication, config: AppConfig): void {
   // Deep links (/review/support-replies) load the app, which routes on the client.
   server.use((req: Request, res: Response, next: NextFunction) => {
     if (
-      req.method !== 'GET' ||
+      (req.method !== 'GET' && req.method !== 'HEAD') ||
       API_PREFIXES.some((p) => req.path === p || req.path.startsWith(`${p}/`))
     )
       return next();

@@ -93,6 +93,13 @@ describe('operations', () => {
     });
     assert.equal(page.status, 200);
     assert.match(await page.text(), /<div id="root">/);
+    // HEAD answers like GET (uptime checks and link checkers use it).
+    const head = await fetch(`${server.url}/`, {
+      method: 'HEAD',
+      headers: { accept: BROWSER_ACCEPT },
+    });
+    assert.equal(head.status, 200);
+    assert.match(head.headers.get('content-type') ?? '', /text\/html/);
   });
 
   it('serves at /docs-json exactly the committed openapi.json', async () => {
