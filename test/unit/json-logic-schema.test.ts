@@ -56,11 +56,19 @@ describe('output schemas', () => {
   });
   it('refuses what is not a JSON Schema', () => {
     assert.equal(checkOutputSchema(schema), null);
-    assert.equal(checkOutputSchema([]), 'outputSchema must be a JSON Schema object');
-    assert.equal(checkOutputSchema('x'), 'outputSchema must be a JSON Schema object');
-    assert.match(
-      checkOutputSchema({ type: 'nonsense' }) ?? '',
-      /^outputSchema is not a valid JSON Schema/,
-    );
+    const notSchema = {
+      field: 'outputSchema',
+      message: 'outputSchema must be a JSON Schema object',
+    };
+    assert.deepEqual(checkOutputSchema([]), notSchema);
+    assert.deepEqual(checkOutputSchema('x'), notSchema);
+    const invalid = checkOutputSchema({ type: 'nonsense' });
+    assert.equal(invalid?.field, 'outputSchema');
+    assert.match(invalid?.message ?? '', /^outputSchema is not a valid JSON Schema/);
+  });
+  it('refuses a pattern RE2 cannot run, naming where it is', () => {
+    const problem = checkOutputSchema({ properties: { reply: { pattern: '(a)\\1' } } });
+    assert.equal(problem?.field, 'outputSchema.properties.reply.pattern');
+    assert.equal(outputSchemaErrors({ pattern: '^(a+)+$' }, 'a'.repeat(40) + 'b') !== null, true);
   });
 });
