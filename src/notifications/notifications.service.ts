@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { requireUser } from '../auth/access';
 import { User } from '../auth/user.entity';
-import { DomainEvents, type DomainEventMap } from '../common/domain-events';
+import type { DomainEventMap } from '../common/domain-events';
 import { invalidField } from '../common/errors';
 import type { Principal } from '../common/principal';
 import { APP_CONFIG } from '../config/config.module';
@@ -38,6 +38,7 @@ import {
 import { maskSlackUrl, NotificationSender, type SendOutcome } from './notification-sender';
 import { NotificationDelivery } from './notification.entity';
 import { findMentions } from './mentions';
+import { OnDomainEvent } from '../common/domain-event-listener.decorator';
 
 /** One message per queue, setting, channel and kind per this window at most. */
 export const WINDOW_MS = 60_000;
@@ -100,11 +101,21 @@ export class NotificationsService implements OnApplicationBootstrap, OnApplicati
     private readonly jobs: JobsService,
     private readonly sender: NotificationSender,
     private readonly metrics: MetricsService,
-    events: DomainEvents,
-  ) {
-    events.on('items.submitted', ({ items }) => this.submitted(items));
-    events.on('item.changed', (payload) => this.changed(payload));
-    events.on('item.commented', (payload) => this.commented(payload));
+  ) {}
+
+  @OnDomainEvent('items.submitted')
+  onItemsSubmitted({ items }: DomainEventMap['items.submitted']) {
+    return this.submitted(items);
+  }
+
+  @OnDomainEvent('item.changed')
+  onItemChanged(payload: DomainEventMap['item.changed']) {
+    return this.changed(payload);
+  }
+
+  @OnDomainEvent('item.commented')
+  onItemCommented(payload: DomainEventMap['item.commented']) {
+    return this.commented(payload);
   }
 
   onApplicationBootstrap(): void {

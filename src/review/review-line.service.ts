@@ -10,7 +10,8 @@ import { Queue as BullQueue } from 'bullmq';
 import { dependencyDown, isDependencyDown, warnOrOutage } from '../ops/outage-log';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { DomainEvents } from '../common/domain-events';
+import { OnDomainEvent } from '../common/domain-event-listener.decorator';
+import type { DomainEventMap } from '../common/domain-events';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import type { Item } from '../items/item.entity';
@@ -36,12 +37,25 @@ export class ReviewLineService implements OnApplicationBootstrap, OnApplicationS
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly keys: RedisKeys,
-    events: DomainEvents,
   ) {
     this.connection = createFastFailRedis(config.redisUrl, 'verdict-review-line');
-    events.on('items.submitted', ({ items }) =>
-      this.push(items.filter((i) => i.reviewState !== 'none')),
-    );
+  }
+
+  /** New items that await review get their job (failures are left to the outbox sweep). */
+  @OnDomainEvent('items.submitted')
+  onItemsSubmitted({ items }: DomainEventMap['items.submitted']): Promise<void> {
+    return this.push(items.filter((i) => i.reviewState !== 'none'));
+  }
+
+  /** Keeps the BullMQ review job in step: gone when the item leaves review, re-added (new priority) when it returns. */
+  @OnDomainEvent('item.changed')
+  async onItemChanged({ item, previous }: DomainEventMap['item.changed']): Promise<void> {
+    const wasInLine = previous.reviewState !== 'none';
+    if (wasInLine && item.reviewState === 'none') return this.remove(item);
+    if (item.reviewState !== 'waiting') return;
+    if (wasInLine && previous.reviewRank === item.reviewRank) return;
+    if (wasInLine) await this.remove(item);
+    await this.push([item]);
   }
 
   queueFor(slug: string): BullQueue {

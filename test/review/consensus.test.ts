@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BadRequestException } from '@nestjs/common';
 import type { UserPrincipal } from '../../src/common/principal';
+import { DomainEvents } from '../../src/common/domain-events';
 import { ItemsService } from '../../src/items/items.service';
 import { ClaimsService } from '../../src/review/claims.service';
 import { DecisionsService } from '../../src/review/decisions.service';
@@ -146,5 +147,18 @@ void describe('consensus and escalation', () => {
     assert.equal(approved.status, 'approved');
     const escalated = (await events(item.id)).find((e) => e.type === 'escalated')!;
     assert.equal(escalated.actor, `user:${a.id}`);
+  });
+
+  void it('the review line, live updates, webhooks and notifications are found as listeners', () => {
+    const listeners = app().get(DomainEvents).listenerNames();
+    for (const name of [
+      'ReviewLineService.onItemChanged',
+      'LiveUpdatesService.onItemChanged',
+      'WebhookDispatchService.onItemChanged',
+      'NotificationsService.onItemChanged',
+    ])
+      assert.ok(listeners['item.changed'].includes(name), name);
+    assert.ok(listeners['items.submitted'].includes('ReviewLineService.onItemsSubmitted'));
+    assert.ok(listeners['items.submitted'].includes('SlaService.onItemsSubmitted'));
   });
 });
