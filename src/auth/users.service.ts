@@ -9,6 +9,7 @@ import { User } from './user.entity';
 import { CreateUserDto, UpdateUserDto } from './users.dto';
 import type { Principal } from '../common/principal';
 import { REDIS } from '../redis/redis.module';
+import { isUniqueViolation } from '../database/pg-errors';
 
 export function toUserView(user: User) {
   return {
@@ -46,7 +47,7 @@ export class UsersService {
       );
       return toUserView(user);
     } catch (error) {
-      if ((error as { code?: string }).code === '23505')
+      if (isUniqueViolation(error))
         throw new ConflictException(`a user with email ${email} already exists`);
       throw error;
     }

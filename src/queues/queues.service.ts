@@ -20,6 +20,7 @@ import { toQueueView, toQueueViewForKey, type QueueView } from './queue.view';
 import { validateNotifications } from '../notifications/notification-rules';
 import { allowPrivateNetworks, checkSlackWebhookUrl } from '../notifications/slack-url-guard';
 import { CreateQueueDto, QueueSettingsDto } from './queues.dto';
+import { isUniqueViolation } from '../database/pg-errors';
 
 const CACHE_MS = 2_000;
 
@@ -186,7 +187,7 @@ export class QueuesService {
       // The signing secret is returned once, here; afterwards only signatures reveal it.
       return { ...toQueueView(saved), webhookSecret };
     } catch (error) {
-      if ((error as { code?: string }).code === '23505')
+      if (isUniqueViolation(error))
         throw new ConflictException(`queue "${dto.slug}" already exists`);
       throw error;
     }

@@ -8,6 +8,7 @@ import { ItemEvent } from '../items/item-event.entity';
 import { ItemEventsService, NewItemEvent } from '../items/item-events.service';
 import { insertSql, SqlParams, updateSql } from './sql-writer';
 import { Review } from './review.entity';
+import { isUniqueViolation } from '../database/pg-errors';
 
 export type LastEvent = { seq: number; hash: string } | null;
 
@@ -30,14 +31,7 @@ export async function retryOnChainRace<T>(work: (careful: boolean) => Promise<T>
   try {
     return await work(false);
   } catch (error) {
-    const e = error as {
-      code?: string;
-      constraint?: string;
-      driverError?: { code?: string; constraint?: string };
-    };
-    const code = e.code ?? e.driverError?.code;
-    const constraint = e.constraint ?? e.driverError?.constraint;
-    if (code !== '23505' || constraint !== 'item_events_item_seq_key') throw error;
+    if (!isUniqueViolation(error, 'item_events_item_seq_key')) throw error;
     return work(true);
   }
 }
