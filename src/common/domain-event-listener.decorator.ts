@@ -1,7 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { DomainEventMap, DomainEventName } from './domain-events';
-
-export const DOMAIN_EVENT_LISTENER = 'verdict:domainEventListener';
+import { DOMAIN_EVENT_LISTENER, type DomainEventMap, type DomainEventName } from './domain-events';
 
 /**
  * Marks a provider method as a listener of one domain event; DomainEvents finds every such

@@ -1,7 +1,6 @@
 import { Global, Injectable, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { Item } from '../items/item.entity';
-import { DOMAIN_EVENT_LISTENER } from './domain-event-listener.decorator';
 import { dependencyDown, isDependencyDown, warnOrOutage } from '../ops/outage-log';
 
 /**
@@ -37,6 +36,9 @@ export interface DomainEventMap {
 }
 
 export type DomainEventName = keyof DomainEventMap;
+
+/** Metadata key of @OnDomainEvent (domain-event-listener.decorator.ts). */
+export const DOMAIN_EVENT_LISTENER = 'verdict:domainEventListener';
 
 export type PreviousItemState = Pick<Item, 'status' | 'reviewState' | 'reviewRank'>;
 

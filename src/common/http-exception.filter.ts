@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Request, Response } from 'express';
 import { RetryLaterException } from './errors';
 import { dependencyDown, dependencyOf } from '../ops/outage-log';
-import { isDataException, isPgUnavailable } from '../database/pg-errors';
+import { isDataException, isPgUnavailable } from './pg-errors';
 
 interface BodyParserError {
   type?: string;

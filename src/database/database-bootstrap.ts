@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source';
 import { seedFirstAdmin } from './seed-admin';
-import { isUniqueViolation, pgCode, PG } from './pg-errors';
+import { isUniqueViolation, pgCode, PG } from '../common/pg-errors';
 
 // Any constant works; it only has to be the same for every instance of Verdict.
 const MIGRATION_LOCK_KEY = 7_320_410_001;

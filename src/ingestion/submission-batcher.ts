@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { DomainEvents } from '../common/domain-events';
 import { Item } from '../items/item.entity';
 import { ItemEventsService, NewItemEvent } from '../items/item-events.service';
-import { isDataException } from '../database/pg-errors';
+import { isDataException } from '../common/pg-errors';
 
 export interface PreparedSubmission {
   item: Item;

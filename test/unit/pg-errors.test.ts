@@ -7,7 +7,7 @@ import {
   isPgUnavailable,
   isUniqueViolation,
   pgCode,
-} from '../../src/database/pg-errors';
+} from '../../src/common/pg-errors';
 
 const pgError = (code: string, constraint?: string) =>
   Object.assign(new Error('pg'), { code, constraint });
