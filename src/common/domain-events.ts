@@ -1,4 +1,4 @@
-import { Global, Injectable, Logger, Module, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { Item } from '../items/item.entity';
 import { dependencyDown, isDependencyDown, warnOrOutage } from '../ops/outage-log';
@@ -178,6 +178,5 @@ export class DomainEvents implements OnModuleInit {
   }
 }
 
-@Global()
 @Module({ imports: [DiscoveryModule], providers: [DomainEvents], exports: [DomainEvents] })
 export class DomainEventsModule {}

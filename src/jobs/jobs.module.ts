@@ -1,5 +1,5 @@
 import { BullModule } from '@nestjs/bullmq';
-import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { DiscoveryModule } from '@nestjs/core';
 import { APP_CONFIG } from '../config/config.module';
@@ -38,7 +38,6 @@ class JobsConnectionModule {}
  * connection, so an enqueue during a Redis outage errors at once instead of hanging a request).
  * Workers are JobsRunner's: they start only where APP_ROLE runs background work.
  */
-@Global()
 @Module({
   imports: [
     DiscoveryModule,
