@@ -8,9 +8,10 @@ import { DriftService } from './drift.service';
 import { PolicySimulationController } from './policy-simulation.controller';
 import { PolicySimulationService } from './policy-simulation.service';
 import { ReviewerQualityService } from './reviewer-quality.service';
+import { MetricsModule } from '../ops/metrics.service';
 
 @Module({
-  imports: [QueuesModule],
+  imports: [QueuesModule, MetricsModule],
   controllers: [AnalyticsController, PolicySimulationController],
   providers: [
     AnalyticsScope,

@@ -22,7 +22,7 @@ export interface LiveQueueStats {
   oldestPendingSeconds: number;
 }
 
-/** Results are shared for this long, so dashboards polling and socket updates cost one query per queue. */
+/** Live 'queue.stats' counts are shared for this long, so socket updates cost one query per queue. */
 const FRESH_MS = 1_000;
 
 const OPEN = `status NOT IN ('approved', 'rejected', 'corrected')`;
@@ -44,8 +44,7 @@ FROM
 
 /**
  * The last day: decisions (items_queue_decided_idx), submissions (items_queue_created_idx),
- * reviews (reviews_decided_idx) and overdue items still in the review line. The 24-hour parts
- * grow with the queue's daily volume, so results are shared for FRESH_MS.
+ * reviews (reviews_decided_idx) and overdue items still in the review line.
  */
 const DAY_SQL = `
 SELECT o.overdue, d.decided, d.timed_out, a.created, a.approved, r.median
@@ -60,6 +59,12 @@ FROM
     FROM items WHERE queue_id = $1 AND created_at > now() - interval '24 hours') a,
  (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY review_seconds) AS median
     FROM reviews WHERE decided_at > now() - interval '24 hours' AND queue_id = $1) r`;
+
+/**
+ * Both parts in one statement, so one answer is one snapshot: a decision is either in every
+ * count of it (pending, inReview, decidedLast24h…) or in none.
+ */
+const SNAPSHOT_SQL = `SELECT line.*, day.* FROM (${LINE_SQL}) line, (${DAY_SQL}) day`;
 
 interface LineRow {
   pending: string;
@@ -81,6 +86,36 @@ interface DayRow {
   median: number | null;
 }
 
+/**
+ * Shares one load among callers without ever answering from before a caller arrived: a caller
+ * joins a load that has not started yet, else queues one to start when the running one ends.
+ * So a read right after the caller's own write always sees it, and a burst of polling dashboards
+ * costs at most two queries in flight per queue.
+ */
+class SingleFlight<T> {
+  private readonly running = new Map<string, Promise<T>>();
+  private readonly waiting = new Map<string, Promise<T>>();
+  get(key: string, load: () => Promise<T>): Promise<T> {
+    const queued = this.waiting.get(key);
+    if (queued) return queued;
+    const before = this.running.get(key);
+    const start = (): Promise<T> => {
+      this.waiting.delete(key);
+      const value = load();
+      this.running.set(key, value);
+      const done = () => {
+        if (this.running.get(key) === value) this.running.delete(key);
+      };
+      value.then(done, done);
+      return value;
+    };
+    if (!before) return start();
+    const next = before.then(start, start);
+    this.waiting.set(key, next);
+    return next;
+  }
+}
+
 class Memo<T> {
   private readonly entries = new Map<string, { at: number; value: Promise<T> }>();
   get(key: string, maxAgeMs: number, load: () => Promise<T>): Promise<T> {
@@ -98,7 +133,7 @@ class Memo<T> {
 @Injectable()
 export class QueueStatsService {
   private readonly line = new Memo<LiveQueueStats>();
-  private readonly day = new Memo<DayRow>();
+  private readonly snapshots = new SingleFlight<LineRow & DayRow>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -112,22 +147,20 @@ export class QueueStatsService {
     return this.compute(queue.id);
   }
 
+  /** Never cached: a read after the caller's own change reflects it (see SingleFlight). */
   async compute(queueId: string): Promise<QueueStats> {
-    const [line, day] = await Promise.all([
-      this.lineStats(queueId),
-      this.day.get(
-        queueId,
-        FRESH_MS,
-        async () => ((await this.dataSource.query(DAY_SQL, [queueId])) as DayRow[])[0],
-      ),
-    ]);
-    const created = Number(day.created);
+    const row = await this.snapshots.get(
+      queueId,
+      async () =>
+        ((await this.dataSource.query(SNAPSHOT_SQL, [queueId])) as (LineRow & DayRow)[])[0],
+    );
+    const created = Number(row.created);
     return {
-      ...line,
-      decidedLast24h: Number(day.decided),
-      autoApproveRate: created === 0 ? 0 : Number(day.approved) / created,
-      medianReviewSeconds: day.median === null ? null : Number(day.median),
-      slaBreaches: Number(day.overdue) + Number(day.timed_out),
+      ...toLiveStats(row),
+      decidedLast24h: Number(row.decided),
+      autoApproveRate: created === 0 ? 0 : Number(row.approved) / created,
+      medianReviewSeconds: row.median === null ? null : Number(row.median),
+      slaBreaches: Number(row.overdue) + Number(row.timed_out),
     };
   }
 
@@ -135,17 +168,21 @@ export class QueueStatsService {
   lineStats(queueId: string, maxAgeMs = FRESH_MS): Promise<LiveQueueStats> {
     return this.line.get(queueId, maxAgeMs, async () => {
       const [row] = (await this.dataSource.query(LINE_SQL, [queueId])) as LineRow[];
-      return {
-        pending: Number(row.pending),
-        pendingByRouting: {
-          block: Number(row.pending_block),
-          flag: Number(row.pending_flag),
-          approve: Number(row.pending_approve),
-        },
-        inReview: Number(row.in_review),
-        escalated: Number(row.escalated_waiting) + Number(row.escalated_claimed),
-        oldestPendingSeconds: Math.max(0, Math.floor(Number(row.oldest_seconds))),
-      };
+      return toLiveStats(row);
     });
   }
+}
+
+function toLiveStats(row: LineRow): LiveQueueStats {
+  return {
+    pending: Number(row.pending),
+    pendingByRouting: {
+      block: Number(row.pending_block),
+      flag: Number(row.pending_flag),
+      approve: Number(row.pending_approve),
+    },
+    inReview: Number(row.in_review),
+    escalated: Number(row.escalated_waiting) + Number(row.escalated_claimed),
+    oldestPendingSeconds: Math.max(0, Math.floor(Number(row.oldest_seconds))),
+  };
 }

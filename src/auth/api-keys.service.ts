@@ -1,6 +1,5 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { IsNull, Repository } from 'typeorm';
 import { requireUser } from './access';
@@ -8,7 +7,6 @@ import { ApiKey } from './api-key.entity';
 import { CreateApiKeyDto } from './api-keys.dto';
 import { hashApiKey, PrincipalResolver } from './principal-resolver.service';
 import type { Principal } from '../common/principal';
-import { REDIS } from '../redis/redis.module';
 
 function toView(key: ApiKey) {
   return {
@@ -28,7 +26,6 @@ export class ApiKeysService {
   constructor(
     @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
     private readonly resolver: PrincipalResolver,
-    @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   async create(principal: Principal, dto: CreateApiKeyDto) {
@@ -59,6 +56,6 @@ export class ApiKeysService {
       const exists = await this.keys.exists({ where: { id } });
       if (!exists) throw new NotFoundException('api key not found');
     }
-    await this.resolver.invalidate(this.redis);
+    await this.resolver.invalidate();
   }
 }

@@ -1,13 +1,12 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import type Redis from 'ioredis';
 import { IsNull, Repository } from 'typeorm';
 import { ApiKey } from './api-key.entity';
 import { User } from './user.entity';
 import type { Principal } from '../common/principal';
-import { REDIS_SUBSCRIBER, RedisKeys } from '../redis/redis.module';
+import { BroadcastChannel, Broadcasts } from '../redis/broadcast';
 
 const CACHE_MS = 5_000;
 
@@ -24,19 +23,15 @@ export function hashApiKey(key: string): string {
 export class PrincipalResolver implements OnModuleDestroy {
   private readonly cache = new Map<string, { principal: Principal | null; at: number }>();
   private readonly lastUsedWritten = new Map<string, number>();
-  private readonly channel: string;
+  private readonly invalidation: BroadcastChannel;
 
   constructor(
     private readonly jwt: JwtService,
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
-    @Inject(REDIS_SUBSCRIBER) private readonly subscriber: Redis,
-    redisKeys: RedisKeys,
+    broadcasts: Broadcasts,
   ) {
-    this.channel = redisKeys.key('auth-invalidate');
-    void this.subscriber.subscribe(this.channel).catch(() => undefined);
-    this.subscriber.on('message', (channel, message: string) => {
-      if (channel !== this.channel) return;
+    this.invalidation = broadcasts.channel('auth-invalidate', (message) => {
       this.cache.clear();
       if (message.startsWith('user:')) this.notifyUserChanged(message.slice(5));
     });
@@ -61,11 +56,8 @@ export class PrincipalResolver implements OnModuleDestroy {
    * Drops cached principals here and on every other instance. With a user id, that user's
    * tokens were revoked: their live sockets everywhere are dropped too.
    */
-  async invalidate(publisher: Redis, userId?: string): Promise<void> {
-    this.cache.clear();
-    if (userId) this.notifyUserChanged(userId);
-    // This instance already acted; the message reaches the others (and echoes back harmlessly).
-    await publisher.publish(this.channel, userId ? `user:${userId}` : '1').catch(() => undefined);
+  async invalidate(userId?: string): Promise<void> {
+    await this.invalidation.send(userId ? `user:${userId}` : '1');
   }
 
   async resolve(token: string): Promise<Principal | null> {

@@ -1,6 +1,5 @@
-import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type Redis from 'ioredis';
 import { Repository } from 'typeorm';
 import { requireUser } from './access';
 import { hashPassword } from './passwords';
@@ -8,7 +7,7 @@ import { PrincipalResolver } from './principal-resolver.service';
 import { User } from './user.entity';
 import { CreateUserDto, UpdateUserDto } from './users.dto';
 import type { Principal } from '../common/principal';
-import { REDIS } from '../redis/redis.module';
+import { isUniqueViolation } from '../common/pg-errors';
 
 export function toUserView(user: User) {
   return {
@@ -27,7 +26,6 @@ export class UsersService {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly resolver: PrincipalResolver,
-    @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   async create(principal: Principal, dto: CreateUserDto) {
@@ -46,7 +44,7 @@ export class UsersService {
       );
       return toUserView(user);
     } catch (error) {
-      if ((error as { code?: string }).code === '23505')
+      if (isUniqueViolation(error))
         throw new ConflictException(`a user with email ${email} already exists`);
       throw error;
     }
@@ -97,7 +95,7 @@ export class UsersService {
       if (revoke) user.tokenVersion += 1;
       return { saved: await manager.save(user), revoked: revoke };
     });
-    await this.resolver.invalidate(this.redis, revoked ? saved.id : undefined);
+    await this.resolver.invalidate(revoked ? saved.id : undefined);
     return toUserView(saved);
   }
 }

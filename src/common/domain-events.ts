@@ -1,4 +1,5 @@
-import { Global, Injectable, Logger, Module } from '@nestjs/common';
+import { Injectable, Logger, Module, OnModuleInit } from '@nestjs/common';
+import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { Item } from '../items/item.entity';
 import { dependencyDown, isDependencyDown, warnOrOutage } from '../ops/outage-log';
 
@@ -10,7 +11,14 @@ export interface DomainEventMap {
   /** New items were stored (one flush of submissions). */
   'items.submitted': { items: Item[] };
   /** An item changed state; `previousStatus` lets subscribers spot final-status changes. */
-  'item.changed': { item: Item; previousStatus: Item['status']; change: ItemChange; actor: string };
+  'item.changed': {
+    item: Item;
+    previousStatus: Item['status'];
+    /** Where the item stood in the review line before (the review line moves its job by it). */
+    previous: PreviousItemState;
+    change: ItemChange;
+    actor: string;
+  };
   /**
    * Someone commented on an item (POST /v1/items/:id/comments), after the commit. `authorId` is
    * the user's id, null when an API key wrote it. Live updates forward it to the queue's room;
@@ -26,6 +34,25 @@ export interface DomainEventMap {
   /** A background export advanced or finished; live updates may forward it to the requester. */
   'export.progress': ExportProgress;
 }
+
+export type DomainEventName = keyof DomainEventMap;
+
+/** Metadata key of @OnDomainEvent (domain-event-listener.decorator.ts). */
+export const DOMAIN_EVENT_LISTENER = 'verdict:domainEventListener';
+
+export type PreviousItemState = Pick<Item, 'status' | 'reviewState' | 'reviewRank'>;
+
+/** Every event name at run time (the type below fails to compile when one is missing). */
+export const DOMAIN_EVENT_NAMES = [
+  'items.submitted',
+  'item.changed',
+  'item.commented',
+  'export.progress',
+] as const satisfies readonly DomainEventName[];
+const allNamed: Exclude<DomainEventName, (typeof DOMAIN_EVENT_NAMES)[number]> extends never
+  ? true
+  : never = true;
+void allNamed;
 
 export interface ExportProgress {
   id: string;
@@ -53,19 +80,69 @@ type Listener<K extends keyof DomainEventMap> = (
 const LISTENER_TIMEOUT_MS = 3_000;
 class ListenerTimeout extends Error {}
 
+/**
+ * Publishes domain events to the listeners found at boot: provider methods marked
+ * @OnDomainEvent (see domain-event-listener.decorator.ts). A listener for an unknown event, or
+ * the same method found twice (a provider listed in two modules would act twice), stops the boot.
+ */
 @Injectable()
-export class DomainEvents {
+export class DomainEvents implements OnModuleInit {
   private readonly logger = new Logger('DomainEvents');
-  private readonly listeners = new Map<keyof DomainEventMap, Listener<never>[]>();
+  private readonly listeners = new Map<DomainEventName, Listener<never>[]>();
+  private discovered = false;
 
-  on<K extends keyof DomainEventMap>(name: K, listener: Listener<K>): void {
-    const list = this.listeners.get(name) ?? [];
-    list.push(listener as Listener<never>);
-    this.listeners.set(name, list);
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+  ) {}
+
+  onModuleInit(): void {
+    this.discover();
+  }
+
+  /** The listeners' names per event, as `Class.method` (for boot checks and tests). */
+  listenerNames(): Record<DomainEventName, string[]> {
+    this.discover();
+    return Object.fromEntries(
+      DOMAIN_EVENT_NAMES.map((name) => [
+        name,
+        (this.listeners.get(name) ?? []).map((l) => (l as { listenerName?: string }).listenerName),
+      ]),
+    ) as Record<DomainEventName, string[]>;
+  }
+
+  private discover(): void {
+    if (this.discovered) return;
+    this.discovered = true;
+    const seen = new Set<string>();
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || typeof instance !== 'object') continue;
+      const prototype = Object.getPrototypeOf(instance) as object;
+      for (const method of this.scanner.getAllMethodNames(prototype)) {
+        const name = this.reflector.get<DomainEventName | undefined>(
+          DOMAIN_EVENT_LISTENER,
+          instance[method] as () => unknown,
+        );
+        if (!name) continue;
+        const listenerName = `${prototype.constructor.name}.${method}`;
+        if (!(DOMAIN_EVENT_NAMES as readonly string[]).includes(name))
+          throw new Error(`${listenerName} listens to unknown domain event "${name}"`);
+        if (seen.has(`${name} ${listenerName}`))
+          throw new Error(`${listenerName} is registered twice for "${name}"`);
+        seen.add(`${name} ${listenerName}`);
+        const listener = (instance[method] as Listener<never>).bind(instance);
+        const list = this.listeners.get(name) ?? [];
+        list.push(Object.assign(listener, { listenerName }));
+        this.listeners.set(name, list);
+      }
+    }
   }
 
   /** Runs every listener; one failing listener is logged and never fails the caller. */
   async emit<K extends keyof DomainEventMap>(name: K, payload: DomainEventMap[K]): Promise<void> {
+    this.discover();
     const list = (this.listeners.get(name) ?? []) as Listener<K>[];
     await Promise.all(
       list.map(async (listener) => {
@@ -101,6 +178,5 @@ export class DomainEvents {
   }
 }
 
-@Global()
-@Module({ providers: [DomainEvents], exports: [DomainEvents] })
+@Module({ imports: [DiscoveryModule], providers: [DomainEvents], exports: [DomainEvents] })
 export class DomainEventsModule {}

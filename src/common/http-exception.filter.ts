@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Request, Response } from 'express';
 import { RetryLaterException } from './errors';
 import { dependencyDown, dependencyOf } from '../ops/outage-log';
+import { isDataException, isPgUnavailable } from './pg-errors';
 
 interface BodyParserError {
   type?: string;
@@ -15,15 +16,10 @@ function isTransientInfrastructureError(error: unknown): boolean {
   const e = error as { code?: string; message?: string };
   // Connection failures and Postgres "cannot connect now" / admin shutdown classes.
   return (
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '53300'].includes(
-      e?.code ?? '',
-    ) || /Connection terminated|connect ECONNREFUSED|Redis is not available/i.test(e?.message ?? '')
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'].includes(e?.code ?? '') ||
+    isPgUnavailable(error) ||
+    /Connection terminated|connect ECONNREFUSED|Redis is not available/i.test(e?.message ?? '')
   );
-}
-
-/** SQLSTATE class 22: data exception (bad encoding, value out of range, invalid JSON text). */
-export function isDataException(error: unknown): boolean {
-  return String((error as { code?: unknown })?.code ?? '').startsWith('22');
 }
 
 /** Every error leaves as `{statusCode, error, message, requestId}`; nothing internal leaks. */

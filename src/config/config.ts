@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 /**
  * Environment configuration, validated once at start. A bad value stops the process with a
  * single line naming the variable, so an operator never has to read a stack trace to fix it.
@@ -30,6 +32,8 @@ export interface AppConfig {
   sweepIntervalMs: number;
   webDistDir: string | undefined;
   shutdownGraceMs: number;
+  /** Where finished background exports are kept; several instances need a shared directory. */
+  exportDir: string;
   /** The web app's address, for links in notifications (no trailing slash). */
   publicUrl: string;
   /** SMTP server for email notifications; email is off when unset. Never logged. */
@@ -198,6 +202,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sweepIntervalMs: int(env, 'SWEEP_INTERVAL_MS', 10_000, 200, 600_000),
     webDistDir: env.WEB_DIST_DIR || undefined,
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    exportDir: env.EXPORT_DIR || join(tmpdir(), 'verdict-exports'),
     publicUrl,
     smtpUrl,
     mailFrom: mailFrom.trim(),

@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source';
 import { seedFirstAdmin } from './seed-admin';
+import { isUniqueViolation, pgCode, PG } from '../common/pg-errors';
 
 // Any constant works; it only has to be the same for every instance of Verdict.
 const MIGRATION_LOCK_KEY = 7_320_410_001;
@@ -24,7 +25,7 @@ async function ensureDatabaseExists(databaseUrl: string, logger: Logger): Promis
       } catch (error) {
         // Another instance booting at the same moment may have created it first: Postgres says
         // so either as "already exists" (42P04) or as a unique violation on pg_database (23505).
-        if (!['42P04', '23505'].includes((error as { code?: string }).code ?? '')) throw error;
+        if (pgCode(error) !== PG.duplicateDatabase && !isUniqueViolation(error)) throw error;
       }
     }
   } finally {

@@ -1,6 +1,7 @@
 import {
   ConflictException,
   GoneException,
+  Inject,
   Injectable,
   Logger,
   NotFoundException,
@@ -10,7 +11,6 @@ import type { Job } from 'bullmq';
 import type { Response } from 'express';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Repository } from 'typeorm';
 import { assert, isLead, requireUser } from '../auth/access';
@@ -18,6 +18,8 @@ import { DomainEvents } from '../common/domain-events';
 import type { Principal } from '../common/principal';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import { JobsService } from '../jobs/jobs.service';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config';
 import { ExportJob } from './export-job.entity';
 import {
   EXPORT_CONTENT_TYPES,
@@ -29,11 +31,6 @@ import { ExportStreamService } from './export-stream.service';
 import type { CreateExportDto, ExportJobView } from './feedback.dto';
 import { FEEDBACK_ROLES } from './feedback.service';
 import { warnOrOutage } from '../ops/outage-log';
-
-/** Where finished exports are kept. Several instances need a shared directory (EXPORT_DIR). */
-export function exportDir(): string {
-  return process.env.EXPORT_DIR || join(tmpdir(), 'verdict-exports');
-}
 
 /** Progress is written at most this often: a 1M-row export should not become 200 UPDATEs a second. */
 const PROGRESS_EVERY_MS = 500;
@@ -63,10 +60,11 @@ export class ExportJobsService {
   private readonly logger = new Logger('ExportJobs');
 
   constructor(
-    @InjectRepository(ExportJob) private readonly jobs: Repository<ExportJob>,
+    @InjectRepository(ExportJob) private readonly exportJobs: Repository<ExportJob>,
     private readonly streams: ExportStreamService,
-    private readonly queue: JobsService,
+    private readonly jobs: JobsService,
     private readonly events: DomainEvents,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   view(job: ExportJob): ExportJobView {
@@ -87,8 +85,8 @@ export class ExportJobsService {
     const user = requireUser(principal, ...FEEDBACK_ROLES);
     const params = parseExportParams({ ...body });
     await this.streams.queueId(params);
-    const job = await this.jobs.save(
-      this.jobs.create({
+    const job = await this.exportJobs.save(
+      this.exportJobs.create({
         requestedBy: user.id,
         params: params as unknown as Record<string, unknown>,
         status: 'queued',
@@ -98,7 +96,7 @@ export class ExportJobsService {
     );
     // The request is durable once the row exists: if Redis is away, ExportRecoveryService
     // enqueues it later, so the caller still gets 202.
-    await this.queue
+    await this.jobs
       .enqueue('export.run', { exportId: job.id }, { jobId: `export-${job.id}` })
       .catch((error: Error) =>
         warnOrOutage(this.logger, error, `export ${job.id} not enqueued yet: ${error.message}`),
@@ -109,7 +107,7 @@ export class ExportJobsService {
   /** The requester sees their exports; admins and leads see everyone's. */
   private async findVisible(principal: Principal, id: string): Promise<ExportJob> {
     const user = requireUser(principal, ...FEEDBACK_ROLES);
-    const job = await this.jobs.findOne({ where: { id } });
+    const job = await this.exportJobs.findOne({ where: { id } });
     if (!job) throw new NotFoundException('export not found');
     assert(job.requestedBy === user.id || isLead(principal), 'not allowed to see this export');
     return job;
@@ -121,7 +119,7 @@ export class ExportJobsService {
 
   async list(principal: Principal): Promise<ExportJobView[]> {
     const user = requireUser(principal, ...FEEDBACK_ROLES);
-    const jobs = await this.jobs.find({
+    const jobs = await this.exportJobs.find({
       where: isLead(principal) ? {} : { requestedBy: user.id },
       order: { createdAt: 'DESC' },
       take: 50,
@@ -171,16 +169,21 @@ export class ExportJobsService {
 
   @JobHandler('export.run')
   async run(payload: { exportId: string }, _job: Job): Promise<unknown> {
-    const job = await this.jobs.findOne({ where: { id: payload.exportId } });
+    const job = await this.exportJobs.findOne({ where: { id: payload.exportId } });
     if (!job || job.status === 'done') return null;
     const params = job.params as unknown as ExportParams;
-    const path = join(exportDir(), fileName(job));
+    const path = join(this.config.exportDir, fileName(job));
     try {
-      await mkdir(exportDir(), { recursive: true });
+      await mkdir(this.config.exportDir, { recursive: true });
       const queueId = await this.streams.queueId(params);
       const total = await this.streams.count(params, queueId);
       Object.assign(job, { status: 'running', rows: 0, progress: 0, error: null });
-      await this.jobs.update(job.id, { status: 'running', rows: 0, progress: 0, error: null });
+      await this.exportJobs.update(job.id, {
+        status: 'running',
+        rows: 0,
+        progress: 0,
+        error: null,
+      });
       await this.publish(job);
       let lastWrite = Date.now();
       const release = await this.streams.waitForSlot();
@@ -191,7 +194,7 @@ export class ExportJobsService {
             lastWrite = Date.now();
             job.rows = written;
             job.progress = total > 0 ? Math.min(0.99, written / total) : 0;
-            void this.jobs
+            void this.exportJobs
               .update({ id: job.id, status: 'running' }, { rows: job.rows, progress: job.progress })
               .catch(() => undefined);
             void this.publish(job);
@@ -205,7 +208,7 @@ export class ExportJobsService {
         filePath: path,
         finishedAt: new Date(),
       });
-      await this.jobs.update(job.id, {
+      await this.exportJobs.update(job.id, {
         status: 'done',
         rows,
         progress: 1,
@@ -213,14 +216,14 @@ export class ExportJobsService {
         finishedAt: job.finishedAt,
       });
       await this.publish(job);
-      await pruneOldFiles(exportDir());
+      await pruneOldFiles(this.config.exportDir);
       return { rows };
     } catch (error) {
       const message = (error as Error).message;
       this.logger.error(`export ${job.id} failed: ${message}`);
       await rm(path, { force: true }).catch(() => undefined);
       Object.assign(job, { status: 'failed', error: message, finishedAt: new Date() });
-      await this.jobs.update(job.id, {
+      await this.exportJobs.update(job.id, {
         status: 'failed',
         error: message,
         finishedAt: job.finishedAt,

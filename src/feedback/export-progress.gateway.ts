@@ -11,8 +11,9 @@ import type { Namespace, Socket } from 'socket.io';
 import { Repository } from 'typeorm';
 import { hasRole, isLead } from '../auth/access';
 import { PrincipalResolver } from '../auth/principal-resolver.service';
-import { DomainEvents, type ExportProgress } from '../common/domain-events';
+import type { ExportProgress } from '../common/domain-events';
 import { ExportJob } from './export-job.entity';
+import { OnDomainEvent } from '../common/domain-event-listener.decorator';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const roomOf = (id: string) => `export:${id}`;
@@ -31,13 +32,13 @@ export class ExportProgressGateway implements OnGatewayInit<Namespace> {
   private nsp?: Namespace;
 
   constructor(
-    events: DomainEvents,
     @InjectRepository(ExportJob) private readonly jobs: Repository<ExportJob>,
     private readonly principals: PrincipalResolver,
-  ) {
-    events.on('export.progress', (progress) => {
-      this.nsp?.to(roomOf(progress.id)).emit('export.progress', progress);
-    });
+  ) {}
+
+  @OnDomainEvent('export.progress')
+  forward(progress: ExportProgress): void {
+    this.nsp?.to(roomOf(progress.id)).emit('export.progress', progress);
   }
 
   afterInit(nsp: Namespace): void {

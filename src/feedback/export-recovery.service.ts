@@ -13,7 +13,7 @@ import type { AppConfig } from '../config/config';
 import { JobsService } from '../jobs/jobs.service';
 import { REDIS, RedisKeys } from '../redis/redis.module';
 import { ExportJob } from './export-job.entity';
-import { warnOrOutage } from '../ops/outage-log';
+import { Sweep } from '../redis/sweep';
 
 /** How long a queued export may wait for its worker before we assume Redis lost the job. */
 const QUEUED_GRACE_MS = 5_000;
@@ -27,7 +27,7 @@ const QUEUED_GRACE_MS = 5_000;
 @Injectable()
 export class ExportRecoveryService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ExportRecovery');
-  private timer?: NodeJS.Timeout;
+  private readonly loop: Sweep;
 
   constructor(
     @InjectRepository(ExportJob) private readonly exports: Repository<ExportJob>,
@@ -35,37 +35,38 @@ export class ExportRecoveryService implements OnApplicationBootstrap, OnApplicat
     @Inject(REDIS) private readonly redis: Redis,
     private readonly keys: RedisKeys,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.loop = new Sweep(
+      {
+        name: 'export sweep',
+        logger: this.logger,
+        redis,
+        lockKey: keys.key('export-sweep-lock'),
+        lockMs: Math.max(1000, config.sweepIntervalMs - 100),
+        intervalMs: config.sweepIntervalMs,
+        whenRedisDown: 'skip',
+      },
+      () => this.sweep(),
+    );
+  }
 
   onApplicationBootstrap(): void {
     if (this.config.appRole === 'api') return;
-    this.timer = setInterval(() => void this.sweep(), this.config.sweepIntervalMs);
-    this.timer.unref();
+    this.loop.start();
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.loop.stop();
   }
 
+  /** Exports queued a while ago whose job Redis does not have get it again (idempotent job id). */
   async sweep(): Promise<void> {
-    try {
-      const lock = await this.redis.set(
-        this.keys.key('export-sweep-lock'),
-        '1',
-        'PX',
-        Math.max(1000, this.config.sweepIntervalMs - 100),
-        'NX',
-      );
-      if (lock !== 'OK') return;
-      const stuck = await this.exports.find({
-        where: { status: 'queued', createdAt: LessThan(new Date(Date.now() - QUEUED_GRACE_MS)) },
-        take: 100,
-      });
-      for (const job of stuck) {
-        await this.jobs.enqueue('export.run', { exportId: job.id }, { jobId: `export-${job.id}` });
-      }
-    } catch (error) {
-      warnOrOutage(this.logger, error, `export sweep failed: ${(error as Error).message}`);
+    const stuck = await this.exports.find({
+      where: { status: 'queued', createdAt: LessThan(new Date(Date.now() - QUEUED_GRACE_MS)) },
+      take: 100,
+    });
+    for (const job of stuck) {
+      await this.jobs.enqueue('export.run', { exportId: job.id }, { jobId: `export-${job.id}` });
     }
   }
 }

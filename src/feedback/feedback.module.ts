@@ -9,9 +9,17 @@ import { ExportProgressGateway } from './export-progress.gateway';
 import { ExportStreamService } from './export-stream.service';
 import { FeedbackController } from './feedback.controller';
 import { FeedbackService } from './feedback.service';
+import { DomainEventsModule } from '../common/domain-events';
+import { JobsModule } from '../jobs/jobs.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ExportJob]), QueuesModule, AuthModule],
+  imports: [
+    TypeOrmModule.forFeature([ExportJob]),
+    QueuesModule,
+    AuthModule,
+    JobsModule,
+    DomainEventsModule,
+  ],
   controllers: [FeedbackController],
   providers: [
     ExportStreamService,

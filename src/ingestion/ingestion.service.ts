@@ -5,7 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
 import { assert, canSubmit } from '../auth/access';
 import { FieldProblem, invalid } from '../common/errors';
-import { isDataException } from '../common/http-exception.filter';
+import { isDataException } from '../common/pg-errors';
 import { setAsideFreeJson } from '../common/free-json';
 import { jsonProblems } from '../common/json-guard';
 import { actorOf, type Principal } from '../common/principal';

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { DomainEvents } from '../common/domain-events';
 import { Item } from '../items/item.entity';
 import { ItemEventsService, NewItemEvent } from '../items/item-events.service';
+import { isDataException } from '../common/pg-errors';
 
 export interface PreparedSubmission {
   item: Item;
@@ -194,7 +195,7 @@ export class SubmissionBatcher implements OnApplicationShutdown {
       committed();
       // A row Postgres refuses (SQLSTATE class 22, data exception) must not fail the other
       // requests that happened to share its flush: write them one by one instead.
-      if (batch.length > 1 && String((error as { code?: string }).code ?? '').startsWith('22')) {
+      if (batch.length > 1 && isDataException(error)) {
         for (const w of batch) void this.flush([w], () => undefined);
       } else {
         for (const w of batch) w.reject(error);

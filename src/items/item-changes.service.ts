@@ -1,6 +1,5 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import type Redis from 'ioredis';
-import { REDIS, REDIS_SUBSCRIBER, RedisKeys } from '../redis/redis.module';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { BroadcastChannel, Broadcasts } from '../redis/broadcast';
 
 /**
  * Wakes long-polls when an item changes, on whichever instance the change happened:
@@ -9,19 +8,12 @@ import { REDIS, REDIS_SUBSCRIBER, RedisKeys } from '../redis/redis.module';
 @Injectable()
 export class ItemChangesService implements OnModuleDestroy {
   private readonly waiters = new Map<string, Set<() => void>>();
-  private readonly channel: string;
+  private readonly changes: BroadcastChannel;
   /** Set at shutdown: long-polls stop waiting and answer with the item's current state. */
   released = false;
 
-  constructor(
-    @Inject(REDIS) private readonly redis: Redis,
-    @Inject(REDIS_SUBSCRIBER) subscriber: Redis,
-    keys: RedisKeys,
-  ) {
-    this.channel = keys.key('item-changed');
-    void subscriber.subscribe(this.channel).catch(() => undefined);
-    subscriber.on('message', (channel, message) => {
-      if (channel !== this.channel) return;
+  constructor(broadcasts: Broadcasts) {
+    this.changes = broadcasts.channel('item-changed', (message) => {
       for (const id of message.split(',')) this.wake(id);
     });
   }
@@ -36,8 +28,7 @@ export class ItemChangesService implements OnModuleDestroy {
   /** Announce that items changed; call after the transaction commits. */
   async announce(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    for (const id of ids) this.wake(id);
-    await this.redis.publish(this.channel, ids.join(',')).catch(() => undefined);
+    await this.changes.send(ids.join(','));
   }
 
   /** Resolves when the item changes or after `ms`, whichever is first. */

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { QueuesModule } from '../queues/queues.module';
 import { User } from '../auth/user.entity';
@@ -15,10 +15,14 @@ import { ItemPrivacy } from './item-privacy';
 import { Item } from './item.entity';
 import { ItemsController } from './items.controller';
 import { ItemsService } from './items.service';
+import { DomainEventsModule } from '../common/domain-events';
 
-@Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([Item, ItemEvent, ItemComment, Review, User]), QueuesModule],
+  imports: [
+    TypeOrmModule.forFeature([Item, ItemEvent, ItemComment, Review, User]),
+    QueuesModule,
+    DomainEventsModule,
+  ],
   controllers: [ItemsController, CommentsController],
   providers: [
     ItemsService,

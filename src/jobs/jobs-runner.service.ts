@@ -1,3 +1,4 @@
+import type Redis from 'ioredis';
 import {
   Inject,
   Injectable,
@@ -27,6 +28,7 @@ export class JobsRunner implements OnApplicationBootstrap, OnApplicationShutdown
   private readonly logger = new Logger('Jobs');
   private readonly handlers = new Map<JobName, Handler>();
   private readonly workers: Worker[] = [];
+  private readonly connections: Redis[] = [];
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -39,8 +41,10 @@ export class JobsRunner implements OnApplicationBootstrap, OnApplicationShutdown
     this.collectHandlers();
     if (this.config.appRole === 'api') return;
     for (const queue of JOB_QUEUES) {
+      const connection = createPatientRedis(this.config.redisUrl, `verdict-worker-${queue}`);
+      this.connections.push(connection);
       const worker = new Worker(queue, (job, token) => this.dispatch(job, token), {
-        connection: createPatientRedis(this.config.redisUrl, `verdict-worker-${queue}`),
+        connection,
         prefix: this.config.redisPrefix,
         concurrency: CONCURRENCY[queue] ?? 4,
       });
@@ -80,5 +84,7 @@ export class JobsRunner implements OnApplicationBootstrap, OnApplicationShutdown
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.allSettled(this.workers.map((w) => w.close()));
+    // BullMQ leaves a connection it was handed open; an in-process app context must not.
+    for (const connection of this.connections) connection.disconnect();
   }
 }

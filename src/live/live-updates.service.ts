@@ -1,10 +1,11 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { QueueStatsService } from '../analytics/queue-stats.service';
-import { DomainEvents, type DomainEventMap } from '../common/domain-events';
+import type { DomainEventMap } from '../common/domain-events';
 import { CommentsService } from '../items/comments.service';
 import { FINAL_STATUSES, type Item } from '../items/item.entity';
 import { LiveEmitter, type LiveSocket } from './live-emitter.service';
 import { warnOrOutage } from '../ops/outage-log';
+import { OnDomainEvent } from '../common/domain-event-listener.decorator';
 
 /** At most this many 'queue.stats' per second per queue (per instance), trailing the changes. */
 const STATS_MIN_GAP_MS = 300;
@@ -30,11 +31,21 @@ export class LiveUpdatesService implements OnApplicationShutdown {
     private readonly emitter: LiveEmitter,
     private readonly stats: QueueStatsService,
     private readonly comments: CommentsService,
-    events: DomainEvents,
-  ) {
-    events.on('items.submitted', ({ items }) => this.submitted(items));
-    events.on('item.changed', (payload) => this.changed(payload));
-    events.on('item.commented', ({ commentId }) => this.commented(commentId));
+  ) {}
+
+  @OnDomainEvent('items.submitted')
+  onItemsSubmitted({ items }: DomainEventMap['items.submitted']) {
+    return this.submitted(items);
+  }
+
+  @OnDomainEvent('item.changed')
+  onItemChanged(payload: DomainEventMap['item.changed']) {
+    return this.changed(payload);
+  }
+
+  @OnDomainEvent('item.commented')
+  onItemCommented({ commentId }: DomainEventMap['item.commented']) {
+    return this.commented(commentId);
   }
 
   /** Read back after the commit so the event carries the author's name and the stored time. */

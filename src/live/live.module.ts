@@ -5,9 +5,10 @@ import { QueuesModule } from '../queues/queues.module';
 import { LiveEmitter } from './live-emitter.service';
 import { LiveGateway } from './live.gateway';
 import { LiveUpdatesService } from './live-updates.service';
+import { ItemsModule } from '../items/items.module';
 
 @Module({
-  imports: [AuthModule, QueuesModule, QueueStatsModule],
+  imports: [AuthModule, QueuesModule, QueueStatsModule, ItemsModule],
   providers: [LiveEmitter, LiveUpdatesService, LiveGateway],
   exports: [LiveEmitter],
 })

@@ -3,10 +3,12 @@ import { QueuesModule } from '../queues/queues.module';
 import { NotificationSender } from './notification-sender';
 import { NotificationsController } from './notifications.controller';
 import { NotificationsService } from './notifications.service';
+import { MetricsModule } from '../ops/metrics.service';
+import { JobsModule } from '../jobs/jobs.module';
 
 /** Slack and email notifications: recording, grouping, delivery, the log and the test route. */
 @Module({
-  imports: [QueuesModule],
+  imports: [QueuesModule, JobsModule, MetricsModule],
   controllers: [NotificationsController],
   providers: [NotificationSender, NotificationsService],
   exports: [NotificationsService, NotificationSender],

@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { requireUser } from '../auth/access';
 import { User } from '../auth/user.entity';
-import { DomainEvents, type DomainEventMap } from '../common/domain-events';
+import type { DomainEventMap } from '../common/domain-events';
 import { invalidField } from '../common/errors';
 import type { Principal } from '../common/principal';
 import { APP_CONFIG } from '../config/config.module';
@@ -38,6 +38,8 @@ import {
 import { maskSlackUrl, NotificationSender, type SendOutcome } from './notification-sender';
 import { NotificationDelivery } from './notification.entity';
 import { findMentions } from './mentions';
+import { OnDomainEvent } from '../common/domain-event-listener.decorator';
+import { Sweep } from '../redis/sweep';
 
 /** One message per queue, setting, channel and kind per this window at most. */
 export const WINDOW_MS = 60_000;
@@ -88,8 +90,7 @@ interface StoredMessage {
 @Injectable()
 export class NotificationsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Notifications');
-  private timer?: NodeJS.Timeout;
-  private sweeping = false;
+  private readonly loop: Sweep;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -100,21 +101,43 @@ export class NotificationsService implements OnApplicationBootstrap, OnApplicati
     private readonly jobs: JobsService,
     private readonly sender: NotificationSender,
     private readonly metrics: MetricsService,
-    events: DomainEvents,
   ) {
-    events.on('items.submitted', ({ items }) => this.submitted(items));
-    events.on('item.changed', (payload) => this.changed(payload));
-    events.on('item.commented', (payload) => this.commented(payload));
+    this.loop = new Sweep(
+      {
+        name: 'notification sweep',
+        logger: this.logger,
+        redis,
+        lockKey: keys.key('notifications-sweep-lock'),
+        lockMs: Math.max(500, config.sweepIntervalMs - 100),
+        intervalMs: config.sweepIntervalMs,
+        whenRedisDown: 'run',
+      },
+      () => this.sweep(),
+    );
+  }
+
+  @OnDomainEvent('items.submitted')
+  onItemsSubmitted({ items }: DomainEventMap['items.submitted']) {
+    return this.submitted(items);
+  }
+
+  @OnDomainEvent('item.changed')
+  onItemChanged(payload: DomainEventMap['item.changed']) {
+    return this.changed(payload);
+  }
+
+  @OnDomainEvent('item.commented')
+  onItemCommented(payload: DomainEventMap['item.commented']) {
+    return this.commented(payload);
   }
 
   onApplicationBootstrap(): void {
     if (this.config.appRole === 'api') return;
-    this.timer = setInterval(() => void this.sweep(), this.config.sweepIntervalMs);
-    this.timer.unref();
+    this.loop.start();
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.loop.stop();
   }
 
   // ---- events → entries ------------------------------------------------------------------
@@ -554,38 +577,20 @@ export class NotificationsService implements OnApplicationBootstrap, OnApplicati
 
   /** Repairs from Postgres what Redis lost: half-SLA warnings, flushes, deliveries. */
   async sweep(): Promise<void> {
-    if (this.sweeping) return;
-    this.sweeping = true;
-    try {
-      const lock = await this.redis
-        .set(
-          this.keys.key('notifications-sweep-lock'),
-          '1',
-          'PX',
-          Math.max(500, this.config.sweepIntervalMs - 100),
-          'NX',
-        )
-        .catch(() => 'OK');
-      if (lock !== 'OK') return;
-      for (let round = 0; round < 20; round++) if ((await this.warnDue()) < SWEEP_BATCH) break;
-      const groups: Group[] = await this.dataSource.query(
-        `SELECT DISTINCT queue_id AS "queueId", rule_index AS "ruleIndex", channel, kind, recipient
-         FROM notification_entries
-         WHERE delivery_id IS NULL AND created_at <= now() - make_interval(secs => $1)`,
-        [GATHER_MS / 1000],
-      );
-      for (const group of groups) await this.flush(group);
-      const stale: { id: string }[] = await this.dataSource.query(
-        `SELECT id FROM notification_deliveries
-         WHERE status = 'pending' AND updated_at <= now() - interval '20 seconds'
-         ORDER BY updated_at LIMIT ${SWEEP_BATCH}`,
-      );
-      for (const { id } of stale) await this.enqueueDelivery(id);
-    } catch (error) {
-      this.logger.warn(`notification sweep failed: ${(error as Error).message}`);
-    } finally {
-      this.sweeping = false;
-    }
+    for (let round = 0; round < 20; round++) if ((await this.warnDue()) < SWEEP_BATCH) break;
+    const groups: Group[] = await this.dataSource.query(
+      `SELECT DISTINCT queue_id AS "queueId", rule_index AS "ruleIndex", channel, kind, recipient
+       FROM notification_entries
+       WHERE delivery_id IS NULL AND created_at <= now() - make_interval(secs => $1)`,
+      [GATHER_MS / 1000],
+    );
+    for (const group of groups) await this.flush(group);
+    const stale: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM notification_deliveries
+       WHERE status = 'pending' AND updated_at <= now() - interval '20 seconds'
+       ORDER BY updated_at LIMIT ${SWEEP_BATCH}`,
+    );
+    for (const { id } of stale) await this.enqueueDelivery(id);
   }
 
   // ---- API -------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import { Global, Injectable, Module } from '@nestjs/common';
+import { Injectable, Module } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
@@ -73,6 +73,5 @@ export class MetricsService {
   }
 }
 
-@Global()
 @Module({ providers: [MetricsService], exports: [MetricsService] })
 export class MetricsModule {}

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { MetricsModule } from './metrics.service';
 import { OpsController } from './ops.controller';
 
-@Module({ controllers: [OpsController] })
+@Module({ imports: [MetricsModule], controllers: [OpsController] })
 export class OpsModule {}

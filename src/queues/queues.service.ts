@@ -1,6 +1,5 @@
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import type Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
 import { assert, canSeeQueue, isLead, requireUser } from '../auth/access';
@@ -9,7 +8,7 @@ import type { Principal } from '../common/principal';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { urlFieldProblem } from '../webhooks/outbound-address';
-import { REDIS, REDIS_SUBSCRIBER, RedisKeys } from '../redis/redis.module';
+import { BroadcastChannel, Broadcasts } from '../redis/broadcast';
 import { checkOutputSchema } from '../routing/output-schema';
 import { validatePolicy, validateSla } from '../routing/policy-validation';
 import { PolicyVersion } from './policy-version.entity';
@@ -20,6 +19,7 @@ import { toQueueView, toQueueViewForKey, type QueueView } from './queue.view';
 import { validateNotifications } from '../notifications/notification-rules';
 import { allowPrivateNetworks, checkSlackWebhookUrl } from '../notifications/slack-url-guard';
 import { CreateQueueDto, QueueSettingsDto } from './queues.dto';
+import { isUniqueViolation } from '../common/pg-errors';
 
 const CACHE_MS = 2_000;
 
@@ -41,21 +41,15 @@ const canonicalJson = (value: unknown) => stringify(value) ?? 'null';
 @Injectable()
 export class QueuesService {
   private readonly cache = new Map<string, { queue: Queue; at: number }>();
-  private readonly channel: string;
+  private readonly invalidation: BroadcastChannel;
 
   constructor(
     @InjectRepository(Queue) private readonly queues: Repository<Queue>,
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(REDIS) private readonly redis: Redis,
-    @Inject(REDIS_SUBSCRIBER) subscriber: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    keys: RedisKeys,
+    broadcasts: Broadcasts,
   ) {
-    this.channel = keys.key('queue-changed');
-    void subscriber.subscribe(this.channel).catch(() => undefined);
-    subscriber.on('message', (channel, slug) => {
-      if (channel === this.channel) this.cache.delete(slug);
-    });
+    this.invalidation = broadcasts.channel('queue-changed', (slug) => this.cache.delete(slug));
   }
 
   /** The queue as routing and reviewing see it; cached briefly, invalidated on every change. */
@@ -74,9 +68,9 @@ export class QueuesService {
     return queue;
   }
 
-  private async changed(slug: string): Promise<void> {
-    this.cache.delete(slug);
-    await this.redis.publish(this.channel, slug).catch(() => undefined);
+  /** Drops the cached queue here and on every instance; call after a change commits. */
+  async changed(slug: string): Promise<void> {
+    await this.invalidation.send(slug);
   }
 
   /** SSRF guard at save: a webhookUrl into a private or local network is refused (400). */
@@ -186,7 +180,7 @@ export class QueuesService {
       // The signing secret is returned once, here; afterwards only signatures reveal it.
       return { ...toQueueView(saved), webhookSecret };
     } catch (error) {
-      if ((error as { code?: string }).code === '23505')
+      if (isUniqueViolation(error))
         throw new ConflictException(`queue "${dto.slug}" already exists`);
       throw error;
     }

@@ -2,22 +2,11 @@ import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nest
 import Redis, { RedisOptions } from 'ioredis';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
+import { Broadcasts } from './broadcast';
+import { REDIS, REDIS_SUBSCRIBER, RedisKeys } from './redis-keys';
 import { dependencyDown, dependencyUp } from '../ops/outage-log';
 
-export const REDIS = Symbol('REDIS');
-export const REDIS_SUBSCRIBER = Symbol('REDIS_SUBSCRIBER');
-
-/** Every Redis key, channel and BullMQ queue lives under one prefix, so tests and tenants never collide. */
-@Injectable()
-export class RedisKeys {
-  readonly prefix: string;
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.prefix = config.redisPrefix;
-  }
-  key(...parts: string[]): string {
-    return [this.prefix, ...parts].join(':');
-  }
-}
+export { REDIS, REDIS_SUBSCRIBER, RedisKeys };
 
 export function redisOptions(extra: RedisOptions = {}): RedisOptions {
   return { lazyConnect: false, enableReadyCheck: true, ...extra };
@@ -75,7 +64,8 @@ class RedisLifecycle implements OnApplicationShutdown {
       useFactory: (config: AppConfig) => createPatientRedis(config.redisUrl, 'verdict-subscriber'),
     },
     RedisLifecycle,
+    Broadcasts,
   ],
-  exports: [REDIS, REDIS_SUBSCRIBER, RedisKeys],
+  exports: [REDIS, REDIS_SUBSCRIBER, RedisKeys, Broadcasts],
 })
 export class RedisModule {}

@@ -9,7 +9,8 @@ import { toItemView } from '../items/item.view';
 import { JobsService } from '../jobs/jobs.service';
 import { QueuesService } from '../queues/queues.service';
 import { REDIS, RedisKeys } from '../redis/redis.module';
-import { NO_LEASE, requeueChanges } from './decision-rules';
+import { requeueChanges } from './decision-rules';
+import type { PreviousItemState } from '../common/domain-events';
 import {
   ItemTransitionsService,
   lastEventOf,
@@ -229,11 +230,12 @@ export class ClaimsService {
   }
 
   private async afterClaim(principal: Principal, item: Item) {
-    const previous = Object.assign(new Item(), item, {
-      ...NO_LEASE,
+    // A claim only ever takes a waiting item, and only a pending one becomes in_review.
+    const previous: PreviousItemState = {
       reviewState: 'waiting',
+      reviewRank: item.reviewRank,
       status: item.status === 'in_review' ? 'pending' : item.status,
-    });
+    };
     this.scheduleExpiry(item);
     const [view] = await Promise.all([
       // reviewed_by lists everyone who ever decided the item: empty means no reviews to read.

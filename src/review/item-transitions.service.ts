@@ -1,15 +1,14 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntityMetadata } from 'typeorm';
-import { DomainEvents, ItemChange } from '../common/domain-events';
+import { DomainEvents, ItemChange, type PreviousItemState } from '../common/domain-events';
 import { ItemChangesService } from '../items/item-changes.service';
 import { Item } from '../items/item.entity';
 import { ItemEvent } from '../items/item-event.entity';
 import { ItemEventsService, NewItemEvent } from '../items/item-events.service';
 import { insertSql, SqlParams, updateSql } from './sql-writer';
 import { Review } from './review.entity';
-import { ReviewLineService } from './review-line.service';
-import { warnOrOutage } from '../ops/outage-log';
+import { isUniqueViolation } from '../common/pg-errors';
 
 export type LastEvent = { seq: number; hash: string } | null;
 
@@ -32,14 +31,7 @@ export async function retryOnChainRace<T>(work: (careful: boolean) => Promise<T>
   try {
     return await work(false);
   } catch (error) {
-    const e = error as {
-      code?: string;
-      constraint?: string;
-      driverError?: { code?: string; constraint?: string };
-    };
-    const code = e.code ?? e.driverError?.code;
-    const constraint = e.constraint ?? e.driverError?.constraint;
-    if (code !== '23505' || constraint !== 'item_events_item_seq_key') throw error;
+    if (!isUniqueViolation(error, 'item_events_item_seq_key')) throw error;
     return work(true);
   }
 }
@@ -77,13 +69,11 @@ export interface Applied {
  */
 @Injectable()
 export class ItemTransitionsService {
-  private readonly logger = new Logger('ItemTransitions');
   private columns?: [string, string][];
   private readonly metas = new Map<unknown, EntityMetadata>();
 
   constructor(
     @InjectDataSource() readonly dataSource: DataSource,
-    private readonly reviewLine: ReviewLineService,
     private readonly domainEvents: DomainEvents,
     private readonly itemChanges: ItemChangesService,
     private readonly itemEvents: ItemEventsService,
@@ -217,35 +207,29 @@ export class ItemTransitionsService {
   }
 
   /**
-   * After-commit effects. None may fail the caller: the change is already durable, and the
-   * review-line sweeper and long-poll re-checks repair anything Redis missed.
+   * After-commit effects: the domain event (the review line, live updates, webhooks and
+   * notifications listen) and the long-poll wake-up. None may fail the caller: the change is
+   * already durable, and the sweepers and long-poll re-checks repair anything Redis missed.
    */
-  async announce(previous: Item, item: Item, change: ItemChange, actor: string): Promise<void> {
+  async announce(
+    previous: PreviousItemState,
+    item: Item,
+    change: ItemChange,
+    actor: string,
+  ): Promise<void> {
     await Promise.all([
-      this.syncReviewLine(previous, item).catch((error: Error) =>
-        warnOrOutage(
-          this.logger,
-          error,
-          `review line update for ${item.id} failed: ${error.message}`,
-        ),
-      ),
       this.domainEvents.emit('item.changed', {
         item,
         previousStatus: previous.status,
+        previous: {
+          status: previous.status,
+          reviewState: previous.reviewState,
+          reviewRank: previous.reviewRank,
+        },
         change,
         actor,
       }),
       this.itemChanges.announce([item.id]).catch(() => undefined),
     ]);
-  }
-
-  /** Keeps the BullMQ review job in step: gone when the item leaves review, re-added (new priority) when it returns. */
-  private async syncReviewLine(previous: Item, item: Item): Promise<void> {
-    const wasInLine = previous.reviewState !== 'none';
-    if (wasInLine && item.reviewState === 'none') return this.reviewLine.remove(item);
-    if (item.reviewState !== 'waiting') return;
-    if (wasInLine && previous.reviewRank === item.reviewRank) return;
-    if (wasInLine) await this.reviewLine.remove(previous);
-    await this.reviewLine.push([item]);
   }
 }

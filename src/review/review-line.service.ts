@@ -7,14 +7,16 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue as BullQueue } from 'bullmq';
-import { dependencyDown, isDependencyDown, warnOrOutage } from '../ops/outage-log';
+import { dependencyDown, isDependencyDown } from '../ops/outage-log';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { DomainEvents } from '../common/domain-events';
+import { OnDomainEvent } from '../common/domain-event-listener.decorator';
+import type { DomainEventMap } from '../common/domain-events';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import type { Item } from '../items/item.entity';
 import { createFastFailRedis, REDIS, RedisKeys } from '../redis/redis.module';
+import { Sweep } from '../redis/sweep';
 
 type LineEntry = Pick<Item, 'id' | 'queueSlug' | 'reviewRank'>;
 
@@ -28,20 +30,45 @@ export class ReviewLineService implements OnApplicationBootstrap, OnApplicationS
   private readonly logger = new Logger('ReviewLine');
   private readonly queues = new Map<string, BullQueue>();
   private readonly connection: Redis;
-  private timer?: NodeJS.Timeout;
-  private sweeping = false;
+  private readonly loop: Sweep;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly keys: RedisKeys,
-    events: DomainEvents,
   ) {
     this.connection = createFastFailRedis(config.redisUrl, 'verdict-review-line');
-    events.on('items.submitted', ({ items }) =>
-      this.push(items.filter((i) => i.reviewState !== 'none')),
+    this.loop = new Sweep(
+      {
+        name: 'sweep',
+        logger: this.logger,
+        redis,
+        lockKey: keys.key('sweep-lock'),
+        lockMs: Math.max(1000, config.sweepIntervalMs - 100),
+        intervalMs: config.sweepIntervalMs,
+        whenRedisDown: 'skip',
+        runAtStart: true,
+      },
+      () => this.sweep(),
     );
+  }
+
+  /** New items that await review get their job (failures are left to the outbox sweep). */
+  @OnDomainEvent('items.submitted')
+  onItemsSubmitted({ items }: DomainEventMap['items.submitted']): Promise<void> {
+    return this.push(items.filter((i) => i.reviewState !== 'none'));
+  }
+
+  /** Keeps the BullMQ review job in step: gone when the item leaves review, re-added (new priority) when it returns. */
+  @OnDomainEvent('item.changed')
+  async onItemChanged({ item, previous }: DomainEventMap['item.changed']): Promise<void> {
+    const wasInLine = previous.reviewState !== 'none';
+    if (wasInLine && item.reviewState === 'none') return this.remove(item);
+    if (item.reviewState !== 'waiting') return;
+    if (wasInLine && previous.reviewRank === item.reviewRank) return;
+    if (wasInLine) await this.remove(item);
+    await this.push([item]);
   }
 
   queueFor(slug: string): BullQueue {
@@ -100,9 +127,7 @@ export class ReviewLineService implements OnApplicationBootstrap, OnApplicationS
 
   onApplicationBootstrap(): void {
     if (this.config.appRole === 'api') return;
-    this.timer = setInterval(() => void this.sweep(), this.config.sweepIntervalMs);
-    this.timer.unref();
-    void this.sweep();
+    this.loop.start();
   }
 
   /**
@@ -112,31 +137,13 @@ export class ReviewLineService implements OnApplicationBootstrap, OnApplicationS
    * is idempotent: a job id that still exists is ignored by BullMQ.
    */
   async sweep(): Promise<void> {
-    if (this.sweeping) return;
-    this.sweeping = true;
-    try {
-      const lock = await this.redis.set(
-        this.keys.key('sweep-lock'),
-        '1',
-        'PX',
-        Math.max(1000, this.config.sweepIntervalMs - 100),
-        'NX',
-      );
-      if (lock !== 'OK') return;
-      const sentinel = this.keys.key('sentinel');
-      const intact = (await this.redis.exists(sentinel)) === 1;
-      const total = intact ? await this.pushOutbox() : await this.pushWholeLine();
-      if (!intact) {
-        await this.redis.set(sentinel, new Date().toISOString());
-        if (total > 0)
-          this.logger.warn(
-            `Redis had lost its data: restored ${total} review job(s) from Postgres`,
-          );
-      }
-    } catch (error) {
-      warnOrOutage(this.logger, error, `sweep failed: ${(error as Error).message}`);
-    } finally {
-      this.sweeping = false;
+    const sentinel = this.keys.key('sentinel');
+    const intact = (await this.redis.exists(sentinel)) === 1;
+    const total = intact ? await this.pushOutbox() : await this.pushWholeLine();
+    if (!intact) {
+      await this.redis.set(sentinel, new Date().toISOString());
+      if (total > 0)
+        this.logger.warn(`Redis had lost its data: restored ${total} review job(s) from Postgres`);
     }
   }
 
@@ -184,7 +191,7 @@ export class ReviewLineService implements OnApplicationBootstrap, OnApplicationS
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.loop.stop();
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
     this.connection.disconnect();
   }

@@ -14,7 +14,7 @@ import { REDIS, RedisKeys } from '../redis/redis.module';
 import { ClaimsService } from './claims.service';
 import { ItemTransitionsService } from './item-transitions.service';
 import { SlaService } from './sla.service';
-import { warnOrOutage } from '../ops/outage-log';
+import { Sweep } from '../redis/sweep';
 
 const BATCH = 200;
 
@@ -27,8 +27,7 @@ const BATCH = 200;
 @Injectable()
 export class ReviewSweeperService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ReviewSweeper');
-  private timer?: NodeJS.Timeout;
-  private running = false;
+  private readonly loop: Sweep;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -37,7 +36,21 @@ export class ReviewSweeperService implements OnApplicationBootstrap, OnApplicati
     private readonly transitions: ItemTransitionsService,
     private readonly claims: ClaimsService,
     private readonly sla: SlaService,
-  ) {}
+  ) {
+    // Without Redis every worker sweeps: each item is re-checked under its row lock.
+    this.loop = new Sweep(
+      {
+        name: 'sweep',
+        logger: this.logger,
+        redis,
+        lockKey: keys.key('review-sweep-lock'),
+        lockMs: Math.max(500, config.sweepIntervalMs - 100),
+        intervalMs: config.sweepIntervalMs,
+        whenRedisDown: 'run',
+      },
+      () => this.sweep(),
+    );
+  }
 
   @JobHandler('lease.expire')
   async expireLease(payload: { itemId: string; token: string }, _job: Job): Promise<unknown> {
@@ -46,48 +59,30 @@ export class ReviewSweeperService implements OnApplicationBootstrap, OnApplicati
 
   onApplicationBootstrap(): void {
     if (this.config.appRole === 'api') return;
-    this.timer = setInterval(() => void this.sweep(), this.config.sweepIntervalMs);
-    this.timer.unref();
+    this.loop.start();
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.loop.stop();
   }
 
+  /** Lapsed leases back in line, overdue SLAs applied (run by the shared Sweep, under its lock). */
   async sweep(): Promise<{ leases: number; slas: number }> {
     const done = { leases: 0, slas: 0 };
-    if (this.running) return done;
-    this.running = true;
-    try {
-      const lock = await this.redis
-        .set(
-          this.keys.key('review-sweep-lock'),
-          '1',
-          'PX',
-          Math.max(500, this.config.sweepIntervalMs - 100),
-          'NX',
-        )
-        .catch(() => 'OK');
-      if (lock !== 'OK') return done;
-      done.leases = await this.drain(
-        `SELECT id FROM items WHERE review_state = 'claimed' AND lease_expires_at <= now() ORDER BY lease_expires_at LIMIT ${BATCH}`,
-        (id) => this.claims.expire(id, undefined, true),
+    done.leases = await this.drain(
+      `SELECT id FROM items WHERE review_state = 'claimed' AND lease_expires_at <= now() ORDER BY lease_expires_at LIMIT ${BATCH}`,
+      (id) => this.claims.expire(id, undefined, true),
+    );
+    done.slas = await this.drain(
+      `SELECT id FROM items WHERE sla_due_at IS NOT NULL AND sla_fired_at IS NULL
+         AND status IN ('pending', 'in_review', 'escalated') AND sla_due_at <= now()
+       ORDER BY sla_due_at LIMIT ${BATCH}`,
+      (id) => this.sla.fire(id, true),
+    );
+    if (done.leases + done.slas > 0)
+      this.logger.log(
+        `returned ${done.leases} lapsed lease(s), applied ${done.slas} SLA timeout(s)`,
       );
-      done.slas = await this.drain(
-        `SELECT id FROM items WHERE sla_due_at IS NOT NULL AND sla_fired_at IS NULL
-           AND status IN ('pending', 'in_review', 'escalated') AND sla_due_at <= now()
-         ORDER BY sla_due_at LIMIT ${BATCH}`,
-        (id) => this.sla.fire(id, true),
-      );
-      if (done.leases + done.slas > 0)
-        this.logger.log(
-          `returned ${done.leases} lapsed lease(s), applied ${done.slas} SLA timeout(s)`,
-        );
-    } catch (error) {
-      warnOrOutage(this.logger, error, `sweep failed: ${(error as Error).message}`);
-    } finally {
-      this.running = false;
-    }
     return done;
   }
 

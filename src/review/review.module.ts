@@ -11,10 +11,22 @@ import { ReportsService } from './reports.service';
 import { ReviewSweeperService } from './review-sweeper.service';
 import { ReviewController } from './review.controller';
 import { SlaService } from './sla.service';
+import { ItemsModule } from '../items/items.module';
+import { DomainEventsModule } from '../common/domain-events';
+import { MetricsModule } from '../ops/metrics.service';
+import { JobsModule } from '../jobs/jobs.module';
 
 /** Claims, leases, decisions, consensus, reports and SLA timers. */
 @Module({
-  imports: [QueuesModule, NotificationsModule, LiveModule],
+  imports: [
+    QueuesModule,
+    NotificationsModule,
+    LiveModule,
+    JobsModule,
+    MetricsModule,
+    DomainEventsModule,
+    ItemsModule,
+  ],
   controllers: [ReviewController, AssignmentsController],
   providers: [
     ItemTransitionsService,

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { DomainEvents } from '../common/domain-events';
+import type { DomainEventMap } from '../common/domain-events';
 import type { Item } from '../items/item.entity';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import { JobsService } from '../jobs/jobs.service';
@@ -10,6 +10,7 @@ import type { BlockedTimeoutAction } from '../routing/policy.types';
 import { escalationChanges, finalChanges } from './decision-rules';
 import { ItemTransitionsService, LockedItem, Transition } from './item-transitions.service';
 import { warnOrOutage } from '../ops/outage-log';
+import { OnDomainEvent } from '../common/domain-event-listener.decorator';
 
 const TIMER_SLACK_MS = 100;
 
@@ -32,9 +33,11 @@ export class SlaService {
     private readonly queues: QueuesService,
     private readonly jobs: JobsService,
     private readonly notifications: NotificationsService,
-    events: DomainEvents,
-  ) {
-    events.on('items.submitted', ({ items }) => this.schedule(items));
+  ) {}
+
+  @OnDomainEvent('items.submitted')
+  onItemsSubmitted({ items }: DomainEventMap['items.submitted']): Promise<void> {
+    return this.schedule(items);
   }
 
   async schedule(items: Pick<Item, 'id' | 'slaDueAt'>[]): Promise<void> {

@@ -1,10 +1,11 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { DomainEvents } from '../common/domain-events';
+import type { DomainEventMap } from '../common/domain-events';
 import { FINAL_STATUSES, type Item } from '../items/item.entity';
 import { JobsService } from '../jobs/jobs.service';
 import { QueuesService } from '../queues/queues.service';
 import { WEBHOOK_ATTEMPTS, WEBHOOK_BACKOFF, type WebhookJob } from './webhook-job';
 import { warnOrOutage } from '../ops/outage-log';
+import { OnDomainEvent } from '../common/domain-event-listener.decorator';
 
 /**
  * Decides when a webhook is due: an item reaching a final status (auto-approval at submission
@@ -21,16 +22,19 @@ export class WebhookDispatchService implements OnApplicationShutdown {
   constructor(
     private readonly jobs: JobsService,
     private readonly queues: QueuesService,
-    events: DomainEvents,
-  ) {
-    events.on('items.submitted', ({ items }) =>
-      this.dispatch(items.filter((i) => FINAL_STATUSES.includes(i.status))),
-    );
-    events.on('item.changed', ({ item, previousStatus }) =>
-      FINAL_STATUSES.includes(item.status) && item.status !== previousStatus
-        ? this.dispatch([item])
-        : undefined,
-    );
+  ) {}
+
+  /** Auto-approved submissions are final at once: their webhooks go out now. */
+  @OnDomainEvent('items.submitted')
+  onItemsSubmitted({ items }: DomainEventMap['items.submitted']): Promise<void> {
+    return this.dispatch(items.filter((i) => FINAL_STATUSES.includes(i.status)));
+  }
+
+  /** A change to a new final status (a decision, a timeout) is announced. */
+  @OnDomainEvent('item.changed')
+  async onItemChanged({ item, previousStatus }: DomainEventMap['item.changed']): Promise<void> {
+    if (FINAL_STATUSES.includes(item.status) && item.status !== previousStatus)
+      await this.dispatch([item]);
   }
 
   async dispatch(

@@ -1,6 +1,5 @@
-import { ConflictException, Inject, Injectable } from '@nestjs/common';
+import { ConflictException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { requireUser } from '../auth/access';
@@ -12,7 +11,6 @@ import { ItemsService } from '../items/items.service';
 import { JobsService } from '../jobs/jobs.service';
 import { Queue } from '../queues/queue.entity';
 import { QueuesService } from '../queues/queues.service';
-import { REDIS, RedisKeys } from '../redis/redis.module';
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { WEBHOOK_ATTEMPTS, WEBHOOK_BACKOFF } from './webhook-job';
 
@@ -22,8 +20,6 @@ export class WebhooksService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly items: ItemsService,
     private readonly queues: QueuesService,
-    @Inject(REDIS) private readonly redis: Redis,
-    private readonly keys: RedisKeys,
     private readonly jobs: JobsService,
     private readonly itemEvents: ItemEventsService,
   ) {}
@@ -92,8 +88,8 @@ export class WebhooksService {
     const queue = await this.queues.findBySlug(slug);
     const webhookSecret = `whsec_${randomBytes(24).toString('base64url')}`;
     await this.dataSource.getRepository(Queue).update({ id: queue.id }, { webhookSecret });
-    // Same channel QueuesService listens on, so cached copies everywhere drop the old secret.
-    await this.redis.publish(this.keys.key('queue-changed'), slug).catch(() => undefined);
+    // Cached copies everywhere drop the old secret.
+    await this.queues.changed(slug);
     return { queue: slug, webhookSecret };
   }
 }

@@ -6,15 +6,13 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
-  adminApi,
   createQueue,
-  dropTestState,
   RunningServer,
-  startServer,
   submission,
   testContext,
+  serverPerFile,
 } from '../support/harness';
 import { DOCUMENT_PATH } from './openapi-conformance';
 
@@ -23,17 +21,17 @@ const COMMIT = '0123456789abcdef0123456789abcdef01234567';
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 let server: RunningServer;
 
-before(async () => {
-  server = await startServer(ctx, { GIT_COMMIT: COMMIT });
-  const admin = await adminApi(server.url);
-  await createQueue(admin, 'ops-hygiene');
-  await admin.post('/v1/queues/ops-hygiene/items', submission({ confidence: 0.6 }));
-  await admin.post('/v1/queues/ops-hygiene/items', submission({ confidence: 0.99 }));
-});
-after(async () => {
-  await server?.stop();
-  await dropTestState(ctx);
-});
+serverPerFile(
+  ctx,
+  async (started) => {
+    server = started.server;
+    const { admin } = started;
+    await createQueue(admin, 'ops-hygiene');
+    await admin.post('/v1/queues/ops-hygiene/items', submission({ confidence: 0.6 }));
+    await admin.post('/v1/queues/ops-hygiene/items', submission({ confidence: 0.99 }));
+  },
+  { GIT_COMMIT: COMMIT },
+);
 
 describe('operations', () => {
   it('/metrics passes promtool check metrics', async () => {

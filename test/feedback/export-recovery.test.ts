@@ -1,27 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import {
-  Api,
-  adminApi,
-  dropTestState,
-  eventually,
-  RunningServer,
-  sql,
-  startServer,
-  testContext,
-} from '../support/harness';
+import { describe, it } from 'node:test';
+import { Api, eventually, sql, testContext, serverPerFile } from '../support/harness';
 
 const ctx = testContext(__filename);
-let server: RunningServer;
 let admin: Api;
-
-before(async () => {
-  server = await startServer(ctx);
-  admin = await adminApi(server.url);
-});
-after(async () => {
-  await server?.stop();
-  await dropTestState(ctx);
+serverPerFile(ctx, (started) => {
+  admin = started.admin;
 });
 
 describe('background exports survive Redis losing their job', () => {

@@ -1,18 +1,16 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { createGunzip } from 'node:zlib';
 import {
   Api,
-  adminApi,
   createQueue,
-  dropTestState,
   eventually,
   RunningServer,
   sql,
-  startServer,
   testContext,
   userApi,
+  serverPerFile,
 } from '../support/harness';
 import { seedDecisions } from '../analytics/seed';
 import { connectLive } from '../support/live-client';
@@ -22,9 +20,9 @@ let server: RunningServer;
 let admin: Api;
 const SEEDED = 20_000;
 
-before(async () => {
-  server = await startServer(ctx);
-  admin = await adminApi(server.url);
+serverPerFile(ctx, async (started) => {
+  server = started.server;
+  admin = started.admin;
   await createQueue(admin, 'bulk', {
     policy: { autoApproveAt: 0.9, blockBelow: 0.5, auditSampleRate: 0, rules: [] },
   });
@@ -33,11 +31,6 @@ before(async () => {
     { confidence: 0.8, count: SEEDED / 2, rejected: 1000, corrected: 500 },
     { confidence: 0.6, count: SEEDED / 2, rejected: 3000 },
   ]);
-});
-
-after(async () => {
-  await server?.stop();
-  await dropTestState(ctx);
 });
 
 /** Counts the lines of an export as they arrive, optionally hanging up after the first chunk. */

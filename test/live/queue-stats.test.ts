@@ -25,7 +25,8 @@ before(async () => {
   await createQueue(admin, 'stats-q');
   await createQueue(admin, 'stats-other');
   await createQueue(admin, 'stats-sla', { sla: { blockedSeconds: 1, onBlockedTimeout: 'reject' } });
-  product = await apiKey(admin, ['stats-q', 'stats-other', 'stats-sla']);
+  await createQueue(admin, 'stats-own');
+  product = await apiKey(admin, ['stats-q', 'stats-other', 'stats-sla', 'stats-own']);
 });
 
 after(async () => {
@@ -138,5 +139,30 @@ void describe('GET /v1/queues/:slug/stats', () => {
     assert.equal(timedOut.decidedLast24h, 1);
     const after = await admin.get(`/v1/items/${item.body.id}`);
     assert.equal(after.body.decidedBy, 'timeout');
+  });
+
+  void it("reflects the caller's own decisions at once, as one snapshot", async () => {
+    const N = 12;
+    for (let i = 0; i < N; i++) {
+      const res = await product.post('/v1/queues/stats-own/items', submission({ confidence: 0.6 }));
+      assert.equal(res.status, 201);
+    }
+    const reviewer = await userApi(admin, ['reviewer'], ['stats-own']);
+    for (let i = 1; i <= N; i++) {
+      // Read while the queue is busy so any shared result would be a stale one.
+      await stats(admin, 'stats-own');
+      const claim = await reviewer.post('/v1/queues/stats-own/claim');
+      assert.equal(claim.status, 200);
+      const decided = await reviewer.post(`/v1/items/${claim.body.item.id}/decision`, {
+        action: 'approve',
+      });
+      assert.equal(decided.status, 200);
+      // No waiting: the read right after the decision already counts it, in every part.
+      const s = await stats(reviewer, 'stats-own');
+      assert.deepEqual(
+        { pending: s.pending, inReview: s.inReview, decidedLast24h: s.decidedLast24h },
+        { pending: N - i, inReview: 0, decidedLast24h: i },
+      );
+    }
   });
 });

@@ -1,35 +1,9 @@
 /** Small helpers shared by the reviewing tests (over HTTP, like a product system and reviewers). */
-import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  adminApi,
-  Api,
-  dropTestState,
-  RunningServer,
-  startServer,
-  submission,
-  TestContext,
-} from '../support/harness';
+import { Api, serverPerFile, submission } from '../support/harness';
 
-/**
- * One server for the whole file on the file's private database and Redis prefix: started (then
- * `onStart` with an admin API, for the queues, keys and people the tests share) before the
- * tests, stopped and its state dropped after them.
- */
-export function serverPerFile(
-  ctx: TestContext,
-  onStart: (started: { server: RunningServer; admin: Api }) => Promise<void> | void,
-) {
-  let server: RunningServer | undefined;
-  before(async () => {
-    server = await startServer(ctx);
-    await onStart({ server, admin: await adminApi(server.url) });
-  });
-  after(async () => {
-    await server?.stop();
-    await dropTestState(ctx);
-  });
-}
+/** Kept here too: the reviewing tests import it from beside them. */
+export { serverPerFile };
 
 export const BLOCK = 0.2;
 export const FLAG = 0.7;

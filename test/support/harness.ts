@@ -6,6 +6,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { Client } from 'pg';
 import Redis from 'ioredis';
 
@@ -140,6 +141,27 @@ export async function dropTestState(ctx: TestContext): Promise<void> {
   } finally {
     redis.disconnect();
   }
+}
+
+/**
+ * The end-to-end tier's per-file setup: one server for the whole file on the file's private
+ * database and Redis prefix, started (then `onStart` with an admin API, for the queues, keys and
+ * people the tests share) before the tests, stopped and its state dropped after them.
+ */
+export function serverPerFile(
+  ctx: TestContext,
+  onStart: (started: { server: RunningServer; admin: Api }) => Promise<void> | void = () => {},
+  env: Record<string, string> = {},
+): void {
+  let server: RunningServer | undefined;
+  before(async () => {
+    server = await startServer(ctx, env);
+    await onStart({ server, admin: await adminApi(server.url) });
+  });
+  after(async () => {
+    await server?.stop();
+    await dropTestState(ctx);
+  });
 }
 
 /** Direct SQL against the test database, for assertions about what was stored. */

@@ -1,0 +1,98 @@
+/**
+ * Unit tests of the metadata-built SQL (no database: TypeORM builds the entities' metadata
+ * without connecting, so the column names and types are the real ones).
+ */
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { DataSource, EntityMetadata } from 'typeorm';
+import { Item } from '../../src/items/item.entity';
+import { ItemEvent } from '../../src/items/item-event.entity';
+import { insertSql, SqlParams, updateSql } from '../../src/review/sql-writer';
+
+let items: EntityMetadata;
+let events: EntityMetadata;
+
+before(async () => {
+  const dataSource = new DataSource({ type: 'postgres', entities: [Item, ItemEvent] });
+  // Building metadata is what initialize() does before connecting; nothing here needs a connection.
+  await dataSource['buildMetadatas']();
+  items = dataSource.getMetadata(Item);
+  events = dataSource.getMetadata(ItemEvent);
+});
+
+describe('SqlParams', () => {
+  it('numbers placeholders in order and adds casts', () => {
+    const params = new SqlParams();
+    assert.equal(params.add('a'), '$1');
+    assert.equal(params.add(2, 'int'), '$2::int');
+    assert.deepEqual(params.values, ['a', 2]);
+  });
+});
+
+describe('updateSql', () => {
+  it('sets only the given properties under their column names, with the where value last', () => {
+    const params = new SqlParams();
+    const text = updateSql(
+      items,
+      { status: 'approved', leaseToken: null, decidedAt: new Date(0), notAColumn: 1 },
+      { column: 'id', value: 'item-1' },
+      params,
+    );
+    assert.match(text, /^UPDATE "items" SET .* WHERE "id" = \$4$/);
+    assert.match(text, /"status" = \$\d/);
+    assert.match(text, /"lease_token" = \$\d/);
+    assert.match(text, /"decided_at" = \$\d/);
+    assert.doesNotMatch(text, /not_a_column|notAColumn/);
+    assert.equal(params.values.length, 4);
+    assert.equal(params.values[3], 'item-1');
+  });
+  it('sends jsonb as JSON text (a string or an array is not mistaken for text or a Postgres array)', () => {
+    const params = new SqlParams();
+    const text = updateSql(
+      items,
+      { finalOutput: 'plain text' },
+      { column: 'id', value: 'x' },
+      params,
+    );
+    assert.match(text, /"final_output" = \$1::jsonb/);
+    assert.equal(params.values[0], '"plain text"');
+    const arrays = new SqlParams();
+    updateSql(items, { finalOutput: [1, 2] }, { column: 'id', value: 'x' }, arrays);
+    assert.equal(arrays.values[0], '[1,2]');
+    const nulls = new SqlParams();
+    updateSql(items, { finalOutput: null }, { column: 'id', value: 'x' }, nulls);
+    assert.equal(nulls.values[0], null);
+  });
+  it('sends array columns as typed Postgres arrays', () => {
+    const params = new SqlParams();
+    const text = updateSql(
+      items,
+      { reviewedBy: ['u1', 'u2'] },
+      { column: 'id', value: 'x' },
+      params,
+    );
+    assert.match(text, /"reviewed_by" = \$1::uuid\[\]/);
+    assert.deepEqual(params.values[0], ['u1', 'u2']);
+  });
+});
+
+describe('insertSql', () => {
+  it('writes several rows in one statement, columns from the first row', () => {
+    const params = new SqlParams();
+    const row = (seq: number) => ({
+      itemId: 'item-1',
+      seq,
+      type: 'item.decided',
+      actor: 'user:u1',
+      details: { seq },
+    });
+    const text = insertSql(events, [row(1), row(2)], params);
+    const columns = text.match(/\((.*?)\) VALUES/)![1].split(', ');
+    assert.equal(text.startsWith(`INSERT INTO "${events.tableName}" (`), true);
+    assert.equal(columns.length, 5);
+    assert.ok(columns.includes('"item_id"'));
+    assert.equal(params.values.length, 10);
+    assert.match(text, /VALUES \(\$1, .*\), \(\$6, .*\)$/);
+    assert.ok(params.values.includes(JSON.stringify({ seq: 2 })));
+  });
+});
