@@ -7,10 +7,12 @@
  * - the baseline: a bare node:http server doing one INSERT per request, same 32-connection load.
  */
 import autocannon from 'autocannon';
+import { writeFileSync } from 'node:fs';
 import type { Benchmark, BenchRow } from './bench-types';
 import {
   closedLoop,
   httpStatus,
+  inspectorProfiler,
   load1,
   naiveBaseline,
   openLoop,
@@ -41,7 +43,16 @@ const ingestionBench: Benchmark = async () => {
   const ctx = testContext('ingestion-bench.test.js');
   const rows: BenchRow[] = [];
   try {
-    const server = await startServer(ctx, { LOG_LEVEL: 'warn', SWEEP_INTERVAL_MS: '10000' });
+    // BENCH_CPU_PROF=<prefix>: V8 CPU profiles of the server during the 32-connection run and the
+    // batch run are written to <prefix>-submit.cpuprofile and <prefix>-batch.cpuprofile
+    // (summarise them with `node dist/bench/profile-summary.js <file>`).
+    const profileFile = process.env.BENCH_CPU_PROF;
+    const inspectPort = profileFile ? await freePort() : 0;
+    const server = await startServer(ctx, {
+      LOG_LEVEL: 'warn',
+      SWEEP_INTERVAL_MS: '10000',
+      ...(profileFile ? { NODE_OPTIONS: `--inspect=127.0.0.1:${inspectPort}` } : {}),
+    });
     const body = JSON.stringify(submission({ confidence: 0.7 }));
     let queueId: string;
     try {
@@ -51,7 +62,12 @@ const ingestionBench: Benchmark = async () => {
       const headers = { 'content-type': 'application/json', authorization: `Bearer ${key.token}` };
       const url = `${server.url}/v1/queues/bench-ingest/items`;
 
-      const closed = await closedLoop(url, headers, body, server.process.pid);
+      const profiler = profileFile ? await inspectorProfiler(inspectPort) : undefined;
+      const closed = await closedLoop(url, headers, body, server.process.pid, () =>
+        profiler?.start(),
+      );
+      if (profiler)
+        writeFileSync(`${profileFile}-submit.cpuprofile`, JSON.stringify(await profiler.stop()));
       const closedLoad = load1();
 
       // Open loop at 200/s, each request with its own externalId like a product would send.
@@ -70,6 +86,8 @@ const ingestionBench: Benchmark = async () => {
       const batch = JSON.stringify({
         items: Array.from({ length: 500 }, () => submission({ confidence: 0.7 })),
       });
+      const batchProfiler = profileFile ? await inspectorProfiler(inspectPort) : undefined;
+      await batchProfiler?.start();
       const batchRun = await autocannon({
         url: `${url}/batch`,
         method: 'POST',
@@ -79,6 +97,11 @@ const ingestionBench: Benchmark = async () => {
         duration: SECONDS,
       });
       const batchLoad = load1();
+      if (batchProfiler)
+        writeFileSync(
+          `${profileFile}-batch.cpuprofile`,
+          JSON.stringify(await batchProfiler.stop()),
+        );
       const batchItemsPerSecond = (batchRun.requests.total * 500) / SECONDS;
       if (batchRun.non2xx + batchRun.errors > 0)
         throw new Error(`batch run had ${batchRun.non2xx + batchRun.errors} failures`);

@@ -55,11 +55,14 @@ export async function closedLoop(
   headers: Record<string, string>,
   body: string,
   pid?: number,
+  /** Called between the warm-up and the measured run (e.g. to start a profiler). */
+  beforeMeasuring?: () => unknown,
   connections = CONNECTIONS,
   seconds = SECONDS,
 ): Promise<Load> {
   // A short warm-up so JIT and connection pools are hot before measuring.
   await autocannon({ url, method: 'POST', headers, body, connections, duration: 2 });
+  await beforeMeasuring?.();
   const cpuBefore = cpuSeconds(pid);
   const result = await autocannon({
     url,
@@ -174,4 +177,42 @@ export function naiveBaseline(
     }
   })();
   return baseline;
+}
+
+/**
+ * A V8 CPU profile of another Node process over its inspector (started with --inspect=<port>):
+ * `start()` begins sampling, `stop()` returns the profile (the .cpuprofile JSON). Only the window
+ * between the two is profiled, not the server's start-up.
+ */
+export async function inspectorProfiler(port: number) {
+  const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as {
+    webSocketDebuggerUrl: string;
+  }[];
+  const ws = new WebSocket(targets[0].webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = reject;
+  });
+  let next = 1;
+  const pending = new Map<number, (result: unknown) => void>();
+  ws.onmessage = (event: MessageEvent) => {
+    const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown };
+    if (message.id !== undefined) pending.get(message.id)?.(message.result);
+  };
+  const send = (method: string, params: Record<string, unknown> = {}) =>
+    new Promise<unknown>((resolve) => {
+      const id = next++;
+      pending.set(id, resolve);
+      ws.send(JSON.stringify({ id, method, params }));
+    });
+  await send('Profiler.enable');
+  await send('Profiler.setSamplingInterval', { interval: 500 });
+  return {
+    start: () => send('Profiler.start'),
+    async stop(): Promise<unknown> {
+      const result = (await send('Profiler.stop')) as { profile: unknown };
+      ws.close();
+      return result.profile;
+    },
+  };
 }
