@@ -32,13 +32,21 @@ function packageOf(url: string, name: string): string {
   return url;
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
 function main(): void {
   const [file, topArg] = process.argv.slice(2);
   const top = Number(topArg ?? 25);
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + profile.timeDeltas[i]));
+  // Count samples rather than sum their time deltas: on a loaded machine the process is often
+  // descheduled, and the sample after such a pause would carry the whole pause as its time.
+  const interval = median(profile.timeDeltas);
+  profile.samples.forEach((id) => self.set(id, (self.get(id) ?? 0) + interval));
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   const idle = [...self].filter(([id]) => byId.get(id)?.callFrame.functionName === '(idle)');
   const busy = total - idle.reduce((a, [, t]) => a + t, 0);
@@ -53,12 +61,12 @@ function main(): void {
     functions.set(fn, (functions.get(fn) ?? 0) + t);
   }
   const show = (title: string, m: Map<string, number>) => {
-    process.stdout.write(`\n${title} (share of busy time, ${Math.round(busy / 1000)} ms busy)\n`);
+    process.stdout.write(`\n${title} (share of busy samples)\n`);
     for (const [k, t] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top))
       process.stdout.write(`${((100 * t) / busy).toFixed(1).padStart(5)} %  ${k}\n`);
   };
   process.stdout.write(
-    `busy ${((100 * busy) / total).toFixed(0)} % of ${Math.round(total / 1000)} ms profiled\n`,
+    `${profile.samples.length} samples; busy ${((100 * busy) / total).toFixed(0)} % of them\n`,
   );
   show('by package', packages);
   show('by function', functions);
