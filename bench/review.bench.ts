@@ -6,9 +6,11 @@
  * - human pace: the same 16 reviewers each start one cycle per second on a fixed schedule (open
  *   loop: a slow cycle delays the reviewer's next one, and that delay counts as latency).
  */
+import { writeFileSync } from 'node:fs';
 import type { Benchmark, BenchRow } from './bench-types';
 import {
   cpuSeconds,
+  inspectorProfiler,
   load1,
   naiveBaseline,
   percentile,
@@ -72,7 +74,15 @@ async function cycle(reviewer: Api): Promise<Cycle> {
 
 const reviewBench: Benchmark = async () => {
   const ctx = testContext('review-bench.test.js');
-  const server = await startServer(ctx, { LOG_LEVEL: 'error', SWEEP_INTERVAL_MS: '10000' });
+  // BENCH_CPU_PROF=<prefix>: a V8 CPU profile of the server while the reviewers loop is written
+  // to <prefix>-review.cpuprofile (summarise it with `node dist/bench/profile-summary.js <file>`).
+  const profileFile = process.env.BENCH_CPU_PROF;
+  const inspectPort = profileFile ? await freePort() : 0;
+  const server = await startServer(ctx, {
+    LOG_LEVEL: 'error',
+    SWEEP_INTERVAL_MS: '10000',
+    ...(profileFile ? { NODE_OPTIONS: `--inspect=127.0.0.1:${inspectPort}` } : {}),
+  });
   try {
     const admin = await adminApi(server.url);
     await createQueue(admin, 'bench-review');
@@ -103,6 +113,8 @@ const reviewBench: Benchmark = async () => {
     // Warm-up (connections, caches, JIT) for 2 s, then measure.
     const running = reviewers.map((r) => loop(r));
     await new Promise((r) => setTimeout(r, 2_000));
+    const profiler = profileFile ? await inspectorProfiler(inspectPort) : undefined;
+    await profiler?.start();
     measuring = true;
     const start = performance.now();
     const cpuBefore = cpuSeconds(server.process.pid);
@@ -111,6 +123,8 @@ const reviewBench: Benchmark = async () => {
     const elapsed = (performance.now() - start) / 1000;
     const serverCpu = cpuSeconds(server.process.pid) - cpuBefore;
     const loopLoad = load1();
+    if (profiler)
+      writeFileSync(`${profileFile}-review.cpuprofile`, JSON.stringify(await profiler.stop()));
     stop = true;
     await Promise.all(running);
     const reviewsPerSecond = cycles.length / elapsed;
