@@ -9,6 +9,8 @@ export interface BenchRow {
   /** Human-readable goal, e.g. ">= 1.0x baseline" or "< 25 ms". */
   target?: string;
   ok?: boolean;
+  /** The machine's 1-minute load average when the figure was taken (the machine is shared). */
+  load?: string;
 }
 
 /** Each bench/*.bench.ts default-exports one of these; bench/run.ts runs them in turn. */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Benchmark, BenchRow } from './bench-types';
 
 function table(rows: BenchRow[]): string {
-  const header = ['benchmark', 'metric', 'value', 'baseline', 'target', 'ok'];
+  const header = ['benchmark', 'metric', 'value', 'baseline', 'target', 'ok', 'load'];
   const body = rows.map((r) => [
     r.benchmark,
     r.metric,
@@ -16,6 +16,7 @@ function table(rows: BenchRow[]): string {
     r.baseline === undefined ? '' : `${r.baseline} ${r.unit}`,
     r.target ?? '',
     r.ok === undefined ? '' : r.ok ? 'yes' : 'NO',
+    r.load ?? '',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
@@ -28,7 +29,16 @@ function table(rows: BenchRow[]): string {
 
 async function main(): Promise<void> {
   const filters = process.argv.slice(2);
-  const order = ['ingestion', 'review', 'live', 'login-flood', 'export', 'analytics', 'search'];
+  const order = [
+    'ingestion',
+    'review',
+    'claim',
+    'live',
+    'login-flood',
+    'export',
+    'analytics',
+    'search',
+  ];
   const files = readdirSync(__dirname)
     .filter((f) => f.endsWith('.bench.js'))
     .filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)))

@@ -1,4 +1,9 @@
-import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import {
+  ArgumentMetadata,
+  ValidationError,
+  ValidationPipe,
+  ValidationPipeOptions,
+} from '@nestjs/common';
 import { FieldProblem, invalid } from './errors';
 import { depthProblem, setAsideFreeJson } from './free-json';
 
@@ -29,27 +34,55 @@ export function validationProblems(errors: ValidationError[]): FieldProblem[] {
  * Unknown fields are stripped, not refused: integrators can send extra context without
  * breaking, and nothing unknown is ever stored. Types are never coerced ("0.5" stays a string).
  */
+export const VALIDATION_OPTIONS: ValidationPipeOptions = {
+  whitelist: true,
+  forbidNonWhitelisted: false,
+  transform: true,
+  transformOptions: { enableImplicitConversion: false },
+  validationError: { target: false, value: false },
+  exceptionFactory: (errors) => invalid(validationProblems(errors)),
+};
+
 /**
- * Bodies are first checked for depth (before anything walks them recursively), then validated
- * with their free-form JSON set aside, which is put back untouched (see free-json.ts).
+ * A check for one hot DTO: the DTO when the value certainly passes its validation, built as the
+ * slow path would build it; undefined sends the value through class-validator as usual.
  */
-class VerdictValidationPipe extends ValidationPipe {
+export type FastPath = (value: unknown) => object | undefined;
+
+const fastPaths = new Map<unknown, FastPath>();
+
+/** Registers a fast path for request bodies of this DTO class (see VerdictValidationPipe). */
+export function registerFastPath(dto: abstract new () => object, check: FastPath): void {
+  fastPaths.set(dto, check);
+}
+
+/**
+ * The global pipe. Bodies are first checked for depth (before anything walks them recursively).
+ * Then bodies of a DTO with a registered fast path skip class-transformer and class-validator
+ * when the fast check accepts them; everything else, every rejection included, is validated with
+ * its free-form JSON set aside, which is put back untouched (see free-json.ts).
+ */
+export class VerdictValidationPipe extends ValidationPipe {
+  constructor(
+    options: ValidationPipeOptions,
+    /** false only in tests, which compare both paths. */
+    private readonly useFastPaths = true,
+  ) {
+    super(options);
+  }
+
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type !== 'body') return super.transform(value, metadata);
     const problem = depthProblem(value);
     if (problem) throw invalid([problem]);
+    const fast = this.useFastPaths ? fastPaths.get(metadata.metatype) : undefined;
+    const dto = fast && typeof value === 'object' && value !== null ? fast(value) : undefined;
+    if (dto) return dto;
     const { body, restore } = setAsideFreeJson(metadata.metatype, value);
     return restore(await super.transform(body, metadata));
   }
 }
 
 export function createValidationPipe(): ValidationPipe {
-  return new VerdictValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: false,
-    transform: true,
-    transformOptions: { enableImplicitConversion: false },
-    validationError: { target: false, value: false },
-    exceptionFactory: (errors) => invalid(validationProblems(errors)),
-  });
+  return new VerdictValidationPipe(VALIDATION_OPTIONS);
 }

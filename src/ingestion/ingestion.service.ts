@@ -23,6 +23,8 @@ import { QueuesService } from '../queues/queues.service';
 import { routeSubmission } from '../routing/routing';
 import { SubmitItemDto } from './ingestion.dto';
 import { PreparedSubmission, SubmissionBatcher, SubmissionOutcome } from './submission-batcher';
+// Also registers the fast paths of the submit bodies with the global validation pipe.
+import { fastSubmitItem } from './submission-check';
 
 function bodyHash(dto: SubmitItemDto): string {
   const canonical = stringify({
@@ -144,6 +146,11 @@ export class IngestionService {
       return {
         problems: [{ field: `items[${index}]`, message: `items[${index}] must be an object` }],
       };
+    }
+    const fast = fastSubmitItem(raw);
+    if (fast) {
+      const problems = storageProblems(fast);
+      return problems.length > 0 ? { problems } : { dto: fast, problems };
     }
     // Free-form JSON is set aside from class-transformer here too (see free-json.ts).
     const { body, restore } = setAsideFreeJson(SubmitItemDto, raw);

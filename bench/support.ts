@@ -1,0 +1,218 @@
+/**
+ * Shared pieces of the benchmarks: percentiles, the server's CPU time from /proc, the machine's
+ * load average (recorded beside every figure: the machine is shared), an open-loop request
+ * driver, and the naive baseline (measured once per `npm run bench` process and reused by every
+ * benchmark that compares against it).
+ */
+import autocannon from 'autocannon';
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+export const sortNumbers = (values: number[]) => [...values].sort((a, b) => a - b);
+
+export const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
+export function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    // Fields after the "(comm)" part: utime and stime are the 12th and 13th, in clock ticks.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** The 1-minute load average, as text for the table ("load 3.2"). */
+export const load1 = () => `load ${round1(loadavg()[0])}`;
+
+export interface Load {
+  rps: number;
+  total: number;
+  p50: number;
+  p99: number;
+  failed: number;
+  /** Server CPU per request during the measured window, in µs (when given the server's pid). */
+  cpuPerRequestUs: number;
+}
+
+export const CONNECTIONS = 32;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+
+/** autocannon, closed loop: `connections` clients each sending the next request on the answer. */
+export async function closedLoop(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  pid?: number,
+  /** Called between the warm-up and the measured run (e.g. to start a profiler). */
+  beforeMeasuring?: () => unknown,
+  connections = CONNECTIONS,
+  seconds = SECONDS,
+): Promise<Load> {
+  // A short warm-up so JIT and connection pools are hot before measuring.
+  await autocannon({ url, method: 'POST', headers, body, connections, duration: 2 });
+  await beforeMeasuring?.();
+  const cpuBefore = cpuSeconds(pid);
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    headers,
+    body,
+    connections,
+    duration: seconds,
+  });
+  return {
+    rps: result.requests.average,
+    total: result.requests.total,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    failed: result.non2xx + result.errors,
+    cpuPerRequestUs: ((cpuSeconds(pid) - cpuBefore) * 1e6) / Math.max(1, result.requests.total),
+  };
+}
+
+export interface OpenLoopResult {
+  /** Latency of each request from its scheduled start (so a stall delays the ones behind it). */
+  latencies: number[];
+  failed: number;
+  seconds: number;
+}
+
+/**
+ * Open loop: request i is due at start + i / rate whatever happened to the earlier ones, over
+ * keep-alive connections (opened as needed), so server stalls show up as latency instead of a
+ * lower send rate. Latency counts from the due time.
+ */
+export async function openLoop(
+  rate: number,
+  seconds: number,
+  send: (agent: Agent, i: number) => Promise<number>,
+): Promise<OpenLoopResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const latencies: number[] = [];
+  let failed = 0;
+  const total = Math.round(rate * seconds);
+  const inFlight: Promise<void>[] = [];
+  const start = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    inFlight.push(
+      send(agent, i).then(
+        (status) => {
+          if (status >= 300) failed++;
+          else latencies.push(performance.now() - due);
+        },
+        () => {
+          failed++;
+        },
+      ),
+    );
+  }
+  await Promise.all(inFlight);
+  const elapsed = (performance.now() - start) / 1000;
+  agent.destroy();
+  return { latencies, failed, seconds: elapsed };
+}
+
+/** One HTTP request over `agent`; resolves with the status once the body has been read. */
+export function httpStatus(
+  agent: Agent,
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers, agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+let baseline: Promise<Load & { load: string }> | undefined;
+
+/**
+ * The naive baseline: a bare node:http server doing one INSERT per request (bench/baseline-server)
+ * under the same 32-connection load. Measured once per process: the ingestion benchmark's run and
+ * the review benchmark's comparison share it. `databaseUrl` must hold a migrated schema and
+ * `queueId` a queue in it (the inserted rows only need a valid queue).
+ */
+export function naiveBaseline(
+  databaseUrl: string,
+  queueId: string,
+  port: number,
+  body: string,
+): Promise<Load & { load: string }> {
+  baseline ??= (async () => {
+    const server = fork(join(__dirname, 'baseline-server.js'), [], {
+      env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), QUEUE_ID: queueId },
+    });
+    await once(server, 'message');
+    try {
+      const result = await closedLoop(
+        `http://127.0.0.1:${port}/`,
+        { 'content-type': 'application/json' },
+        body,
+      );
+      return { ...result, load: load1() };
+    } finally {
+      server.kill();
+    }
+  })();
+  return baseline;
+}
+
+/**
+ * A V8 CPU profile of another Node process over its inspector (started with --inspect=<port>):
+ * `start()` begins sampling, `stop()` returns the profile (the .cpuprofile JSON). Only the window
+ * between the two is profiled, not the server's start-up.
+ */
+export async function inspectorProfiler(port: number) {
+  const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as {
+    webSocketDebuggerUrl: string;
+  }[];
+  const ws = new WebSocket(targets[0].webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = reject;
+  });
+  let next = 1;
+  const pending = new Map<number, (result: unknown) => void>();
+  ws.onmessage = (event: MessageEvent) => {
+    const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown };
+    if (message.id !== undefined) pending.get(message.id)?.(message.result);
+  };
+  const send = (method: string, params: Record<string, unknown> = {}) =>
+    new Promise<unknown>((resolve) => {
+      const id = next++;
+      pending.set(id, resolve);
+      ws.send(JSON.stringify({ id, method, params }));
+    });
+  await send('Profiler.enable');
+  await send('Profiler.setSamplingInterval', { interval: 500 });
+  return {
+    start: () => send('Profiler.start'),
+    async stop(): Promise<unknown> {
+      const result = (await send('Profiler.stop')) as { profile: unknown };
+      ws.close();
+      return result.profile;
+    },
+  };
+}
