@@ -147,16 +147,16 @@ export class IngestionService {
         problems: [{ field: `items[${index}]`, message: `items[${index}] must be an object` }],
       };
     }
-    const fast = fastSubmitItem(raw);
-    if (fast) {
-      const problems = storageProblems(fast);
-      return problems.length > 0 ? { problems } : { dto: fast, problems };
+    // The fast path only replaces the DTO checks; storage and SSRF checks below apply to both.
+    let dto = fastSubmitItem(raw);
+    const problems: FieldProblem[] = [];
+    if (!dto) {
+      // Free-form JSON is set aside from class-transformer here too (see free-json.ts).
+      const { body, restore } = setAsideFreeJson(SubmitItemDto, raw);
+      dto = restore(plainToInstance(SubmitItemDto, body));
+      const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: false });
+      problems.push(...validationProblems(errors));
     }
-    // Free-form JSON is set aside from class-transformer here too (see free-json.ts).
-    const { body, restore } = setAsideFreeJson(SubmitItemDto, raw);
-    const dto = restore(plainToInstance(SubmitItemDto, body));
-    const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: false });
-    const problems = validationProblems(errors);
     if (problems.length === 0) problems.push(...storageProblems(dto));
     if (problems.length === 0) problems.push(...(await this.callbackProblems(dto)));
     return problems.length > 0 ? { problems } : { dto, problems };

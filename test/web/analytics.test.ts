@@ -7,6 +7,7 @@ import {
   adminApi,
   createQueue,
   dropTestState,
+  eventually,
   RunningServer,
   startServer,
   submission,
@@ -90,9 +91,12 @@ void describe('analytics in the web app', () => {
       }
       await s.page.locator('label').filter({ hasText: /^5$/ }).click();
       // Row 5 exists in the 10-bin table too: wait for the table to shrink, not for a row.
-      await s.page.waitForFunction(
-        // Runs in the page, where `document` exists; the string keeps the test's tsconfig DOM-free.
-        `document.querySelectorAll('[data-testid="calibration-table"] tbody tr').length === 5`,
+      // Polled through Playwright's locator rather than a page-evaluated string: the app's CSP
+      // forbids eval, which a string predicate needs.
+      await eventually(
+        async () =>
+          (await s.page.getByTestId('calibration-table').locator('tbody tr').count()) === 5,
+        15_000,
       );
       assert.equal(await s.page.getByTestId('calibration-table').locator('tbody tr').count(), 5);
       assertNoConsoleErrors(s);

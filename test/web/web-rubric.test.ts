@@ -147,9 +147,8 @@ void describe('reviewing with guidelines and questions', () => {
       await s.page.locator('body').press('q');
       await s.page.keyboard.press('4');
       // Focus moved on to the tone question: 2 picks its second option, not the label "tone".
-      await s.page.waitForFunction(
-        "document.activeElement?.closest('[data-question]')?.getAttribute('data-question') === 'tone'",
-      );
+      // A locator poll, not a string predicate (the app's CSP forbids the eval it needs).
+      await s.page.locator('[data-question="tone"]:focus-within').waitFor();
       await s.page.keyboard.press('2');
       const helpful = s.page.getByTestId('question-helpful').getByRole('radio', { name: '4' });
       assert.equal(await helpful.isChecked(), true);
