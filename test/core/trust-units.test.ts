@@ -71,6 +71,11 @@ describe('JSON depth', () => {
     let ok: unknown = 1;
     for (let i = 0; i < 64; i++) ok = { a: ok };
     assert.equal(depthProblem({ output: ok }), null);
+    // One level more is refused: "deeper than 64 levels" is exact at the boundary.
+    assert.equal(depthProblem({ output: { a: ok } })?.field, 'output');
+    let arrays: unknown = [];
+    for (let i = 1; i < 65; i++) arrays = [arrays];
+    assert.equal(depthProblem({ output: arrays })?.field, 'output');
   });
 });
 
