@@ -149,7 +149,9 @@ export class IngestionService {
     }
     const fast = fastSubmitItem(raw);
     if (fast) {
+      // The fast path skips only the DTO machinery, never the SSRF guard on callbackUrl.
       const problems = storageProblems(fast);
+      if (problems.length === 0) problems.push(...(await this.callbackProblems(fast)));
       return problems.length > 0 ? { problems } : { dto: fast, problems };
     }
     // Free-form JSON is set aside from class-transformer here too (see free-json.ts).
