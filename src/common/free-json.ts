@@ -86,8 +86,9 @@ export function depthProblem(body: unknown): FieldProblem | null {
   ];
   while (stack.length > 0) {
     const { value, depth, field } = stack.pop()!;
-    // The top-level field's value is at depth 1; MAX_JSON_DEPTH levels may nest inside it.
-    if (depth > MAX_JSON_DEPTH + 1)
+    // The top-level field's value is level 1, so a field holds at most MAX_JSON_DEPTH levels:
+    // an `output` of 64 nested arrays is accepted, one of 65 is refused.
+    if (depth > MAX_JSON_DEPTH)
       return { field, message: `${field} is nested more than ${MAX_JSON_DEPTH} levels deep` };
     const children = Array.isArray(value)
       ? value.map((child, i) => [String(i), child] as const)

@@ -12,8 +12,10 @@ function collect(errors: ValidationError[], parent = ''): FieldProblem[] {
   for (const error of errors) {
     const field = parent ? `${parent}.${error.property}` : error.property;
     for (const message of Object.values(error.constraints ?? {})) {
-      // class-validator names only the leaf; prefix the parent so nested fields are unambiguous.
-      problems.push({ field, message: parent ? `${parent}.${message}` : message });
+      // class-validator names only the leaf; prefix the parent so nested fields are unambiguous,
+      // unless the DTO's own message already names the full path ("model.name must ...").
+      const named = !parent || message.startsWith(`${field} `);
+      problems.push({ field, message: named ? message : `${parent}.${message}` });
     }
     if (error.children?.length) problems.push(...collect(error.children, field));
   }

@@ -17,6 +17,13 @@ export function blockedRange(address: string): string | null {
   // "::ffff:127.0.0.1" is 127.0.0.1 to the kernel: classify what is really reached.
   const parsed = ipaddr.process(bare);
   const range = parsed.range();
+  // ipaddr.js calls the deprecated IPv4-compatible form "::a.b.c.d" (::/96) unicast; it is not
+  // a public address anyone can serve a webhook on, and it embeds an IPv4 address like the
+  // mapped form, so it is refused with the other IPv4-embedding forms.
+  if (range === 'unicast' && parsed.kind() === 'ipv6') {
+    const parts = (parsed as ipaddr.IPv6).parts;
+    if (parts.slice(0, 6).every((part) => part === 0)) return 'ipv4Compatible';
+  }
   return range === 'unicast' ? null : range;
 }
 
@@ -122,13 +129,15 @@ export async function urlFieldProblem(
   url: string,
   allowPrivate: boolean,
 ): Promise<string | null> {
-  if (allowPrivate) return null;
   let host: string;
   try {
     host = new URL(url).host;
   } catch {
-    return null; // malformed URLs are the DTO's to report
+    // The DTO's validator lets through some URLs (e.g. an IPv6 zone id, "[fe80::1%25eth0]")
+    // that Node cannot parse and so could never deliver to: refuse them here, naming the field.
+    return `${field} is not a valid URL`;
   }
+  if (allowPrivate) return null;
   let entry = checked.get(host);
   if (!entry || Date.now() - entry.at > CACHE_MS) {
     entry = { problem: await urlProblem(url), at: Date.now() };

@@ -288,8 +288,21 @@ describe('bad input', () => {
     ['confidence below 0', submission({ confidence: -0.01 }), /confidence/],
     ['confidence missing', { model: { name: 'm' }, output: 'x' }, /confidence/],
     ['model missing', { output: 'x', confidence: 0.5 }, /model/],
-    ['model.name empty', submission({ model: { name: '' } }), /model\.name/],
-    ['model.name not a string', submission({ model: { name: 7 } }), /model\.name/],
+    [
+      'model.name empty',
+      submission({ model: { name: '' } }),
+      /^(?!.*model\.model)model\.name must not be empty/,
+    ],
+    [
+      'model.name not a string',
+      submission({ model: { name: 7 } }),
+      /^(?!.*model\.model)model\.name.*must be a string/,
+    ],
+    [
+      'model.version not a string',
+      submission({ model: { name: 'm', version: 1 } }),
+      /^model\.version/,
+    ],
     ['model as a string', submission({ model: 'gpt' }), /model/],
     ['output missing', { model: { name: 'm' }, confidence: 0.5 }, /output/],
     ['output null', submission({ output: null }), /output/],

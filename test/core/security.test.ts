@@ -373,8 +373,11 @@ describe('free-form JSON', () => {
       const r = await admin.request(method, path, body);
       assert.equal(r.status, 400, `${method} ${path}: ${r.status}`);
     }
-    // 64 levels inside a field are fine.
+    // 64 levels inside a field are fine; 65 are not.
     assert.equal((await product.post('/v1/queues/alpha/items', deepBody(64))).status, 201);
+    const over = await product.post('/v1/queues/alpha/items', deepBody(65));
+    assert.equal(over.status, 400, JSON.stringify(over.body));
+    assert.match(over.body.message, /output is nested more than 64 levels/);
     assert.equal((await server.logs.join('')).includes('RangeError'), false);
   });
 

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { depthProblem } from '../../src/common/free-json';
 import { safeCell } from '../../src/feedback/export-format';
 import { AuditChain, legacyEventHash } from '../../src/items/event-chain';
-import { blockedRange, urlProblem } from '../../src/webhooks/outbound-address';
+import { blockedRange, urlFieldProblem, urlProblem } from '../../src/webhooks/outbound-address';
 
 describe('SSRF address classification', () => {
   it('refuses loopback, private, link-local, shared, unspecified, multicast and their IPv4-mapped forms', () => {
@@ -32,6 +32,8 @@ describe('SSRF address classification', () => {
       '::ffff:10.0.0.1',
       '::ffff:169.254.169.254',
       '[::1]',
+      '::127.0.0.1',
+      '::a00:1',
     ])
       assert.ok(blockedRange(address), `${address} must be refused`);
   });
@@ -58,6 +60,19 @@ describe('SSRF address classification', () => {
       assert.ok(await urlProblem(url), `${url} must be refused`);
     assert.equal(await urlProblem('https://93.184.216.34/hook'), null);
   });
+
+  it('refuses, naming the field, a URL Node cannot parse even when private networks are allowed', async () => {
+    for (const allowPrivate of [false, true])
+      assert.equal(
+        await urlFieldProblem('webhookUrl', 'http://[fe80::1%25eth0]:8080/x', allowPrivate),
+        'webhookUrl is not a valid URL',
+      );
+    assert.match(
+      (await urlFieldProblem('callbackUrl', 'http://[::127.0.0.1]/hook', false)) ?? '',
+      /^callbackUrl /,
+    );
+    assert.equal(await urlFieldProblem('webhookUrl', 'http://127.0.0.1:9/x', true), null);
+  });
 });
 
 describe('JSON depth', () => {
@@ -71,6 +86,11 @@ describe('JSON depth', () => {
     let ok: unknown = 1;
     for (let i = 0; i < 64; i++) ok = { a: ok };
     assert.equal(depthProblem({ output: ok }), null);
+    // One level more is refused: "deeper than 64 levels" is exact at the boundary.
+    assert.equal(depthProblem({ output: { a: ok } })?.field, 'output');
+    let arrays: unknown = [];
+    for (let i = 1; i < 65; i++) arrays = [arrays];
+    assert.equal(depthProblem({ output: arrays })?.field, 'output');
   });
 });
 
