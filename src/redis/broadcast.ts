@@ -23,7 +23,7 @@ export class Broadcasts {
 
   channel(name: string, handle: (message: string) => void): BroadcastChannel {
     const channel = this.keys.key(name);
-    void this.subscriber.subscribe(channel).catch(() => undefined);
+    this.subscribeWhenReady(channel);
     this.subscriber.on('message', (from: string, message: string) => {
       if (from === channel) handle(message);
     });
@@ -33,5 +33,22 @@ export class Broadcasts {
         await this.redis.publish(channel, message).catch(() => undefined);
       },
     };
+  }
+
+  /**
+   * SUBSCRIBE only once the connection is ready: issued while it is still connecting, a
+   * subscribe can leave the client in subscriber mode before its ready check, which then fails
+   * the next subscribe ("Connection in subscriber mode") and the channel is silently never
+   * heard. A failed subscribe is retried; after a reconnect ioredis resubscribes by itself.
+   */
+  private subscribeWhenReady(channel: string): void {
+    const attempt = () => {
+      if (this.subscriber.status !== 'ready') {
+        this.subscriber.once('ready', attempt);
+        return;
+      }
+      this.subscriber.subscribe(channel).catch(() => setTimeout(attempt, 500).unref());
+    };
+    attempt();
   }
 }
