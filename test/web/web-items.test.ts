@@ -7,6 +7,7 @@ import {
   apiKey,
   createQueue,
   dropTestState,
+  eventually,
   RunningServer,
   startServer,
   submission,
@@ -211,9 +212,19 @@ void describe('items in the web app', () => {
         .getByRole('navigation', { name: 'Main' })
         .getByRole('link', { name: 'Items' })
         .click();
-      // Controlled by the URL: the box shows the new state once the navigation lands.
-      await rp.getByLabel('Reviewed by me').click();
-      await rp.waitForURL((url) => url.searchParams.get('reviewer') === 'me');
+      // Controlled by the URL: the box shows the new state once the navigation lands. A click
+      // that lands while the page is still settling can be lost, so click until the URL says so
+      // (never twice within 2 s, which would toggle it back off).
+      await rp.waitForURL((url) => url.pathname === '/items');
+      await eventually(
+        async () => {
+          if (new URL(rp.url()).searchParams.get('reviewer') === 'me') return true;
+          await rp.getByLabel('Reviewed by me').click();
+          return false;
+        },
+        30_000,
+        2_000,
+      );
       await rp
         .getByRole('table', { name: 'Search results' })
         .getByRole('link', { name: 'esc-1' })
