@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { Benchmark } from './bench-types';
 import { dropBenchRedis } from './feedback-seed';
-import { load1, percentile, round1, sortNumbers } from './support';
+import { keptBenchContext, load1, percentile, round1, sortNumbers, withClient } from './support';
 import {
   adminApi,
   apiKey,
@@ -36,27 +36,7 @@ const ROUNDS = 10;
 const ROUND_MS = 2_000;
 const CHUNK = 100_000;
 
-function claimContext(): TestContext {
-  const database = 'verdict_bench_claim';
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${database}`;
-  return {
-    name: 'bench_claim',
-    database,
-    databaseUrl: url.toString(),
-    redisPrefix: `vb-claim-${process.pid}`,
-  };
-}
-
-async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
+const claimContext = (): TestContext => keptBenchContext('claim');
 
 /** Creates the database on the first run (the server migrates it when it starts). */
 async function ensureDatabase(ctx: TestContext): Promise<void> {

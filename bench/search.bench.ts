@@ -7,7 +7,6 @@
  * The items are written with SQL (generate_series, 100k rows per statement) into a dedicated
  * database that is kept for the next run; BENCH_DROP=1 drops it afterwards.
  */
-import { Client } from 'pg';
 import type { Benchmark, BenchRow } from './bench-types';
 import {
   adminApi,
@@ -18,6 +17,7 @@ import {
   type TestContext,
 } from '../test/support/harness';
 import { dropBenchRedis, median } from './feedback-seed';
+import { keptBenchContext, withClient } from './support';
 
 const NAME = 'search: 1M items';
 const ITEMS = 1_000_000;
@@ -25,27 +25,7 @@ const CHUNK = 100_000;
 const SEED_VERSION = 'search-1m-v1';
 const QUEUES = ['bench-search-main', 'bench-search-small'];
 
-function searchContext(): TestContext {
-  const database = 'verdict_bench_search';
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${database}`;
-  return {
-    name: 'bench_search',
-    database,
-    databaseUrl: url.toString(),
-    redisPrefix: `vb-search-${process.pid}`,
-  };
-}
-
-async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
+const searchContext = (): TestContext => keptBenchContext('search');
 
 /**
  * Items n = 1..1M arrive evenly over 20 days (millisecond timestamps, as the API stores them):

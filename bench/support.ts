@@ -11,6 +11,8 @@ import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
+import { PG_ADMIN_URL, type TestContext } from '../test/support/harness';
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -215,4 +217,28 @@ export async function inspectorProfiler(port: number) {
       return result.profile;
     },
   };
+}
+
+/** A kept bench database (seeded once, reused by later runs) with this run's own Redis prefix. */
+export function keptBenchContext(name: string): TestContext {
+  const database = `verdict_bench_${name}`;
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${database}`;
+  return {
+    name: `bench_${name}`,
+    database,
+    databaseUrl: url.toString(),
+    redisPrefix: `vb-${name}-${process.pid}`,
+  };
+}
+
+/** One pg connection for `fn`, always closed. */
+export async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
 }
