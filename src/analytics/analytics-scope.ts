@@ -5,7 +5,7 @@ import type { Principal } from '../common/principal';
 import { parseIsoDate, parseModel, type ModelFilter } from '../feedback/export-params';
 import type { Queue } from '../queues/queue.entity';
 import { QueuesService } from '../queues/queues.service';
-import type { SqlParams } from './human-verdicts';
+import { itemScopeSql, type SqlParams } from '../common/sql';
 
 export const ANALYTICS_ROLES = ['admin', 'lead', 'analyst'] as const;
 
@@ -44,13 +44,7 @@ export class AnalyticsScope {
 
 /** Adds the queue and model filters on items aliased `i`. */
 export function scopeSql(scope: Scope, params: SqlParams): SqlParams {
-  if (scope.queue) params.and(`i.queue_id = ${params.add(scope.queue.id)}`);
-  if (scope.model) {
-    params.and(`i.model_name = ${params.add(scope.model.name)}`);
-    if (scope.model.version !== undefined)
-      params.and(`i.model_version = ${params.add(scope.model.version)}`);
-  }
-  return params;
+  return itemScopeSql(params, { queueId: scope.queue?.id, model: scope.model });
 }
 
 /** A `since` parameter as a Date (400 naming the field when malformed), or the fallback. */

@@ -5,7 +5,8 @@ import { aggregateQuery } from './aggregate-query';
 import type { Principal } from '../common/principal';
 import { AnalyticsScope, modelLabel, scopeSql, sinceDate } from './analytics-scope';
 import type { CalibrationQuery } from './analytics.dto';
-import { IS_HUMAN_VERDICT, SqlParams } from './human-verdicts';
+import { SqlParams } from '../common/sql';
+import { IS_HUMAN_VERDICT } from './human-verdicts';
 
 export interface CalibrationBin {
   lo: number;

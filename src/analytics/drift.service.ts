@@ -5,7 +5,8 @@ import { aggregateQuery } from './aggregate-query';
 import type { Principal } from '../common/principal';
 import { AnalyticsScope, modelLabel, scopeSql, Scope } from './analytics-scope';
 import type { DriftQuery } from './analytics.dto';
-import { IS_HUMAN_VERDICT, IS_OVERRIDE, SqlParams } from './human-verdicts';
+import { SqlParams } from '../common/sql';
+import { IS_HUMAN_VERDICT, IS_OVERRIDE } from './human-verdicts';
 import { psi, psiLevel } from './stats';
 
 const BINS = 10;

@@ -16,23 +16,3 @@ export const IS_HUMAN_VERDICT = `(i.status IN ('approved', 'rejected', 'correcte
 
 /** Within human verdicts: the person did not let the output through as it was. */
 export const IS_OVERRIDE = `i.status <> 'approved'`;
-
-/** Collects positional parameters while a WHERE clause is built. */
-export class SqlParams {
-  readonly values: unknown[] = [];
-  readonly where: string[] = [];
-
-  add(value: unknown): string {
-    this.values.push(value);
-    return `$${this.values.length}`;
-  }
-
-  and(condition: string): this {
-    this.where.push(condition);
-    return this;
-  }
-
-  whereSql(): string {
-    return this.where.length ? `WHERE ${this.where.join(' AND ')}` : '';
-  }
-}

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import type { Principal } from '../common/principal';
 import { AnalyticsScope, sinceDate } from './analytics-scope';
 import type { ReviewersQuery } from './analytics.dto';
-import { SqlParams } from './human-verdicts';
+import { SqlParams } from '../common/sql';
 
 /**
  * Reviewer quality for leads. Throughput is per active hour/day (hours and days in which the

@@ -1,5 +1,6 @@
 import type { ExportParams } from './export-params';
 import { parseModel } from './export-params';
+import { itemScopeSql, SqlParams, whereSql } from '../common/sql';
 
 /** Timestamps leave Postgres already in the API's ISO form (UTC, milliseconds). */
 const iso = (column: string) =>
@@ -20,24 +21,17 @@ function filters(
   queueId: string | undefined,
   queueColumn = 'i.queue_id',
 ): { where: string[]; values: unknown[] } {
-  const where: string[] = [];
-  const values: unknown[] = [];
-  const add = (sql: (n: string) => string, value: unknown) => {
-    values.push(value);
-    where.push(sql(`$${values.length}`));
-  };
-  if (queueId) add((n) => `${queueColumn} = ${n}`, queueId);
-  if (params.since) add((n) => `r.decided_at >= ${n}::timestamptz`, params.since);
+  const p = itemScopeSql(
+    new SqlParams(),
+    { queueId, model: parseModel(params.model) },
+    queueColumn,
+  );
+  if (params.since) p.and(`r.decided_at >= ${p.add(params.since)}::timestamptz`);
   if (params.until)
-    add((n) => `r.decided_at < ${n}::timestamptz + interval '1 millisecond'`, params.until);
-  const model = parseModel(params.model);
-  if (model) {
-    add((n) => `i.model_name = ${n}`, model.name);
-    if (model.version !== undefined) add((n) => `i.model_version = ${n}`, model.version);
-  }
-  if (params.action) add((n) => `r.action = ${n}`, params.action);
-  if (params.label) add((n) => `${n} = ANY(r.labels)`, params.label);
-  return { where, values };
+    p.and(`r.decided_at < ${p.add(params.until)}::timestamptz + interval '1 millisecond'`);
+  if (params.action) p.and(`r.action = ${p.add(params.action)}`);
+  if (params.label) p.and(`${p.add(params.label)} = ANY(r.labels)`);
+  return { where: p.where, values: p.values };
 }
 
 /** Column order of a jsonl/csv row (rowMode array); JSON columns arrive as JSON text. */
@@ -76,7 +70,7 @@ interface ExportQueryParts {
 }
 
 function compose(parts: ExportQueryParts, count = false): ExportSql {
-  const where = parts.where.length ? `WHERE ${parts.where.join(' AND ')}` : '';
+  const where = whereSql(parts.where);
   const text = count
     ? `SELECT count(*)::text AS n FROM ${parts.countFrom ?? parts.from} ${where}`
     : `SELECT ${parts.select} FROM ${parts.from} ${where} ORDER BY ${parts.orderBy}`;

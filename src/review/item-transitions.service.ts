@@ -6,7 +6,7 @@ import { ItemChangesService } from '../items/item-changes.service';
 import { Item } from '../items/item.entity';
 import { ItemEvent } from '../items/item-event.entity';
 import { ItemEventsService, NewItemEvent } from '../items/item-events.service';
-import { insertSql, SqlParams, updateSql } from './sql-writer';
+import { insertSql, SqlParams, updateSql } from '../common/sql';
 import { Review } from './review.entity';
 import { isUniqueViolation } from '../common/pg-errors';
 

@@ -7,7 +7,7 @@ import { before, describe, it } from 'node:test';
 import { DataSource, EntityMetadata } from 'typeorm';
 import { Item } from '../../src/items/item.entity';
 import { ItemEvent } from '../../src/items/item-event.entity';
-import { insertSql, SqlParams, updateSql } from '../../src/review/sql-writer';
+import { insertSql, itemScopeSql, SqlParams, unnestSql, updateSql } from '../../src/common/sql';
 
 let items: EntityMetadata;
 let events: EntityMetadata;
@@ -94,5 +94,51 @@ describe('insertSql', () => {
     assert.equal(params.values.length, 10);
     assert.match(text, /VALUES \(\$1, .*\), \(\$6, .*\)$/);
     assert.ok(params.values.includes(JSON.stringify({ seq: 2 })));
+  });
+});
+
+describe('unnestSql', () => {
+  it('sends each column as one typed array, whatever the number of rows', () => {
+    const params = new SqlParams();
+    const row = (seq: number) => ({
+      itemId: 'item-1',
+      seq,
+      type: 'submitted',
+      actor: 'system',
+      details: { seq },
+      createdAt: new Date(seq),
+    });
+    const { columns, from } = unnestSql(events, [row(1), row(2), row(3)], params, 'e');
+    assert.equal(columns, '"item_id", "seq", "type", "actor", "details", "created_at"');
+    assert.match(from, /^unnest\(\$1::uuid\[\], \$2::int\[\], .*\$6::timestamptz\[\]\) AS e\(/);
+    assert.equal(params.values.length, 6);
+    assert.deepEqual(params.values[1], [1, 2, 3]);
+    // jsonb goes as JSON text per row, so a string stays a JSON string.
+    assert.deepEqual(params.values[4], ['{"seq":1}', '{"seq":2}', '{"seq":3}']);
+  });
+  it('refuses array columns (unnest would flatten them)', () => {
+    assert.throws(() => unnestSql(items, [{ reviewedBy: ['u1'] }], new SqlParams()), /array/);
+  });
+});
+
+describe('WHERE building', () => {
+  it('joins conditions with AND, and leaves no WHERE when there are none', () => {
+    const params = new SqlParams();
+    assert.equal(params.whereSql(), '');
+    params.and(`a = ${params.add(1)}`).and(`b = ${params.add(2)}`);
+    assert.equal(params.whereSql(), 'WHERE a = $1 AND b = $2');
+  });
+  it('filters items by queue and model, version only when given', () => {
+    const byName = itemScopeSql(new SqlParams(), { queueId: 'q', model: { name: 'm' } });
+    assert.deepEqual(byName.where, ['i.queue_id = $1', 'i.model_name = $2']);
+    const versionless = itemScopeSql(
+      new SqlParams(),
+      { model: { name: 'm', version: null } },
+      'r.queue_id',
+    );
+    assert.deepEqual(versionless.where, ['i.model_name = $1', 'i.model_version = $2']);
+    assert.deepEqual(versionless.values, ['m', null]);
+    const nothing = itemScopeSql(new SqlParams(), {});
+    assert.equal(nothing.whereSql(), '');
   });
 });

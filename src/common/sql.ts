@@ -1,0 +1,139 @@
+import type { EntityMetadata } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+
+/**
+ * The one place SQL text is assembled from values: positional parameters, WHERE clauses, and
+ * INSERT / UPDATE / unnest() built from TypeORM entity metadata, so a change (item row, review,
+ * audit events, a batch of submissions) goes to Postgres as one statement instead of one round
+ * trip each, and a new column needs no second hand-written list. Values are sent the way
+ * TypeORM would store them: jsonb as JSON text (a JS string or array must not be mistaken for
+ * text or a Postgres array), arrays as Postgres arrays.
+ *
+ * Lives in common/ rather than database/: database/ imports auth (seeding), and every feature
+ * folder uses this file, so putting it there would close folder import cycles.
+ */
+export class SqlParams {
+  readonly values: unknown[] = [];
+  readonly where: string[] = [];
+
+  /** Adds a parameter and returns its placeholder (`$n`, with `::cast` when given). */
+  add(value: unknown, cast?: string): string {
+    this.values.push(value);
+    return `$${this.values.length}${cast ? `::${cast}` : ''}`;
+  }
+
+  /** Adds a condition to the WHERE clause being built. */
+  and(condition: string): this {
+    this.where.push(condition);
+    return this;
+  }
+
+  whereSql(): string {
+    return whereSql(this.where);
+  }
+}
+
+export function whereSql(conditions: string[]): string {
+  return conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+}
+
+/** A model filter as the API takes it: `name` or `name@version` (version null: no version). */
+export interface ModelScope {
+  name: string;
+  version?: string | null;
+}
+
+/**
+ * The queue and model filters on items aliased `i` that analytics and exports share; the queue
+ * column may be another table's (an export of reviews filters on r.queue_id).
+ */
+export function itemScopeSql(
+  params: SqlParams,
+  scope: { queueId?: string; model?: ModelScope },
+  queueColumn = 'i.queue_id',
+): SqlParams {
+  if (scope.queueId) params.and(`${queueColumn} = ${params.add(scope.queueId)}`);
+  if (scope.model) {
+    params.and(`i.model_name = ${params.add(scope.model.name)}`);
+    if (scope.model.version !== undefined)
+      params.and(`i.model_version = ${params.add(scope.model.version)}`);
+  }
+  return params;
+}
+
+function typeOf(column: ColumnMetadata): string {
+  return typeof column.type === 'string' ? column.type : '';
+}
+
+function isJson(column: ColumnMetadata): boolean {
+  const type = typeOf(column);
+  return type === 'jsonb' || type === 'json';
+}
+
+/** The value as the driver should send it for this column. */
+function stored(column: ColumnMetadata, value: unknown): unknown {
+  if (isJson(column)) return value === null || value === undefined ? null : JSON.stringify(value);
+  return value ?? null;
+}
+
+function placeholder(column: ColumnMetadata, value: unknown, params: SqlParams): string {
+  const type = typeOf(column);
+  if (isJson(column)) return params.add(stored(column, value), type);
+  if (column.isArray) return params.add(value, `${type}[]`);
+  return params.add(value);
+}
+
+/** The columns a row sets (properties left undefined take the column default). */
+function columnsOf(meta: EntityMetadata, row: object): ColumnMetadata[] {
+  return meta.columns.filter((c) => (row as Record<string, unknown>)[c.propertyName] !== undefined);
+}
+
+const quoted = (columns: ColumnMetadata[]) => columns.map((c) => `"${c.databaseName}"`).join(', ');
+
+export function updateSql(
+  meta: EntityMetadata,
+  changes: object,
+  where: { column: string; value: unknown },
+  params: SqlParams,
+): string {
+  const sets = columnsOf(meta, changes).map(
+    (c) =>
+      `"${c.databaseName}" = ${placeholder(c, (changes as Record<string, unknown>)[c.propertyName], params)}`,
+  );
+  return `UPDATE "${meta.tableName}" SET ${sets.join(', ')} WHERE "${where.column}" = ${params.add(where.value)}`;
+}
+
+/** All rows must set the same properties (the first row's decide the columns). */
+export function insertSql(meta: EntityMetadata, rows: object[], params: SqlParams): string {
+  const columns = columnsOf(meta, rows[0]);
+  const values = rows.map(
+    (row) =>
+      `(${columns.map((c) => placeholder(c, (row as Record<string, unknown>)[c.propertyName], params)).join(', ')})`,
+  );
+  return `INSERT INTO "${meta.tableName}" (${quoted(columns)}) VALUES ${values.join(', ')}`;
+}
+
+/**
+ * Many rows as one array parameter per column: `unnest($1::uuid[], $2::text[], …) AS alias(…)`.
+ * The parameter count stays the column count however many rows there are, so a large batch
+ * never runs into Postgres's parameter limit. `columns` is the quoted column list, in the
+ * order the unnest yields them. The first row's properties decide the columns; array columns
+ * cannot be sent this way (unnest would flatten them).
+ */
+export function unnestSql(
+  meta: EntityMetadata,
+  rows: object[],
+  params: SqlParams,
+  alias = 't',
+): { columns: string; from: string } {
+  const columns = columnsOf(meta, rows[0]);
+  const arrays = columns.map((c) => {
+    if (c.isArray) throw new Error(`unnestSql cannot send array column ${c.databaseName}`);
+    const values = rows.map((row) => stored(c, (row as Record<string, unknown>)[c.propertyName]));
+    return params.add(values, `${typeOf(c)}[]`);
+  });
+  return {
+    columns: quoted(columns),
+    from: `unnest(${arrays.join(', ')}) AS ${alias}(${quoted(columns)})`,
+  };
+}
