@@ -10,8 +10,7 @@ import { setAsideFreeJson } from '../common/free-json';
 import { jsonProblems } from '../common/json-guard';
 import { actorOf, type Principal } from '../common/principal';
 import { validationProblems } from '../common/validation';
-import { Item, REVIEW_CLASS_RANK, ReviewClass } from '../items/item.entity';
-import { NewItemEvent } from '../items/item-events.service';
+import { submitted } from '../items/item-state';
 import { ItemPrivacy } from '../items/item-privacy';
 import { toItemView } from '../items/item.view';
 import { MetricsService } from '../ops/metrics.service';
@@ -194,76 +193,26 @@ export class IngestionService {
       output: dto.output,
       metadata,
     });
-    const approved = decision.routing === 'approve';
-    const reviewClass: ReviewClass | null = approved
-      ? decision.sampled
-        ? 'sample'
-        : null
-      : decision.routing === 'block'
-        ? 'blocked'
-        : 'flagged';
-    const slaSeconds =
-      decision.routing === 'block'
-        ? queue.sla.blockedSeconds
-        : decision.routing === 'flag'
-          ? queue.sla.flaggedSeconds
-          : null;
-    const item = Object.assign(new Item(), {
-      id: randomUUID(),
-      queueId: queue.id,
-      queueSlug: queue.slug,
-      externalId: dto.externalId ?? null,
-      bodyHash: bodyHash(dto),
-      modelName: model.name,
-      modelVersion: model.version,
-      input: dto.input ?? null,
-      output: dto.output,
-      confidence: dto.confidence,
-      metadata,
-      callbackUrl: dto.callbackUrl ?? null,
-      routing: decision.routing,
-      reasons: decision.reasons,
-      policyVersion: queue.policyVersion,
-      status: approved ? 'approved' : 'pending',
-      usable: decision.routing !== 'block',
-      decidedBy: approved ? 'policy' : null,
-      finalOutput: approved ? dto.output : null,
-      createdAt: now,
-      decidedAt: approved ? now : null,
-      slaDueAt: slaSeconds ? new Date(now.getTime() + slaSeconds * 1000) : null,
-      // Half the SLA gone: the moment sla_at_risk notifications speak up.
-      slaWarnAt: slaSeconds ? new Date(now.getTime() + slaSeconds * 500) : null,
-      reviewState: reviewClass ? 'waiting' : 'none',
-      reviewClass,
-      reviewRank: reviewClass ? REVIEW_CLASS_RANK[reviewClass] : null,
-      queuedAt: reviewClass ? now : null,
-      claimedBy: null,
-      claimedAt: null,
-      leaseToken: null,
-      leaseExpiresAt: null,
-      releasedBy: null,
-      updatedAt: now,
-    } satisfies Item);
-    const events: NewItemEvent[] = [
+    return submitted(
       {
-        type: 'submitted',
-        actor: actorOf(principal),
-        details: { externalId: item.externalId },
-        at: now,
+        id: randomUUID(),
+        queueId: queue.id,
+        queueSlug: queue.slug,
+        externalId: dto.externalId ?? null,
+        bodyHash: bodyHash(dto),
+        modelName: model.name,
+        modelVersion: model.version,
+        input: dto.input ?? null,
+        output: dto.output,
+        confidence: dto.confidence,
+        metadata,
+        callbackUrl: dto.callbackUrl ?? null,
+        policyVersion: queue.policyVersion,
       },
-      {
-        type: 'routed',
-        actor: 'system',
-        details: {
-          routing: item.routing,
-          reasons: item.reasons,
-          policyVersion: item.policyVersion,
-        },
-        at: now,
-      },
-    ];
-    if (reviewClass)
-      events.push({ type: 'queued', actor: 'system', details: { reviewClass }, at: now });
-    return { item, events };
+      decision,
+      queue.sla,
+      actorOf(principal),
+      now,
+    );
   }
 }

@@ -1,15 +1,10 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { DomainEvents } from '../common/domain-events';
-import { Item } from '../items/item.entity';
-import { ItemEventsService, NewItemEvent } from '../items/item-events.service';
 import { isDataException } from '../common/pg-errors';
+import { ItemStore, type NewSubmission } from '../items/item-store';
+import type { Item } from '../items/item.entity';
 
-export interface PreparedSubmission {
-  item: Item;
-  events: NewItemEvent[];
-}
+export type PreparedSubmission = NewSubmission;
 
 export type SubmissionOutcome =
   | { kind: 'created'; item: Item }
@@ -21,116 +16,6 @@ interface Waiting {
   resolve: (outcome: SubmissionOutcome) => void;
   reject: (error: unknown) => void;
 }
-
-/** Column name and Postgres array type, in the order rowValues() produces them. */
-const ITEM_COLUMNS: [string, string][] = [
-  ['id', 'uuid'],
-  ['queue_id', 'uuid'],
-  ['queue_slug', 'text'],
-  ['external_id', 'text'],
-  ['body_hash', 'text'],
-  ['model_name', 'text'],
-  ['model_version', 'text'],
-  ['input', 'jsonb'],
-  ['output', 'jsonb'],
-  ['confidence', 'float8'],
-  ['metadata', 'jsonb'],
-  ['callback_url', 'text'],
-  ['routing', 'text'],
-  ['reasons', 'jsonb'],
-  ['policy_version', 'int4'],
-  ['status', 'text'],
-  ['usable', 'bool'],
-  ['decided_by', 'text'],
-  ['final_output', 'jsonb'],
-  ['created_at', 'timestamptz'],
-  ['decided_at', 'timestamptz'],
-  ['sla_due_at', 'timestamptz'],
-  ['sla_warn_at', 'timestamptz'],
-  ['review_state', 'text'],
-  ['review_class', 'text'],
-  ['review_rank', 'int2'],
-  ['queued_at', 'timestamptz'],
-  ['updated_at', 'timestamptz'],
-  ['audit_head', 'text'],
-];
-const EVENT_COLUMNS: [string, string][] = [
-  ['item_id', 'uuid'],
-  ['seq', 'int4'],
-  ['type', 'text'],
-  ['actor', 'text'],
-  ['details', 'jsonb'],
-  ['created_at', 'timestamptz'],
-  ['prev_hash', 'text'],
-  ['hash', 'text'],
-];
-
-function rowValues(item: Item): unknown[] {
-  const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
-  return [
-    item.id,
-    item.queueId,
-    item.queueSlug,
-    item.externalId,
-    item.bodyHash,
-    item.modelName,
-    item.modelVersion,
-    json(item.input),
-    json(item.output),
-    item.confidence,
-    json(item.metadata),
-    item.callbackUrl,
-    item.routing,
-    json(item.reasons),
-    item.policyVersion,
-    item.status,
-    item.usable,
-    item.decidedBy,
-    json(item.finalOutput),
-    item.createdAt,
-    item.decidedAt,
-    item.slaDueAt,
-    item.slaWarnAt ?? null,
-    item.reviewState,
-    item.reviewClass,
-    item.reviewRank,
-    item.queuedAt,
-    item.updatedAt,
-    item.auditHead,
-  ];
-}
-
-/** Turns rows into one array parameter per column, for `unnest($1::uuid[], $2::text[], …)`. */
-function columnArrays(rows: unknown[][], width: number): unknown[][] {
-  const columns: unknown[][] = Array.from({ length: width }, () => new Array(rows.length));
-  rows.forEach((row, r) => row.forEach((value, c) => (columns[c][r] = value)));
-  return columns;
-}
-
-function unnest(columns: [string, string][], offset: number): string {
-  return `unnest(${columns.map(([, type], i) => `$${offset + i + 1}::${type}[]`).join(', ')}) AS t(${columns.map(([name]) => name).join(', ')})`;
-}
-
-/**
- * One statement, so one round trip and one commit: insert the items (skipping idempotency
- * conflicts), the first audit events of exactly the rows that were inserted, and an outbox row
- * for each one entering the review line (cleared once its BullMQ job exists).
- */
-const FLUSH_SQL = `
-  WITH inserted AS (
-    INSERT INTO items (${ITEM_COLUMNS.map(([n]) => n).join(', ')})
-    SELECT * FROM ${unnest(ITEM_COLUMNS, 0)}
-    ON CONFLICT (queue_id, external_id) WHERE external_id IS NOT NULL DO NOTHING
-    RETURNING id, review_state, queued_at
-  ), events AS (
-    INSERT INTO item_events (${EVENT_COLUMNS.map(([n]) => n).join(', ')})
-    SELECT * FROM ${unnest(EVENT_COLUMNS, ITEM_COLUMNS.length)}
-    WHERE t.item_id IN (SELECT id FROM inserted)
-  ), outbox AS (
-    INSERT INTO review_line_outbox (item_id, queued_at)
-    SELECT id, queued_at FROM inserted WHERE review_state <> 'none'
-  )
-  SELECT id FROM inserted`;
 
 const MAX_ROWS_PER_FLUSH = 1000;
 const MAX_CONCURRENT_FLUSHES = 8;
@@ -152,9 +37,8 @@ export class SubmissionBatcher implements OnApplicationShutdown {
   private scheduled = false;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly store: ItemStore,
     private readonly events: DomainEvents,
-    private readonly itemEvents: ItemEventsService,
   ) {}
 
   submit(submissions: PreparedSubmission[]): Promise<SubmissionOutcome>[] {
@@ -190,7 +74,7 @@ export class SubmissionBatcher implements OnApplicationShutdown {
   private async flush(batch: Waiting[], committed: () => void): Promise<void> {
     let inserted: Set<string>;
     try {
-      inserted = await this.insert(batch.map((w) => w.submission));
+      inserted = await this.store.insertSubmissions(batch.map((w) => w.submission));
     } catch (error) {
       committed();
       // A row Postgres refuses (SQLSTATE class 22, data exception) must not fail the other
@@ -221,37 +105,6 @@ export class SubmissionBatcher implements OnApplicationShutdown {
     }
   }
 
-  private async insert(submissions: PreparedSubmission[]): Promise<Set<string>> {
-    // The first events and, from the newest of them and the item's verdict, its chain head.
-    const chains = submissions.map((s) => {
-      const events = this.itemEvents.firstEvents(s.item.id, s.events);
-      const newest = events.length ? events[events.length - 1] : null;
-      s.item.auditHead = this.itemEvents.auditColumns(s.item, null, newest).auditHead;
-      return events;
-    });
-    const items = columnArrays(
-      submissions.map((s) => rowValues(s.item)),
-      ITEM_COLUMNS.length,
-    );
-    const events = columnArrays(
-      chains
-        .flat()
-        .map((e) => [
-          e.itemId,
-          e.seq,
-          e.type,
-          e.actor,
-          JSON.stringify(e.details),
-          e.createdAt,
-          e.prevHash,
-          e.hash,
-        ]),
-      EVENT_COLUMNS.length,
-    );
-    const rows: { id: string }[] = await this.dataSource.query(FLUSH_SQL, [...items, ...events]);
-    return new Set(rows.map((r) => r.id));
-  }
-
   /** Listener failures (Redis away) are logged by DomainEvents and repaired by the sweeper. */
   private async fanOut(items: Item[]): Promise<void> {
     this.fanoutsInFlight += 1;
@@ -277,17 +130,7 @@ export class SubmissionBatcher implements OnApplicationShutdown {
       queueId: w.submission.item.queueId,
       externalId: w.submission.item.externalId!,
     }));
-    const stored: Item[] = await this.dataSource
-      .getRepository(Item)
-      .createQueryBuilder('i')
-      .where(
-        `(i.queue_id, i.external_id) IN (SELECT * FROM unnest(:queueIds::uuid[], :externalIds::text[]))`,
-        {
-          queueIds: keys.map((k) => k.queueId),
-          externalIds: keys.map((k) => k.externalId),
-        },
-      )
-      .getMany();
+    const stored = await this.store.findByExternalIds(keys);
     const byKey = new Map(stored.map((i) => [`${i.queueId}|${i.externalId}`, i]));
     for (const w of replays) {
       const existing = byKey.get(`${w.submission.item.queueId}|${w.submission.item.externalId}`);

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ItemEventsService } from './item-events.service';
+import { ItemStore } from './item-store';
 
 export const AUDIT_SEALED_SETTING = 'audit_legacy_sealed_at';
 // Any constant works; it only has to be the same for every instance.
@@ -22,7 +22,7 @@ export class AuditSealService implements OnApplicationBootstrap, OnApplicationSh
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly events: ItemEventsService,
+    private readonly store: ItemStore,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -77,37 +77,6 @@ export class AuditSealService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private sealBatch(): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      const rows: {
-        id: string;
-        status: string;
-        usable: boolean;
-        final_output: unknown;
-        seq: number | null;
-        hash: string | null;
-      }[] = await manager.query(
-        `SELECT i.id, i.status, i.usable, i.final_output, e.seq, e.hash
-         FROM (SELECT * FROM items WHERE audit_head IS NULL LIMIT $1 FOR UPDATE SKIP LOCKED) i
-         LEFT JOIN LATERAL (SELECT seq, hash FROM item_events WHERE item_id = i.id
-                            ORDER BY seq DESC LIMIT 1) e ON true`,
-        [BATCH],
-      );
-      if (rows.length === 0) return 0;
-      const heads = rows.map((r) => {
-        const last = r.hash ? { seq: Number(r.seq), hash: r.hash } : null;
-        return this.events.auditColumns(
-          { id: r.id, status: r.status, usable: r.usable, finalOutput: r.final_output },
-          last,
-          last,
-        );
-      });
-      await manager.query(
-        `UPDATE items SET audit_head = t.head, audit_legacy_seq = t.legacy
-         FROM unnest($1::uuid[], $2::text[], $3::int[]) AS t(id, head, legacy)
-         WHERE items.id = t.id`,
-        [rows.map((r) => r.id), heads.map((h) => h.auditHead), heads.map((h) => h.auditLegacySeq)],
-      );
-      return rows.length;
-    });
+    return this.store.sealLegacyHeads(BATCH);
   }
 }

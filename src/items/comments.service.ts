@@ -10,8 +10,7 @@ import { ReviewerPseudonyms } from '../feedback/reviewer-pseudonym';
 import type { LiveComment } from '../live/live.events';
 import { COMMENT_MAX_CHARS } from './comments.dto';
 import { ItemComment } from './item-comment.entity';
-import { ItemEventsService } from './item-events.service';
-import { Item } from './item.entity';
+import { ItemStore } from './item-store';
 import { ItemsService } from './items.service';
 
 /** Why a comment body is refused, or null when it is acceptable. */
@@ -39,7 +38,7 @@ export class CommentsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly items: ItemsService,
-    private readonly itemEvents: ItemEventsService,
+    private readonly store: ItemStore,
     private readonly events: DomainEvents,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
@@ -84,9 +83,7 @@ export class CommentsService {
     const comment = await this.dataSource.transaction(async (manager) => {
       // Counting takes the item's row lock, which orders this audit append with every other
       // change to the item.
-      await manager.query('UPDATE items SET comment_count = comment_count + 1 WHERE id = $1', [
-        item.id,
-      ]);
+      await this.store.countComment(manager, item.id);
       const saved = await manager.save(
         manager.create(ItemComment, {
           itemId: item.id,
@@ -98,7 +95,7 @@ export class CommentsService {
           createdAt: new Date(),
         }),
       );
-      await this.itemEvents.append(manager, item.id, [
+      await this.store.append(manager, item.id, [
         {
           type: 'commented',
           actor: actorOf(principal),
@@ -123,9 +120,7 @@ export class CommentsService {
       .getRepository(ItemComment)
       .findOne({ where: { id: commentId } });
     if (!row) return null;
-    const item = await this.dataSource
-      .getRepository(Item)
-      .findOne({ where: { id: row.itemId }, select: { id: true, queueSlug: true } });
+    const item = await this.store.findById(row.itemId);
     if (!item) return null;
     const view = this.view(row, null);
     return { ...view, queue: item.queueSlug };

@@ -1,18 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { AuditChain, type ItemVerdictFields } from './event-chain';
-import { ItemEvent, ItemEventType } from './item-event.entity';
-import { Item } from './item.entity';
-
-export interface NewItemEvent {
-  type: ItemEventType;
-  actor: string;
-  details?: Record<string, unknown>;
-  at?: Date;
-}
+import { ItemEvent } from './item-event.entity';
+import type { Item } from './item.entity';
+import type { NewItemEvent } from './item-state';
 
 export type ChainLink = { seq: number; hash: string } | null;
 
@@ -23,9 +17,10 @@ export interface AuditColumns {
 }
 
 /**
- * The audit trail. Append inside the transaction that changes the item, while its row is locked,
- * and write the item's new chain head (auditColumns) in the same transaction: the head is what
- * makes a deleted last event or a change made to the item outside Verdict detectable.
+ * The audit trail's hashing and reading. The item store (item-store.ts) appends inside the
+ * transaction that changes the item, while its row is locked, and writes the item's new chain
+ * head (auditColumns) in the same transaction: the head is what makes a deleted last event or a
+ * change made to the item outside Verdict detectable.
  */
 @Injectable()
 export class ItemEventsService {
@@ -36,11 +31,6 @@ export class ItemEventsService {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.chainKey = new AuditChain(config.auditKey);
-  }
-
-  /** Builds the first events of new items (no earlier link to read). */
-  firstEvents(itemId: string, events: NewItemEvent[]) {
-    return this.chain(itemId, null, events);
   }
 
   /**
@@ -83,26 +73,6 @@ export class ItemEventsService {
       auditHead: this.chainKey.head(item.id, last, legacySeq, item),
       auditLegacySeq: legacySeq,
     };
-  }
-
-  /** Appends events and moves the chain head, locking the item row (for writers outside reviews). */
-  async append(manager: EntityManager, itemId: string, events: NewItemEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    const item = await manager.findOne(Item, {
-      where: { id: itemId },
-      lock: { mode: 'pessimistic_write' },
-    });
-    if (!item) return;
-    const last = await manager.findOne(ItemEvent, { where: { itemId }, order: { seq: 'DESC' } });
-    const previous = last ? { seq: last.seq, hash: last.hash } : null;
-    const rows = this.chain(itemId, previous, events);
-    await manager.save(rows.map((r) => manager.create(ItemEvent, r)));
-    const newest = rows[rows.length - 1];
-    await manager.update(
-      Item,
-      { id: itemId },
-      this.auditColumns(item, previous, { seq: newest.seq, hash: newest.hash }),
-    );
   }
 
   async list(itemId: string) {

@@ -8,6 +8,7 @@ import { CommentsController } from './comments.controller';
 import { CommentsService } from './comments.service';
 import { ItemComment } from './item-comment.entity';
 import { ItemSearchService } from './item-search.service';
+import { ItemStore } from './item-store';
 import { ItemChangesService } from './item-changes.service';
 import { ItemEvent } from './item-event.entity';
 import { ItemEventsService } from './item-events.service';
@@ -26,6 +27,7 @@ import { DomainEventsModule } from '../common/domain-events';
   controllers: [ItemsController, CommentsController],
   providers: [
     ItemsService,
+    ItemStore,
     ItemEventsService,
     ItemChangesService,
     ItemSearchService,
@@ -35,6 +37,7 @@ import { DomainEventsModule } from '../common/domain-events';
   ],
   exports: [
     ItemsService,
+    ItemStore,
     ItemEventsService,
     ItemChangesService,
     CommentsService,

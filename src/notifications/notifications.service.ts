@@ -20,6 +20,7 @@ import type { Principal } from '../common/principal';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import type { Item } from '../items/item.entity';
+import { ItemStore } from '../items/item-store';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import { JobsService } from '../jobs/jobs.service';
 import { Queue } from '../queues/queue.entity';
@@ -101,6 +102,7 @@ export class NotificationsService implements OnApplicationBootstrap, OnApplicati
     private readonly jobs: JobsService,
     private readonly sender: NotificationSender,
     private readonly metrics: MetricsService,
+    private readonly store: ItemStore,
   ) {
     this.loop = new Sweep(
       {
@@ -303,20 +305,7 @@ export class NotificationsService implements OnApplicationBootstrap, OnApplicati
   async warnDue(itemId?: string): Promise<number> {
     const groups: Group[] = [];
     const count = await this.dataSource.transaction(async (manager) => {
-      const rows: { id: string; queue_slug: string }[] = await manager.query(
-        `WITH due AS (
-           SELECT id FROM items
-           WHERE sla_warn_at IS NOT NULL AND sla_warned_at IS NULL
-             AND status IN ('pending', 'in_review', 'escalated') AND sla_warn_at <= now()
-             AND sla_fired_at IS NULL ${itemId ? 'AND id = $1' : ''}
-           ORDER BY sla_warn_at LIMIT ${SWEEP_BATCH}
-           FOR UPDATE SKIP LOCKED),
-         warned AS (
-           UPDATE items i SET sla_warned_at = now() FROM due WHERE i.id = due.id
-           RETURNING i.id, i.queue_slug)
-         SELECT * FROM warned`,
-        itemId ? [itemId] : [],
-      );
+      const rows = await this.store.markSlaWarned(manager, SWEEP_BATCH, itemId);
       const bySlug = new Map<string, string[]>();
       for (const r of rows) bySlug.set(r.queue_slug, [...(bySlug.get(r.queue_slug) ?? []), r.id]);
       for (const [slug, ids] of bySlug) {

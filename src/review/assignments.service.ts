@@ -1,16 +1,17 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { canReview, requireUser } from '../auth/access';
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { canReview, isLead, requireUser } from '../auth/access';
 import { User } from '../auth/user.entity';
 import { invalidField } from '../common/errors';
 import { actorOf, type Principal, type UserPrincipal } from '../common/principal';
-import { Item } from '../items/item.entity';
+import { ItemStore } from '../items/item-store';
+import { assigned, unassigned } from '../items/item-state';
 import { toItemView } from '../items/item.view';
 import { LiveEmitter } from '../live/live-emitter.service';
 import { QueuesService } from '../queues/queues.service';
-import { ItemTransitionsService } from './item-transitions.service';
+import { orRefuse } from './review-access';
 
-/** How long a reservation holds, in leases: long enough to finish the item in hand first. */
-export const ASSIGNMENT_LEASES = 4;
 const MAX_BULK = 200;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -24,7 +25,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 @Injectable()
 export class AssignmentsService {
   constructor(
-    private readonly transitions: ItemTransitionsService,
+    private readonly store: ItemStore,
+    @InjectRepository(User) private readonly users: Repository<User>,
     private readonly queues: QueuesService,
     private readonly live: LiveEmitter,
   ) {}
@@ -34,10 +36,9 @@ export class AssignmentsService {
     const userId = (body as { userId?: unknown } | null)?.userId;
     if (typeof userId !== 'string' || !UUID.test(userId))
       throw invalidField('userId', 'userId must be the id (uuid) of a user');
-    const manager = this.transitions.dataSource.manager;
-    const item = await manager.findOne(Item, { where: { id } });
+    const item = await this.store.findById(id);
     if (!item) throw new NotFoundException('item not found');
-    const user = await manager.findOne(User, { where: { id: userId } });
+    const user = await this.users.findOne({ where: { id: userId } });
     if (!user || user.disabledAt) throw invalidField('userId', 'userId names no active user');
     const assignee: UserPrincipal = {
       kind: 'user',
@@ -50,46 +51,16 @@ export class AssignmentsService {
     if (!canReview(assignee, item.queueSlug))
       throw invalidField('userId', `${user.name} cannot review queue "${item.queueSlug}"`);
     const queue = await this.queues.findBySlug(item.queueSlug);
-    const applied = await this.transitions.apply(id, (locked) => {
-      if (locked.reviewState !== 'waiting')
-        throw new ConflictException(
-          locked.reviewState === 'claimed'
-            ? 'item is being reviewed right now; only waiting items can be assigned'
-            : `item is not waiting for review (${locked.status})`,
-        );
-      if (locked.reviewRank === 0 && !assignee.roles.some((r) => r === 'admin' || r === 'lead'))
-        throw invalidField('userId', 'escalated items can only be assigned to a lead or admin');
-      if ((locked.reviewedBy ?? []).includes(user.id))
-        throw invalidField('userId', `${user.name} has already reviewed this item`);
-      const until = new Date(
-        locked.dbNow.getTime() + queue.leaseSeconds * ASSIGNMENT_LEASES * 1000,
-      );
-      return {
-        changes: {
-          assignedTo: user.id,
-          assignedToName: user.name,
-          assignedUntil: until,
-          assignedBy: lead.id,
-        },
-        events: [
-          {
-            type: 'assigned',
-            actor: actorOf(principal),
-            details: {
-              to: `user:${user.id}`,
-              until,
-              ...(locked.assignedTo && locked.assignedTo !== user.id
-                ? { replaces: `user:${locked.assignedTo}` }
-                : {}),
-            },
-          },
-        ],
-        change: 'requeued',
-        actor: actorOf(principal),
-        // Not a change of the item's state: told live as item.assigned below, not item.queued.
-        quiet: true,
-      };
-    });
+    const applied = await this.store.apply(id, (locked) =>
+      orRefuse(
+        assigned(
+          locked,
+          { id: user.id, name: user.name, lead: isLead(assignee) },
+          { id: lead.id, actor: actorOf(principal) },
+          queue.leaseSeconds,
+        ),
+      ),
+    );
     if (!applied) throw new NotFoundException('item not found');
     this.live.toQueue(item.queueSlug, 'item.assigned', {
       id,
@@ -140,27 +111,9 @@ export class AssignmentsService {
   async unassign(principal: Principal, id: string): Promise<void> {
     requireUser(principal, 'admin', 'lead');
     let slug = '';
-    const applied = await this.transitions.apply(id, (locked) => {
+    const applied = await this.store.apply(id, (locked) => {
       slug = locked.queueSlug;
-      if (!locked.assignedTo) return null;
-      return {
-        changes: { assignedTo: null, assignedToName: null, assignedUntil: null, assignedBy: null },
-        events: [
-          {
-            type: 'unassigned',
-            actor: actorOf(principal),
-            details: {
-              from: `user:${locked.assignedTo}`,
-              ...(locked.assignedUntil && locked.assignedUntil <= locked.dbNow
-                ? { lapsedAt: locked.assignedUntil }
-                : {}),
-            },
-          },
-        ],
-        change: 'requeued',
-        actor: actorOf(principal),
-        quiet: true,
-      };
+      return unassigned(locked, actorOf(principal));
     });
     if (!slug) throw new NotFoundException('item not found');
     if (applied)

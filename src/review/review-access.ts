@@ -1,22 +1,22 @@
-import { ConflictException, NotFoundException } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { ConflictException, ForbiddenException, NotFoundException } from '@nestjs/common';
 import { assert, canReview, requireUser } from '../auth/access';
+import { invalidField } from '../common/errors';
 import type { Principal, UserPrincipal } from '../common/principal';
-import { Item } from '../items/item.entity';
-import { isFinal } from './decision-rules';
-import type { LockedItem } from './item-transitions.service';
+import { holderRefusal, isRefusal, type ItemFacts, type Refusal } from '../items/item-state';
+import type { ItemStore } from '../items/item-store';
+import type { Item } from '../items/item.entity';
 
 /**
  * Who may act on an item under review: a user allowed to review its queue (403 otherwise),
  * on an item that exists (404). Checked before the item's row is locked.
  */
 export async function reviewableItem(
-  manager: EntityManager,
+  store: ItemStore,
   principal: Principal,
   id: string,
 ): Promise<{ user: UserPrincipal; item: Item }> {
   const user = requireUser(principal);
-  const item = await manager.findOne(Item, { where: { id } });
+  const item = await store.findById(id);
   if (!item) throw new NotFoundException('item not found');
   assert(canReview(principal, item.queueSlug), 'not allowed to review items of this queue');
   return { user, item };
@@ -27,17 +27,21 @@ export function assertReviewer(principal: Principal, item: Pick<Item, 'queueSlug
   assert(canReview(principal, item.queueSlug), 'not allowed to review items of this queue');
 }
 
+/** The HTTP error for a transition item-state refused. */
+export function refusalError(refusal: Refusal): Error {
+  if (refusal.refused === 'invalid') return invalidField(refusal.field, refusal.message);
+  if (refusal.refused === 'forbidden') return new ForbiddenException(refusal.message);
+  return new ConflictException(refusal.message);
+}
+
+/** The transition's outcome, or its refusal thrown as the matching HTTP error. */
+export function orRefuse<T>(outcome: T | Refusal): T {
+  if (isRefusal(outcome)) throw refusalError(outcome);
+  return outcome;
+}
+
 /** 409 unless `userId` holds a live lease on the locked item. */
-export function assertHolder(item: LockedItem, userId: string): void {
-  if (item.reviewState === 'none' && isFinal(item)) {
-    throw new ConflictException(`item is already decided (${item.status})`);
-  }
-  if (item.reviewState !== 'claimed' || item.claimedBy !== userId) {
-    throw new ConflictException('you do not hold the lease on this item (claim it first)');
-  }
-  if (!item.leaseExpiresAt || item.leaseExpiresAt.getTime() <= item.dbNow.getTime()) {
-    throw new ConflictException(
-      `your lease on this item expired at ${item.leaseExpiresAt?.toISOString()}`,
-    );
-  }
+export function assertHolder(item: ItemFacts, userId: string): void {
+  const refusal = holderRefusal(item, userId);
+  if (refusal) throw refusalError(refusal);
 }

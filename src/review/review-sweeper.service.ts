@@ -11,8 +11,8 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import { REDIS, RedisKeys } from '../redis/redis.module';
+import { ItemStore } from '../items/item-store';
 import { ClaimsService } from './claims.service';
-import { ItemTransitionsService } from './item-transitions.service';
 import { SlaService } from './sla.service';
 import { Sweep } from '../redis/sweep';
 
@@ -33,7 +33,7 @@ export class ReviewSweeperService implements OnApplicationBootstrap, OnApplicati
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly keys: RedisKeys,
-    private readonly transitions: ItemTransitionsService,
+    private readonly store: ItemStore,
     private readonly claims: ClaimsService,
     private readonly sla: SlaService,
   ) {
@@ -70,13 +70,11 @@ export class ReviewSweeperService implements OnApplicationBootstrap, OnApplicati
   async sweep(): Promise<{ leases: number; slas: number }> {
     const done = { leases: 0, slas: 0 };
     done.leases = await this.drain(
-      `SELECT id FROM items WHERE review_state = 'claimed' AND lease_expires_at <= now() ORDER BY lease_expires_at LIMIT ${BATCH}`,
+      () => this.store.lapsedLeaseIds(BATCH),
       (id) => this.claims.expire(id, undefined, true),
     );
     done.slas = await this.drain(
-      `SELECT id FROM items WHERE sla_due_at IS NOT NULL AND sla_fired_at IS NULL
-         AND status IN ('pending', 'in_review', 'escalated') AND sla_due_at <= now()
-       ORDER BY sla_due_at LIMIT ${BATCH}`,
+      () => this.store.dueSlaIds(BATCH),
       (id) => this.sla.fire(id, true),
     );
     if (done.leases + done.slas > 0)
@@ -87,14 +85,17 @@ export class ReviewSweeperService implements OnApplicationBootstrap, OnApplicati
   }
 
   /** Handles due rows in batches until none are left (rows locked elsewhere wait for the next sweep). */
-  private async drain(query: string, handle: (id: string) => Promise<boolean>): Promise<number> {
+  private async drain(
+    due: () => Promise<string[]>,
+    handle: (id: string) => Promise<boolean>,
+  ): Promise<number> {
     let total = 0;
     for (let round = 0; round < 50; round++) {
-      const rows: { id: string }[] = await this.transitions.dataSource.query(query);
+      const ids = await due();
       let changed = 0;
-      for (const { id } of rows) if (await handle(id)) changed += 1;
+      for (const id of ids) if (await handle(id)) changed += 1;
       total += changed;
-      if (rows.length < BATCH || changed === 0) break;
+      if (ids.length < BATCH || changed === 0) break;
     }
     return total;
   }

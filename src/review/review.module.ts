@@ -6,7 +6,6 @@ import { AssignmentsController } from './assignments.controller';
 import { AssignmentsService } from './assignments.service';
 import { ClaimsService } from './claims.service';
 import { DecisionsService } from './decisions.service';
-import { ItemTransitionsService } from './item-transitions.service';
 import { ReportsService } from './reports.service';
 import { ReviewSweeperService } from './review-sweeper.service';
 import { ReviewController } from './review.controller';
@@ -29,7 +28,6 @@ import { JobsModule } from '../jobs/jobs.module';
   ],
   controllers: [ReviewController, AssignmentsController],
   providers: [
-    ItemTransitionsService,
     ClaimsService,
     AssignmentsService,
     DecisionsService,

@@ -6,9 +6,8 @@ import { JobHandler } from '../jobs/job-handler.decorator';
 import { JobsService } from '../jobs/jobs.service';
 import { NotificationsService, type Group } from '../notifications/notifications.service';
 import { QueuesService } from '../queues/queues.service';
-import type { BlockedTimeoutAction } from '../routing/policy.types';
-import { escalationChanges, finalChanges } from './decision-rules';
-import { ItemTransitionsService, LockedItem, Transition } from './item-transitions.service';
+import { ItemStore } from '../items/item-store';
+import { slaDue, slaExpired } from '../items/item-state';
 import { warnOrOutage } from '../ops/outage-log';
 import { OnDomainEvent } from '../common/domain-event-listener.decorator';
 
@@ -29,7 +28,7 @@ export class SlaService {
   private readonly logger = new Logger('Sla');
 
   constructor(
-    private readonly transitions: ItemTransitionsService,
+    private readonly store: ItemStore,
     private readonly queues: QueuesService,
     private readonly jobs: JobsService,
     private readonly notifications: NotificationsService,
@@ -64,20 +63,17 @@ export class SlaService {
   async fire(itemId: string, skipLocked = false): Promise<boolean> {
     let early = 0;
     let told: Group[] = [];
-    const applied = await this.transitions.apply(
+    const applied = await this.store.apply(
       itemId,
       async (locked, manager) => {
-        if (!locked.slaDueAt || locked.slaFiredAt) return null;
-        const left = locked.slaDueAt.getTime() - locked.dbNow.getTime();
-        if (left > 0) {
-          early = left;
+        const due = slaDue(locked);
+        if (due === null) return null;
+        if (due !== true) {
+          early = due.notYetMs;
           return null;
         }
         const queue = await this.queues.findBySlug(locked.queueSlug);
-        const transition = this.plan(
-          locked,
-          locked.routing === 'block' ? queue.sla.onBlockedTimeout : 'escalate',
-        );
+        const transition = slaExpired(locked, queue.sla.onBlockedTimeout);
         // sla_breached entries commit with the timeout itself: a crash cannot lose them, and the
         // unique key makes a second firing (sweep after a restart) add nothing.
         if (!transition.quiet)
@@ -110,44 +106,5 @@ export class SlaService {
         );
     }
     return applied !== null && !applied.transition.quiet;
-  }
-
-  private plan(item: LockedItem, action: BlockedTimeoutAction): Transition {
-    const now = item.dbNow;
-    const settled = { slaFiredAt: now };
-    // Final, or already with a lead and the timeout would only escalate again: nothing to do.
-    const moot =
-      item.status === 'approved' ||
-      item.status === 'rejected' ||
-      item.status === 'corrected' ||
-      (action === 'escalate' && item.status === 'escalated');
-    if (moot)
-      return { changes: settled, events: [], change: 'timed_out', actor: 'timeout', quiet: true };
-    const details = {
-      action,
-      slaDueAt: item.slaDueAt,
-      routing: item.routing,
-      ...(item.reviewState === 'claimed' ? { voidedLeaseOf: `user:${item.claimedBy}` } : {}),
-      why:
-        item.routing === 'block'
-          ? 'blocked item undecided when its SLA ran out'
-          : 'flagged item unreviewed when its SLA ran out',
-    };
-    const changes =
-      action === 'escalate'
-        ? escalationChanges(item, now)
-        : finalChanges(item, action, null, now, 'timeout');
-    return {
-      changes: { ...changes, ...settled },
-      events: [
-        {
-          type: 'timed_out',
-          actor: 'timeout',
-          details: { ...details, status: changes.status ?? item.status },
-        },
-      ],
-      change: 'timed_out',
-      actor: 'timeout',
-    };
   }
 }

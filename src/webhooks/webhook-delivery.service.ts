@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { FINAL_STATUSES, Item } from '../items/item.entity';
-import { ItemEventsService } from '../items/item-events.service';
+import { FINAL_STATUSES } from '../items/item.entity';
+import { ItemStore } from '../items/item-store';
 import { ItemPrivacy } from '../items/item-privacy';
 import { toItemView } from '../items/item.view';
 import { JobHandler } from '../jobs/job-handler.decorator';
@@ -38,7 +38,7 @@ export class WebhookDeliveryService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly itemEvents: ItemEventsService,
+    private readonly store: ItemStore,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly privacy: ItemPrivacy,
@@ -52,9 +52,7 @@ export class WebhookDeliveryService {
 
   @JobHandler('webhook.deliver')
   async deliver(payload: WebhookJob, job: Job, token?: string): Promise<unknown> {
-    const item = await this.dataSource
-      .getRepository(Item)
-      .findOne({ where: { id: payload.itemId } });
+    const item = await this.store.findById(payload.itemId);
     if (!item) return 'item gone';
     // The body is the item as it is now; if its status moved on, that change has its own delivery.
     if (item.status !== payload.status || !FINAL_STATUSES.includes(item.status))
@@ -181,7 +179,7 @@ export class WebhookDeliveryService {
       await manager.query('SELECT id FROM items WHERE id = $1 FOR UPDATE', [itemId]);
       const createdAt = new Date();
       await manager.insert(WebhookDelivery, { itemId, url, deliveryKey, attempt, ...o, createdAt });
-      await this.itemEvents.append(manager, itemId, [
+      await this.store.append(manager, itemId, [
         {
           type: o.succeeded ? 'webhook_delivered' : 'webhook_failed',
           actor: 'system',

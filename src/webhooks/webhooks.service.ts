@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { requireUser } from '../auth/access';
 import type { Principal } from '../common/principal';
 import { actorOf } from '../common/principal';
-import { ItemEventsService } from '../items/item-events.service';
+import { ItemStore } from '../items/item-store';
 import { FINAL_STATUSES } from '../items/item.entity';
 import { ItemsService } from '../items/items.service';
 import { JobsService } from '../jobs/jobs.service';
@@ -21,7 +21,7 @@ export class WebhooksService {
     private readonly items: ItemsService,
     private readonly queues: QueuesService,
     private readonly jobs: JobsService,
-    private readonly itemEvents: ItemEventsService,
+    private readonly store: ItemStore,
   ) {}
 
   /**
@@ -39,7 +39,7 @@ export class WebhooksService {
     const deliveryKey = `${item.id}:${item.status}:${at}:redelivery-${Date.now()}`;
     await this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT id FROM items WHERE id = $1 FOR UPDATE', [item.id]);
-      await this.itemEvents.append(manager, item.id, [
+      await this.store.append(manager, item.id, [
         {
           type: 'webhook_redelivery_requested',
           actor: actorOf(principal),

@@ -1,21 +1,15 @@
-import stringify from 'safe-stable-stringify';
+/**
+ * What a decision or report body must satisfy (labels, reasons, answers, corrections) against
+ * the queue and the item's output. What the item's state allows is item-state.ts's business.
+ */
+
 import type { FieldProblem } from '../common/errors';
 import { jsonProblems } from '../common/json-guard';
-import { FINAL_STATUSES, Item, REVIEW_CLASS_RANK } from '../items/item.entity';
+import { canonicalJson } from '../items/item-state';
 import type { Queue } from '../queues/queue.entity';
 import { type Answers, checkAnswers } from '../queues/questions';
 import { outputSchemaErrors } from '../routing/output-schema';
 import type { DecisionDto } from './review.dto';
-import type { ReviewAction } from './review.entity';
-
-/** Canonical JSON: key order never makes two equal outputs look different. */
-export function canonicalJson(value: unknown): string {
-  return stringify(value) ?? 'undefined';
-}
-
-export function isFinal(item: Pick<Item, 'status'>): boolean {
-  return FINAL_STATUSES.includes(item.status);
-}
 
 /** Labels and text fields must also be storable: Postgres text cannot hold U+0000. */
 function textProblems(dto: {
@@ -110,91 +104,4 @@ function correctionProblems(corrected: unknown, queue: Queue, output: unknown): 
     }
   }
   return [];
-}
-
-export interface Vote {
-  action: ReviewAction;
-  correctedOutput: unknown;
-}
-
-/** Two reviewers agree when they chose the same action and, for corrections, the same output. */
-export function agree(a: Vote, b: Vote): boolean {
-  if (a.action !== b.action) return false;
-  return (
-    a.action !== 'correct' || canonicalJson(a.correctedOutput) === canonicalJson(b.correctedOutput)
-  );
-}
-
-/** Fields that end any lease: nobody holds the item afterwards. */
-export const NO_LEASE = {
-  claimedBy: null,
-  claimedAt: null,
-  leaseToken: null,
-  leaseExpiresAt: null,
-} satisfies Partial<Item>;
-
-/** The item as a final decision leaves it (out of the review line). */
-export function finalChanges(
-  item: Item,
-  action: 'approve' | 'reject' | 'correct',
-  corrected: unknown,
-  now: Date,
-  decidedBy: 'reviewer' | 'timeout',
-): Partial<Item> {
-  const leave: Partial<Item> = { ...NO_LEASE, reviewState: 'none', releasedBy: null };
-  if (action === 'approve') {
-    // Confirming an already-final item (an audit sample, a report) keeps its verdict and output.
-    if (isFinal(item)) return leave;
-    return {
-      ...leave,
-      status: 'approved',
-      usable: true,
-      finalOutput: item.output,
-      decidedBy,
-      decidedAt: now,
-    };
-  }
-  if (action === 'reject')
-    return {
-      ...leave,
-      status: 'rejected',
-      usable: false,
-      finalOutput: null,
-      decidedBy,
-      decidedAt: now,
-    };
-  return {
-    ...leave,
-    status: 'corrected',
-    usable: true,
-    finalOutput: corrected,
-    decidedBy,
-    decidedAt: now,
-  };
-}
-
-/**
- * Escalated: first in line, for leads and admins only. A final item (a sampled or reported
- * approval) keeps its verdict and usability until someone actually changes it.
- */
-export function escalationChanges(item: Item, now: Date): Partial<Item> {
-  return {
-    ...NO_LEASE,
-    status: isFinal(item) ? item.status : 'escalated',
-    reviewState: 'waiting',
-    reviewClass: 'escalated',
-    reviewRank: REVIEW_CLASS_RANK.escalated,
-    queuedAt: now,
-    releasedBy: null,
-  };
-}
-
-/** Back in line, same place (queued_at unchanged), for the next person. */
-export function requeueChanges(item: Item, releasedBy: string | null): Partial<Item> {
-  return {
-    ...NO_LEASE,
-    reviewState: 'waiting',
-    status: item.status === 'in_review' ? 'pending' : item.status,
-    releasedBy,
-  };
 }
