@@ -20,6 +20,15 @@ before(async () => {
   events = dataSource.getMetadata(ItemEvent);
 });
 
+/** An audit event row setting five columns (no created_at). */
+const eventRow = (seq: number) => ({
+  itemId: 'item-1',
+  seq,
+  type: 'submitted',
+  actor: 'user:u1',
+  details: { seq },
+});
+
 describe('SqlParams', () => {
   it('numbers placeholders in order and adds casts', () => {
     const params = new SqlParams();
@@ -79,14 +88,7 @@ describe('updateSql', () => {
 describe('insertSql', () => {
   it('writes several rows in one statement, columns from the first row', () => {
     const params = new SqlParams();
-    const row = (seq: number) => ({
-      itemId: 'item-1',
-      seq,
-      type: 'item.decided',
-      actor: 'user:u1',
-      details: { seq },
-    });
-    const text = insertSql(events, [row(1), row(2)], params);
+    const text = insertSql(events, [eventRow(1), eventRow(2)], params);
     const columns = text.match(/\((.*?)\) VALUES/)![1].split(', ');
     assert.equal(text.startsWith(`INSERT INTO "${events.tableName}" (`), true);
     assert.equal(columns.length, 5);
@@ -100,14 +102,7 @@ describe('insertSql', () => {
 describe('unnestSql', () => {
   it('sends each column as one typed array, whatever the number of rows', () => {
     const params = new SqlParams();
-    const row = (seq: number) => ({
-      itemId: 'item-1',
-      seq,
-      type: 'submitted',
-      actor: 'system',
-      details: { seq },
-      createdAt: new Date(seq),
-    });
+    const row = (seq: number) => ({ ...eventRow(seq), createdAt: new Date(seq) });
     const { columns, from } = unnestSql(events, [row(1), row(2), row(3)], params, 'e');
     assert.equal(columns, '"item_id", "seq", "type", "actor", "details", "created_at"');
     assert.match(from, /^unnest\(\$1::uuid\[\], \$2::int\[\], .*\$6::timestamptz\[\]\) AS e\(/);
