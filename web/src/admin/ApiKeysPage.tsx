@@ -22,10 +22,15 @@ import { ErrorAlert } from '../common/ErrorAlert';
 import { FormError } from '../common/FormError';
 import { formatDateTime } from '../common/format';
 import { QueueChecklist } from './QueueChecklist';
+import { apiPaths } from '../api/paths';
+import { queryKeys } from '../api/query-keys';
 
 /** Keys for product systems. A new key is shown once, with a copy button; revoking is immediate. */
 export function ApiKeysPage() {
-  const keys = useQuery({ queryKey: ['api-keys'], queryFn: () => get<ApiKey[]>('/v1/api-keys') });
+  const keys = useQuery({
+    queryKey: queryKeys.apiKeys.all,
+    queryFn: () => get<ApiKey[]>(apiPaths.apiKeys()),
+  });
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
 
@@ -96,8 +101,8 @@ function CreateKeyModal({ onClose }: { onClose(): void }) {
   const [queueSlugs, setQueueSlugs] = useState<string[]>([]);
   const [scopes, setScopes] = useState<string[]>(['items:write', 'items:read']);
   const create = useMutation({
-    mutationFn: () => post<ApiKey>('/v1/api-keys', { name, queues: queueSlugs, scopes }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['api-keys'] }),
+    mutationFn: () => post<ApiKey>(apiPaths.apiKeys(), { name, queues: queueSlugs, scopes }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.apiKeys.all }),
   });
   const error = create.error instanceof ApiError ? create.error : null;
   const created = create.data;
@@ -176,9 +181,9 @@ function CreateKeyModal({ onClose }: { onClose(): void }) {
 function RevokeModal({ apiKey, onClose }: { apiKey: ApiKey; onClose(): void }) {
   const queryClient = useQueryClient();
   const revoke = useMutation({
-    mutationFn: () => del(`/v1/api-keys/${apiKey.id}`),
+    mutationFn: () => del(apiPaths.apiKey(apiKey.id)),
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['api-keys'] });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.apiKeys.all });
       onClose();
     },
   });

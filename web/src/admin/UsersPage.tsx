@@ -20,6 +20,8 @@ import { hasRole, useSession } from '../auth/session';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { FormError } from '../common/FormError';
 import { QueueChecklist } from './QueueChecklist';
+import { apiPaths } from '../api/paths';
+import { queryKeys } from '../api/query-keys';
 
 const ROLE_OPTIONS: { value: Role; label: string }[] = [
   { value: 'reviewer', label: 'Reviewer' },
@@ -32,7 +34,10 @@ const ROLE_OPTIONS: { value: Role; label: string }[] = [
 export function UsersPage() {
   const { user: me } = useSession();
   const isAdmin = hasRole(me, 'admin');
-  const users = useQuery({ queryKey: ['users'], queryFn: () => get<User[]>('/v1/users') });
+  const users = useQuery({
+    queryKey: queryKeys.users.all,
+    queryFn: () => get<User[]>(apiPaths.users()),
+  });
   const [editing, setEditing] = useState<User | null>(null);
   const [creating, setCreating] = useState(false);
 
@@ -118,16 +123,16 @@ function UserModal({ user, onClose }: { user?: User; onClose(): void }) {
   const save = useMutation({
     mutationFn: () =>
       user
-        ? patch<User>(`/v1/users/${user.id}`, {
+        ? patch<User>(apiPaths.user(user.id), {
             name,
             roles,
             queues: queueSlugs,
             disabled,
             ...(password ? { password } : {}),
           })
-        : post<User>('/v1/users', { email, name, password, roles, queues: queueSlugs }),
+        : post<User>(apiPaths.users(), { email, name, password, roles, queues: queueSlugs }),
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['users'] });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.users.all });
       onClose();
     },
   });

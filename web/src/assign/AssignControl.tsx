@@ -5,6 +5,8 @@ import { del, get, post } from '../api/client';
 import type { Item, User } from '../api/types';
 import { isLead, useSession } from '../auth/session';
 import { ErrorAlert } from '../common/ErrorAlert';
+import { apiPaths } from '../api/paths';
+import { queryKeys } from '../api/query-keys';
 
 /** Who may review items of this queue (leads and admins everywhere). */
 function canReviewQueue(user: User, slug: string, escalated: boolean): boolean {
@@ -29,22 +31,22 @@ export function AssignControl({
   const queryClient = useQueryClient();
   const [choice, setChoice] = useState<string | null>(null);
   const users = useQuery({
-    queryKey: ['users'],
-    queryFn: () => get<User[]>('/v1/users'),
+    queryKey: queryKeys.users.all,
+    queryFn: () => get<User[]>(apiPaths.users()),
     enabled: isLead(user),
     staleTime: 60_000,
   });
   const done = () => {
     setChoice(null);
-    void queryClient.invalidateQueries({ queryKey: ['items'] });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.items.lists.all });
     onChanged?.();
   };
   const assign = useMutation({
-    mutationFn: (userId: string) => post<Item>(`/v1/items/${item.id}/assign`, { userId }),
+    mutationFn: (userId: string) => post<Item>(apiPaths.itemAssign(item.id), { userId }),
     onSuccess: done,
   });
   const unassign = useMutation({
-    mutationFn: () => del<void>(`/v1/items/${item.id}/assign`),
+    mutationFn: () => del<void>(apiPaths.itemAssign(item.id)),
     onSuccess: done,
   });
   if (!isLead(user)) return null;

@@ -4,6 +4,8 @@ import { useState, type FormEvent } from 'react';
 import { ApiError, post } from '../api/client';
 import type { Queue } from '../api/types';
 import { FormError } from '../common/FormError';
+import { apiPaths } from '../api/paths';
+import { queryKeys } from '../api/query-keys';
 
 /** Creates a queue with the default policy; the webhook secret is shown once, here. */
 export function NewQueueButton() {
@@ -13,10 +15,10 @@ export function NewQueueButton() {
   const [created, setCreated] = useState<Queue | null>(null);
   const queryClient = useQueryClient();
   const create = useMutation({
-    mutationFn: () => post<Queue>('/v1/queues', { slug: slug.trim(), name: name.trim() }),
+    mutationFn: () => post<Queue>(apiPaths.queues(), { slug: slug.trim(), name: name.trim() }),
     onSuccess: (queue) => {
       setCreated(queue);
-      void queryClient.invalidateQueries({ queryKey: ['queues'] });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.queues.all });
     },
   });
   const error = create.error instanceof ApiError ? create.error : null;
