@@ -62,7 +62,7 @@ export function CommentThread({ itemId }: { itemId: string }) {
                 {formatDateTime(c.createdAt)}
               </Text>
             </Group>
-            <Markdown source={c.body} label="Comment text" />
+            <Markdown text={c.body} label="Comment text" />
           </Paper>
         ))}
       </Stack>

@@ -19,7 +19,7 @@ import { useForm } from '@mantine/form';
 import { useEffect } from 'react';
 import { patch } from '../api/client';
 import type { Question, QuestionType, Queue } from '../api/types';
-import { Markdown } from '../review/Markdown';
+import { Markdown } from '../common/Markdown';
 import { SaveFooter } from './SaveFooter';
 import { useQueueSave } from './useQueueSave';
 import { apiPaths } from '../api/paths';
