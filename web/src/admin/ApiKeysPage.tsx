@@ -15,11 +15,12 @@ import {
   Title,
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useForm } from '@mantine/form';
+import { useState } from 'react';
 import { ApiError, del, get, post } from '../api/client';
 import type { ApiKey } from '../api/types';
 import { ErrorAlert } from '../common/ErrorAlert';
-import { FormError } from '../common/FormError';
+import { fieldErrors, FormError } from '../common/FormError';
 import { formatDateTime } from '../common/format';
 import { QueueChecklist } from './QueueChecklist';
 import { apiPaths } from '../api/paths';
@@ -95,22 +96,29 @@ export function ApiKeysPage() {
   );
 }
 
+interface KeyValues {
+  name: string;
+  queues: string[];
+  scopes: string[];
+}
+
 function CreateKeyModal({ onClose }: { onClose(): void }) {
   const queryClient = useQueryClient();
-  const [name, setName] = useState('');
-  const [queueSlugs, setQueueSlugs] = useState<string[]>([]);
-  const [scopes, setScopes] = useState<string[]>(['items:write', 'items:read']);
-  const create = useMutation({
-    mutationFn: () => post<ApiKey>(apiPaths.apiKeys(), { name, queues: queueSlugs, scopes }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.apiKeys.all }),
+  const form = useForm<KeyValues>({
+    mode: 'controlled',
+    initialValues: { name: '', queues: [], scopes: ['items:write', 'items:read'] },
   });
-  const error = create.error instanceof ApiError ? create.error : null;
+  const create = useMutation({
+    mutationFn: (values: KeyValues) => post<ApiKey>(apiPaths.apiKeys(), values),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.apiKeys.all }),
+    onError: (error) => {
+      if (error instanceof ApiError)
+        form.setErrors(fieldErrors(error, ['name', 'queues', 'scopes']));
+    },
+  });
   const created = create.data;
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    create.mutate();
-  }
+  const submit = form.onSubmit((values) => create.mutate(values));
 
   return (
     <Modal opened onClose={onClose} title={created ? 'API key created' : 'New API key'} size="lg">
@@ -141,23 +149,17 @@ function CreateKeyModal({ onClose }: { onClose(): void }) {
               label="Name"
               description="which system uses it, e.g. support bot (production)"
               required
-              value={name}
-              onChange={(e) => setName(e.currentTarget.value)}
-              error={error?.fieldMessage('name')}
+              {...form.getInputProps('name')}
             />
             <QueueChecklist
               label="Queues"
               withAll
-              value={queueSlugs}
-              onChange={(v) => setQueueSlugs(v.includes('*') ? ['*'] : v)}
-              error={error?.fieldMessage('queues')}
+              value={form.values.queues}
+              // "*" (every queue) stands alone.
+              onChange={(v) => form.setFieldValue('queues', v.includes('*') ? ['*'] : v)}
+              error={form.errors.queues}
             />
-            <Checkbox.Group
-              label="Scopes"
-              value={scopes}
-              onChange={setScopes}
-              error={error?.fieldMessage('scopes')}
-            >
+            <Checkbox.Group label="Scopes" {...form.getInputProps('scopes')}>
               <Group mt={4}>
                 <Checkbox value="items:write" label="items:write (submit items)" />
                 <Checkbox value="items:read" label="items:read (read items and verdicts)" />

@@ -1,6 +1,6 @@
 import { Button, Group, Select, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useForm } from '@mantine/form';
 import { del, get, post } from '../api/client';
 import type { Item, User } from '../api/types';
 import { isLead, useSession } from '../auth/session';
@@ -29,7 +29,11 @@ export function AssignControl({
 }) {
   const { user } = useSession();
   const queryClient = useQueryClient();
-  const [choice, setChoice] = useState<string | null>(null);
+  const form = useForm<{ userId: string | null }>({
+    mode: 'controlled',
+    initialValues: { userId: null },
+  });
+  const choice = form.values.userId;
   const users = useQuery({
     queryKey: queryKeys.users.all,
     queryFn: () => get<User[]>(apiPaths.users()),
@@ -37,7 +41,7 @@ export function AssignControl({
     staleTime: 60_000,
   });
   const done = () => {
-    setChoice(null);
+    form.reset();
     void queryClient.invalidateQueries({ queryKey: queryKeys.items.lists.all });
     onChanged?.();
   };
@@ -79,8 +83,7 @@ export function AssignControl({
             placeholder={waiting ? 'Assign to…' : 'In review'}
             aria-label="Assign to"
             data={options}
-            value={choice}
-            onChange={setChoice}
+            {...form.getInputProps('userId')}
             searchable
             disabled={!waiting}
           />
