@@ -195,6 +195,33 @@ void describe('reviewer web app', () => {
     }
   });
 
+  void it('opens a queue from its own address, /queues/<slug>, signed in or not', async () => {
+    const s = await openSession(browser, server.url);
+    try {
+      // Signed out: the deep link survives the sign-in page.
+      await s.page.goto('/queues/keyboard');
+      await s.page.waitForURL('**/login');
+      await signIn(s.page, reviewer.user.email, 'password-123');
+      await s.page.waitForURL('**/review/keyboard');
+      await s.page.getByRole('heading', { name: 'Reviewing keyboard' }).waitFor();
+      // It opens the queue; it does not claim an item by itself.
+      await s.page.getByRole('button', { name: 'Start reviewing' }).waitFor();
+      assert.equal(await s.page.getByText('Page not found').count(), 0);
+
+      // Signed in, from the queue list: Back returns there, not to the redirecting address.
+      await s.page.goto('/queues');
+      await s.page.getByTestId('queue-keyboard').waitFor();
+      await s.page.goto('/queues/keyboard');
+      await s.page.waitForURL('**/review/keyboard');
+      await s.page.goBack();
+      await s.page.waitForURL((url) => url.pathname === '/queues');
+      await s.page.getByTestId('queue-keyboard').waitFor();
+      assertNoConsoleErrors(s);
+    } finally {
+      await s.close();
+    }
+  });
+
   void it('keeps the reviewer’s place across a reload and an ended session', async () => {
     const item = await submit('resume', { output: { reply: 'Hold my place' } });
     await submit('resume', { output: { reply: 'Next in line' } });

@@ -5,7 +5,9 @@ import { LoginPage } from './auth/LoginPage';
 import { RequireAuth } from './auth/RequireAuth';
 import { homePath, useSession } from './auth/session';
 import { NotFound } from './common/NotFound';
+import { routePatterns } from './common/routes';
 import { Shell } from './layout/Shell';
+import { QueueRedirect } from './queues/QueueRedirect';
 import { QueuesPage } from './queues/QueuesPage';
 import { ReviewPage } from './review/ReviewPage';
 
@@ -37,7 +39,7 @@ export function App() {
   const { user } = useSession();
   return (
     <Routes>
-      <Route path="/login" element={<LoginPage />} />
+      <Route path={routePatterns.login} element={<LoginPage />} />
       <Route
         element={
           <RequireAuth>
@@ -46,9 +48,10 @@ export function App() {
         }
       >
         <Route index element={user ? <Navigate to={homePath(user)} replace /> : null} />
-        <Route path="queues" element={<QueuesPage />} />
+        <Route path={routePatterns.queues} element={<QueuesPage />} />
+        <Route path={routePatterns.queue} element={<QueueRedirect />} />
         <Route
-          path="review/:slug"
+          path={routePatterns.review}
           element={
             <RequireAuth roles={['admin', 'lead', 'reviewer']}>
               <ReviewPage />
@@ -56,7 +59,7 @@ export function App() {
           }
         />
         <Route
-          path="items"
+          path={routePatterns.items}
           element={
             <Page>
               <ItemsPage />
@@ -64,7 +67,7 @@ export function App() {
           }
         />
         <Route
-          path="items/:id"
+          path={routePatterns.item}
           element={
             <Page>
               <ItemPage />
@@ -72,7 +75,7 @@ export function App() {
           }
         />
         <Route
-          path="escalated"
+          path={routePatterns.escalated}
           element={
             <RequireAuth roles={['admin', 'lead']}>
               <Page>
@@ -82,7 +85,7 @@ export function App() {
           }
         />
         <Route
-          path="settings"
+          path={routePatterns.settings}
           element={
             <RequireAuth roles={['admin', 'lead']}>
               <Page>
@@ -92,7 +95,7 @@ export function App() {
           }
         />
         <Route
-          path="settings/:slug"
+          path={routePatterns.queueSettings}
           element={
             <RequireAuth roles={['admin', 'lead']}>
               <Page>
@@ -102,7 +105,7 @@ export function App() {
           }
         />
         <Route
-          path="analytics/*"
+          path={routePatterns.analytics}
           element={
             <RequireAuth roles={['admin', 'lead', 'analyst']}>
               <Page>
@@ -112,7 +115,7 @@ export function App() {
           }
         />
         <Route
-          path="users"
+          path={routePatterns.users}
           element={
             <RequireAuth roles={['admin', 'lead']}>
               <Page>
@@ -122,7 +125,7 @@ export function App() {
           }
         />
         <Route
-          path="api-keys"
+          path={routePatterns.apiKeys}
           element={
             <RequireAuth roles={['admin']}>
               <Page>

@@ -15,17 +15,23 @@ import {
   Title,
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useForm } from '@mantine/form';
+import { useState } from 'react';
 import { ApiError, del, get, post } from '../api/client';
 import type { ApiKey } from '../api/types';
 import { ErrorAlert } from '../common/ErrorAlert';
-import { FormError } from '../common/FormError';
+import { fieldErrors, FormError } from '../common/FormError';
 import { formatDateTime } from '../common/format';
 import { QueueChecklist } from './QueueChecklist';
+import { apiPaths } from '../api/paths';
+import { queryKeys } from '../api/query-keys';
 
 /** Keys for product systems. A new key is shown once, with a copy button; revoking is immediate. */
 export function ApiKeysPage() {
-  const keys = useQuery({ queryKey: ['api-keys'], queryFn: () => get<ApiKey[]>('/v1/api-keys') });
+  const keys = useQuery({
+    queryKey: queryKeys.apiKeys.all,
+    queryFn: () => get<ApiKey[]>(apiPaths.apiKeys()),
+  });
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
 
@@ -90,22 +96,29 @@ export function ApiKeysPage() {
   );
 }
 
+interface KeyValues {
+  name: string;
+  queues: string[];
+  scopes: string[];
+}
+
 function CreateKeyModal({ onClose }: { onClose(): void }) {
   const queryClient = useQueryClient();
-  const [name, setName] = useState('');
-  const [queueSlugs, setQueueSlugs] = useState<string[]>([]);
-  const [scopes, setScopes] = useState<string[]>(['items:write', 'items:read']);
-  const create = useMutation({
-    mutationFn: () => post<ApiKey>('/v1/api-keys', { name, queues: queueSlugs, scopes }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['api-keys'] }),
+  const form = useForm<KeyValues>({
+    mode: 'controlled',
+    initialValues: { name: '', queues: [], scopes: ['items:write', 'items:read'] },
   });
-  const error = create.error instanceof ApiError ? create.error : null;
+  const create = useMutation({
+    mutationFn: (values: KeyValues) => post<ApiKey>(apiPaths.apiKeys(), values),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.apiKeys.all }),
+    onError: (error) => {
+      if (error instanceof ApiError)
+        form.setErrors(fieldErrors(error, ['name', 'queues', 'scopes']));
+    },
+  });
   const created = create.data;
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    create.mutate();
-  }
+  const submit = form.onSubmit((values) => create.mutate(values));
 
   return (
     <Modal opened onClose={onClose} title={created ? 'API key created' : 'New API key'} size="lg">
@@ -136,23 +149,17 @@ function CreateKeyModal({ onClose }: { onClose(): void }) {
               label="Name"
               description="which system uses it, e.g. support bot (production)"
               required
-              value={name}
-              onChange={(e) => setName(e.currentTarget.value)}
-              error={error?.fieldMessage('name')}
+              {...form.getInputProps('name')}
             />
             <QueueChecklist
               label="Queues"
               withAll
-              value={queueSlugs}
-              onChange={(v) => setQueueSlugs(v.includes('*') ? ['*'] : v)}
-              error={error?.fieldMessage('queues')}
+              value={form.values.queues}
+              // "*" (every queue) stands alone.
+              onChange={(v) => form.setFieldValue('queues', v.includes('*') ? ['*'] : v)}
+              error={form.errors.queues}
             />
-            <Checkbox.Group
-              label="Scopes"
-              value={scopes}
-              onChange={setScopes}
-              error={error?.fieldMessage('scopes')}
-            >
+            <Checkbox.Group label="Scopes" {...form.getInputProps('scopes')}>
               <Group mt={4}>
                 <Checkbox value="items:write" label="items:write (submit items)" />
                 <Checkbox value="items:read" label="items:read (read items and verdicts)" />
@@ -176,9 +183,9 @@ function CreateKeyModal({ onClose }: { onClose(): void }) {
 function RevokeModal({ apiKey, onClose }: { apiKey: ApiKey; onClose(): void }) {
   const queryClient = useQueryClient();
   const revoke = useMutation({
-    mutationFn: () => del(`/v1/api-keys/${apiKey.id}`),
+    mutationFn: () => del(apiPaths.apiKey(apiKey.id)),
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['api-keys'] });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.apiKeys.all });
       onClose();
     },
   });

@@ -6,7 +6,7 @@ interface Props {
   description?: string;
   value: string[];
   onChange(value: string[]): void;
-  error?: string;
+  error?: React.ReactNode;
   /** Offer "*" (every queue, including future ones), as API keys allow. */
   withAll?: boolean;
 }

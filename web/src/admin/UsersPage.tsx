@@ -13,13 +13,16 @@ import {
   Title,
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useForm } from '@mantine/form';
+import { useState } from 'react';
 import { ApiError, get, patch, post } from '../api/client';
 import type { Role, User } from '../api/types';
 import { hasRole, useSession } from '../auth/session';
 import { ErrorAlert } from '../common/ErrorAlert';
-import { FormError } from '../common/FormError';
+import { fieldErrors, FormError } from '../common/FormError';
 import { QueueChecklist } from './QueueChecklist';
+import { apiPaths } from '../api/paths';
+import { queryKeys } from '../api/query-keys';
 
 const ROLE_OPTIONS: { value: Role; label: string }[] = [
   { value: 'reviewer', label: 'Reviewer' },
@@ -32,7 +35,10 @@ const ROLE_OPTIONS: { value: Role; label: string }[] = [
 export function UsersPage() {
   const { user: me } = useSession();
   const isAdmin = hasRole(me, 'admin');
-  const users = useQuery({ queryKey: ['users'], queryFn: () => get<User[]>('/v1/users') });
+  const users = useQuery({
+    queryKey: queryKeys.users.all,
+    queryFn: () => get<User[]>(apiPaths.users()),
+  });
   const [editing, setEditing] = useState<User | null>(null);
   const [creating, setCreating] = useState(false);
 
@@ -107,37 +113,51 @@ export function UsersPage() {
   );
 }
 
+interface UserValues {
+  email: string;
+  name: string;
+  /** Empty when editing: the password stays as it is. */
+  password: string;
+  roles: Role[];
+  queues: string[];
+  disabled: boolean;
+}
+
 function UserModal({ user, onClose }: { user?: User; onClose(): void }) {
   const queryClient = useQueryClient();
-  const [email, setEmail] = useState(user?.email ?? '');
-  const [name, setName] = useState(user?.name ?? '');
-  const [password, setPassword] = useState('');
-  const [roles, setRoles] = useState<string[]>(user?.roles ?? ['reviewer']);
-  const [queueSlugs, setQueueSlugs] = useState<string[]>(user?.queues ?? []);
-  const [disabled, setDisabled] = useState(user?.disabled ?? false);
+  const form = useForm<UserValues>({
+    mode: 'controlled',
+    initialValues: {
+      email: user?.email ?? '',
+      name: user?.name ?? '',
+      password: '',
+      roles: user?.roles ?? ['reviewer'],
+      queues: user?.queues ?? [],
+      disabled: user?.disabled ?? false,
+    },
+  });
   const save = useMutation({
-    mutationFn: () =>
+    mutationFn: ({ email, name, password, roles, queues: queueSlugs, disabled }: UserValues) =>
       user
-        ? patch<User>(`/v1/users/${user.id}`, {
+        ? patch<User>(apiPaths.user(user.id), {
             name,
             roles,
             queues: queueSlugs,
             disabled,
             ...(password ? { password } : {}),
           })
-        : post<User>('/v1/users', { email, name, password, roles, queues: queueSlugs }),
+        : post<User>(apiPaths.users(), { email, name, password, roles, queues: queueSlugs }),
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['users'] });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.users.all });
       onClose();
     },
+    onError: (error) => {
+      if (error instanceof ApiError)
+        form.setErrors(fieldErrors(error, ['email', 'name', 'password', 'roles', 'queues']));
+    },
   });
-  const error = save.error instanceof ApiError ? save.error : null;
-  const field = (f: string) => error?.fieldMessage(f);
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    save.mutate();
-  }
+  const submit = form.onSubmit((values) => save.mutate(values));
 
   return (
     <Modal opened onClose={onClose} title={user ? `Edit ${user.email}` : 'New user'}>
@@ -145,32 +165,17 @@ function UserModal({ user, onClose }: { user?: User; onClose(): void }) {
         <Stack>
           <FormError error={save.error} />
           {!user && (
-            <TextInput
-              label="Email"
-              type="email"
-              required
-              value={email}
-              onChange={(e) => setEmail(e.currentTarget.value)}
-              error={field('email')}
-            />
+            <TextInput label="Email" type="email" required {...form.getInputProps('email')} />
           )}
-          <TextInput
-            label="Name"
-            required
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-            error={field('name')}
-          />
+          <TextInput label="Name" required {...form.getInputProps('name')} />
           <TextInput
             type="password"
             label={user ? 'New password (optional)' : 'Password'}
             description="at least 8 characters"
             required={!user}
-            value={password}
-            onChange={(e) => setPassword(e.currentTarget.value)}
-            error={field('password')}
+            {...form.getInputProps('password')}
           />
-          <Checkbox.Group label="Roles" value={roles} onChange={setRoles} error={field('roles')}>
+          <Checkbox.Group label="Roles" {...form.getInputProps('roles')}>
             <Group mt={6}>
               {ROLE_OPTIONS.map((r) => (
                 <Checkbox key={r.value} value={r.value} label={r.label} />
@@ -180,15 +185,14 @@ function UserModal({ user, onClose }: { user?: User; onClose(): void }) {
           <QueueChecklist
             label="Queues"
             description="queues this person reviews (leads and admins review every queue)"
-            value={queueSlugs}
-            onChange={setQueueSlugs}
-            error={field('queues')}
+            value={form.values.queues}
+            onChange={(v) => form.setFieldValue('queues', v)}
+            error={form.errors.queues}
           />
           {user && (
             <Switch
               label="Disabled (cannot sign in)"
-              checked={disabled}
-              onChange={(e) => setDisabled(e.currentTarget.checked)}
+              {...form.getInputProps('disabled', { type: 'checkbox' })}
             />
           )}
           <Group justify="flex-end">

@@ -3,15 +3,17 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { get } from '../api/client';
 import { ErrorAlert } from '../common/ErrorAlert';
-import { scopeQuery, Section, type Scope } from './scope';
+import { Section, type Scope } from './scope';
 import { ReliabilityDiagram } from './ReliabilityDiagram';
 import type { Calibration } from './types';
+import { apiPaths } from '../api/paths';
+import { queryKeys } from '../api/query-keys';
 
 export function CalibrationPanel({ scope }: { scope: Scope }) {
   const [bins, setBins] = useState('10');
   const calibration = useQuery({
-    queryKey: ['calibration', scope, bins],
-    queryFn: () => get<Calibration>(`/v1/analytics/calibration${scopeQuery(scope, { bins })}`),
+    queryKey: queryKeys.analytics.calibration(scope, bins),
+    queryFn: () => get<Calibration>(apiPaths.calibration(scope, bins)),
   });
   const data = calibration.data;
   return (

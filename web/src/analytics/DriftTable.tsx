@@ -3,16 +3,18 @@ import { useQuery } from '@tanstack/react-query';
 import { get } from '../api/client';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { formatDateTime } from '../common/format';
-import { scopeQuery, Section, type Scope } from './scope';
+import { Section, type Scope } from './scope';
 import { pct, type VersionDrift } from './types';
+import { apiPaths } from '../api/paths';
+import { queryKeys } from '../api/query-keys';
 
 const LEVEL_COLOR = { stable: 'teal', moderate: 'yellow', significant: 'red' } as const;
 
 /** Per model version: confidence shift against the previous version (PSI) and how often people overrode it. */
 export function DriftTable({ scope }: { scope: Scope }) {
   const drift = useQuery({
-    queryKey: ['drift', scope],
-    queryFn: () => get<{ versions: VersionDrift[] }>(`/v1/analytics/drift${scopeQuery(scope)}`),
+    queryKey: queryKeys.analytics.drift(scope),
+    queryFn: () => get<{ versions: VersionDrift[] }>(apiPaths.drift(scope)),
   });
   const versions = drift.data?.versions ?? [];
   return (

@@ -8,14 +8,40 @@ import {
   Text,
   TextInput,
 } from '@mantine/core';
+import { useForm } from '@mantine/form';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError, get, post, tokenStore } from '../api/client';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { Section, type Scope } from './scope';
 import type { ExportJob } from './types';
+import { apiPaths } from '../api/paths';
+import { queryKeys } from '../api/query-keys';
 
-const FORMATS = [
+type ExportFormat = 'jsonl' | 'csv' | 'chat' | 'preference';
+type ExportAction = 'approve' | 'reject' | 'correct' | 'escalate';
+
+/** The export's filters (shared by the direct download and the background job). */
+interface ExportFilters {
+  format: ExportFormat;
+  queue?: string;
+  model?: string;
+  action?: ExportAction;
+  label?: string;
+  since?: string;
+  until?: string;
+}
+
+interface ExportValues {
+  format: ExportFormat;
+  action: ExportAction | null;
+  label: string;
+  since: string;
+  until: string;
+  gzip: boolean;
+}
+
+const FORMATS: { value: ExportFormat; label: string }[] = [
   { value: 'jsonl', label: 'JSONL' },
   { value: 'csv', label: 'CSV' },
   { value: 'chat', label: 'Chat' },
@@ -44,15 +70,14 @@ async function saveDownload(path: string, fallbackName: string): Promise<void> {
  * ones run in the background with a progress bar and are downloaded when ready.
  */
 export function ExportPanel({ scope }: { scope: Scope }) {
-  const [format, setFormat] = useState('jsonl');
-  const [action, setAction] = useState<string | null>(null);
-  const [label, setLabel] = useState('');
-  const [since, setSince] = useState('');
-  const [until, setUntil] = useState('');
-  const [gzip, setGzip] = useState(false);
+  const form = useForm<ExportValues>({
+    mode: 'controlled',
+    initialValues: { format: 'jsonl', action: null, label: '', since: '', until: '', gzip: false },
+  });
   const [jobId, setJobId] = useState<string | null>(null);
+  const { format, action, label, since, until, gzip } = form.values;
 
-  const params: Record<string, string | boolean> = { format };
+  const params: ExportFilters = { format };
   if (scope.queue) params.queue = scope.queue;
   if (scope.model.trim()) params.model = scope.model.trim();
   if (action) params.action = action;
@@ -61,30 +86,27 @@ export function ExportPanel({ scope }: { scope: Scope }) {
   if (until) params.until = until;
 
   const direct = useMutation({
-    mutationFn: () => {
-      const query = new URLSearchParams(params as Record<string, string>);
-      if (gzip) query.set('gzip', '1');
-      return saveDownload(
-        `/v1/feedback/export?${query.toString()}`,
+    mutationFn: () =>
+      saveDownload(
+        apiPaths.feedbackExport({ ...params, gzip: gzip ? '1' : undefined }),
         `verdict-${format}.${format === 'csv' ? 'csv' : 'jsonl'}`,
-      );
-    },
+      ),
   });
   const start = useMutation({
-    mutationFn: () => post<ExportJob>('/v1/feedback/exports', { ...params, gzip }),
+    mutationFn: () => post<ExportJob>(apiPaths.feedbackExports(), { ...params, gzip }),
     onSuccess: (job) => setJobId(job.id),
   });
   // Progress comes from polling the job while it runs.
   const job = useQuery({
-    queryKey: ['export-job', jobId],
-    queryFn: () => get<ExportJob>(`/v1/feedback/exports/${jobId}`),
+    queryKey: queryKeys.analytics.exportJob(jobId),
+    queryFn: () => get<ExportJob>(apiPaths.feedbackExportJob(jobId!)),
     enabled: jobId !== null,
     refetchInterval: (q) =>
       q.state.data && ['done', 'failed'].includes(q.state.data.status) ? false : 1000,
   });
   const download = useMutation({
     mutationFn: () =>
-      saveDownload(`/v1/feedback/exports/${jobId}/download`, `verdict-export-${jobId}`),
+      saveDownload(apiPaths.feedbackExportDownload(jobId!), `verdict-export-${jobId}`),
   });
   const current = job.data;
   return (
@@ -97,9 +119,8 @@ export function ExportPanel({ scope }: { scope: Scope }) {
       </Text>
       <SegmentedControl
         aria-label="Format"
-        value={format}
-        onChange={setFormat}
         data={FORMATS}
+        {...form.getInputProps('format')}
         w="fit-content"
       />
       <Group align="end">
@@ -108,35 +129,13 @@ export function ExportPanel({ scope }: { scope: Scope }) {
           placeholder="any"
           clearable
           data={['approve', 'reject', 'correct', 'escalate']}
-          value={action}
-          onChange={setAction}
+          {...form.getInputProps('action')}
           w={160}
         />
-        <TextInput
-          label="Label"
-          placeholder="any"
-          value={label}
-          onChange={(e) => setLabel(e.currentTarget.value)}
-          w={160}
-        />
-        <TextInput
-          label="Decided since"
-          type="date"
-          value={since}
-          onChange={(e) => setSince(e.currentTarget.value)}
-        />
-        <TextInput
-          label="Decided until"
-          type="date"
-          value={until}
-          onChange={(e) => setUntil(e.currentTarget.value)}
-        />
-        <Checkbox
-          label="gzip"
-          checked={gzip}
-          onChange={(e) => setGzip(e.currentTarget.checked)}
-          mb={8}
-        />
+        <TextInput label="Label" placeholder="any" {...form.getInputProps('label')} w={160} />
+        <TextInput label="Decided since" type="date" {...form.getInputProps('since')} />
+        <TextInput label="Decided until" type="date" {...form.getInputProps('until')} />
+        <Checkbox label="gzip" {...form.getInputProps('gzip', { type: 'checkbox' })} mb={8} />
       </Group>
       <Group>
         <Button variant="default" onClick={() => direct.mutate()} loading={direct.isPending}>

@@ -4,15 +4,15 @@ import { get } from '../api/client';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { Section } from './scope';
 import { pct, type QueueAgreement, type ReviewerRow } from './types';
+import { apiPaths } from '../api/paths';
+import { queryKeys } from '../api/query-keys';
 
 /** For leads: throughput, review time and agreement on items several people reviewed. */
 export function ReviewersTable({ queue }: { queue: string | null }) {
   const data = useQuery({
-    queryKey: ['reviewers', queue],
+    queryKey: queryKeys.analytics.reviewers(queue),
     queryFn: () =>
-      get<{ reviewers: ReviewerRow[]; queues: QueueAgreement[] }>(
-        `/v1/analytics/reviewers${queue ? `?queue=${encodeURIComponent(queue)}` : ''}`,
-      ),
+      get<{ reviewers: ReviewerRow[]; queues: QueueAgreement[] }>(apiPaths.reviewers(queue)),
   });
   return (
     <Section title="Reviewers" label="Reviewer quality">

@@ -6,6 +6,8 @@ import type { Queue } from '../api/types';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { ThresholdPreview } from './ThresholdPreview';
 import { pct, type Recommendation } from './types';
+import { apiPaths } from '../api/paths';
+import { queryKeys } from '../api/query-keys';
 
 const MARKS = [0, 0.25, 0.5, 0.75, 1].map((value) => ({ value, label: String(value) }));
 
@@ -16,11 +18,8 @@ export function ThresholdPanel({ queue }: { queue: Queue }) {
   const [maxErrorRate, setMaxErrorRate] = useState<string | number>(0.02);
   const target = Number(maxErrorRate);
   const recommendation = useQuery({
-    queryKey: ['recommendation', queue.slug, target],
-    queryFn: () =>
-      get<Recommendation>(
-        `/v1/queues/${encodeURIComponent(queue.slug)}/policy/recommendation?maxErrorRate=${target}`,
-      ),
+    queryKey: queryKeys.queues.recommendation(queue.slug, target),
+    queryFn: () => get<Recommendation>(apiPaths.policyRecommendation(queue.slug, target)),
     enabled: target > 0 && target <= 1,
   });
   const rec = recommendation.data;

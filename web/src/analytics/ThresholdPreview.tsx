@@ -4,6 +4,8 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { post } from '../api/client';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { pct, type Simulation } from './types';
+import { apiPaths } from '../api/paths';
+import { queryKeys } from '../api/query-keys';
 
 /**
  * What the thresholds being edited would have done to the queue's items of the last 30 days
@@ -25,9 +27,8 @@ export function ThresholdPreview({ slug, autoApproveAt, blockBelow }: ThresholdP
     inRange(thresholds.blockBelow) &&
     thresholds.blockBelow <= thresholds.autoApproveAt;
   const sim = useQuery({
-    queryKey: ['simulate', slug, thresholds.autoApproveAt, thresholds.blockBelow],
-    queryFn: () =>
-      post<Simulation>(`/v1/queues/${encodeURIComponent(slug)}/policy/simulate`, thresholds),
+    queryKey: queryKeys.queues.simulation(slug, thresholds.autoApproveAt, thresholds.blockBelow),
+    queryFn: () => post<Simulation>(apiPaths.policySimulate(slug), thresholds),
     enabled: valid,
     placeholderData: keepPreviousData,
     staleTime: 30_000,

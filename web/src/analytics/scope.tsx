@@ -6,15 +6,6 @@ export interface Scope {
   model: string;
 }
 
-/** ?queue=&model= for the analytics endpoints. */
-export function scopeQuery(scope: Scope, extra: Record<string, string> = {}): string {
-  const params = new URLSearchParams(extra);
-  if (scope.queue) params.set('queue', scope.queue);
-  if (scope.model.trim()) params.set('model', scope.model.trim());
-  const text = params.toString();
-  return text ? `?${text}` : '';
-}
-
 export function Section({
   title,
   children,

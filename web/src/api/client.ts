@@ -3,6 +3,8 @@
  * ApiError (with the server's per-field messages) and reports 401s so the app can ask the
  * person to sign in again without losing their place.
  */
+import { apiPaths } from './paths';
+
 export interface FieldProblem {
   field: string;
   message: string;
@@ -70,7 +72,8 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
   const err = (parsed ?? {}) as { message?: unknown; fields?: unknown };
   const message = typeof err.message === 'string' ? err.message : `${res.status} ${res.statusText}`;
   const fields = Array.isArray(err.fields) ? (err.fields as FieldProblem[]) : [];
-  if (res.status === 401 && !path.endsWith('/auth/login')) unauthorizedHandler?.();
+  // A refused sign-in is a wrong password, not an ended session.
+  if (res.status === 401 && path !== apiPaths.login()) unauthorizedHandler?.();
   throw new ApiError(res.status, message, fields, parsed);
 }
 

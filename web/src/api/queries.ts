@@ -1,19 +1,21 @@
 import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { get } from './client';
 import type { Queue, QueueStats } from './types';
+import { apiPaths } from './paths';
+import { queryKeys } from './query-keys';
 
 export function useQueues() {
   return useQuery({
-    queryKey: ['queues'],
-    queryFn: () => get<Queue[]>('/v1/queues'),
+    queryKey: queryKeys.queues.all,
+    queryFn: () => get<Queue[]>(apiPaths.queues()),
     staleTime: 10_000,
   });
 }
 
 export function useQueue(slug: string) {
   return useQuery({
-    queryKey: ['queue', slug],
-    queryFn: () => get<Queue>(`/v1/queues/${encodeURIComponent(slug)}`),
+    queryKey: queryKeys.queues.detail(slug),
+    queryFn: () => get<Queue>(apiPaths.queue(slug)),
     staleTime: 10_000,
   });
 }
@@ -28,12 +30,12 @@ const SERVER_STATS_FRESH_MS = 1_000;
 export function useQueueStats(slug: string, enabled = true) {
   const queryClient = useQueryClient();
   return useQuery({
-    queryKey: ['stats', slug],
+    queryKey: queryKeys.queues.stats(slug),
     queryFn: async () => {
       const startedAt = Date.now();
-      const fetched = await get<QueueStats>(`/v1/queues/${encodeURIComponent(slug)}/stats`);
+      const fetched = await get<QueueStats>(apiPaths.queueStats(slug));
       // A live snapshot newer than what the server may have cached wins for the counts it carries.
-      const live = queryClient.getQueryData<QueueStats>(['stats', slug]);
+      const live = queryClient.getQueryData<QueueStats>(queryKeys.queues.stats(slug));
       const keepLive =
         live?.liveAt !== undefined && live.liveAt > startedAt - SERVER_STATS_FRESH_MS;
       return {
@@ -65,7 +67,7 @@ export function refreshStatsSoon(queryClient: QueryClient, slug: string): void {
     slug,
     setTimeout(() => {
       pendingRefresh.delete(slug);
-      void queryClient.invalidateQueries({ queryKey: ['stats', slug] });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.queues.stats(slug) });
     }, SERVER_STATS_FRESH_MS + 250),
   );
 }

@@ -1,10 +1,12 @@
 import { Button, Group, Select, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useForm } from '@mantine/form';
 import { del, get, post } from '../api/client';
 import type { Item, User } from '../api/types';
 import { isLead, useSession } from '../auth/session';
 import { ErrorAlert } from '../common/ErrorAlert';
+import { apiPaths } from '../api/paths';
+import { queryKeys } from '../api/query-keys';
 
 /** Who may review items of this queue (leads and admins everywhere). */
 function canReviewQueue(user: User, slug: string, escalated: boolean): boolean {
@@ -27,24 +29,28 @@ export function AssignControl({
 }) {
   const { user } = useSession();
   const queryClient = useQueryClient();
-  const [choice, setChoice] = useState<string | null>(null);
+  const form = useForm<{ userId: string | null }>({
+    mode: 'controlled',
+    initialValues: { userId: null },
+  });
+  const choice = form.values.userId;
   const users = useQuery({
-    queryKey: ['users'],
-    queryFn: () => get<User[]>('/v1/users'),
+    queryKey: queryKeys.users.all,
+    queryFn: () => get<User[]>(apiPaths.users()),
     enabled: isLead(user),
     staleTime: 60_000,
   });
   const done = () => {
-    setChoice(null);
-    void queryClient.invalidateQueries({ queryKey: ['items'] });
+    form.reset();
+    void queryClient.invalidateQueries({ queryKey: queryKeys.items.lists.all });
     onChanged?.();
   };
   const assign = useMutation({
-    mutationFn: (userId: string) => post<Item>(`/v1/items/${item.id}/assign`, { userId }),
+    mutationFn: (userId: string) => post<Item>(apiPaths.itemAssign(item.id), { userId }),
     onSuccess: done,
   });
   const unassign = useMutation({
-    mutationFn: () => del<void>(`/v1/items/${item.id}/assign`),
+    mutationFn: () => del<void>(apiPaths.itemAssign(item.id)),
     onSuccess: done,
   });
   if (!isLead(user)) return null;
@@ -77,8 +83,7 @@ export function AssignControl({
             placeholder={waiting ? 'Assign to…' : 'In review'}
             aria-label="Assign to"
             data={options}
-            value={choice}
-            onChange={setChoice}
+            {...form.getInputProps('userId')}
             searchable
             disabled={!waiting}
           />

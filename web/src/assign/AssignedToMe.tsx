@@ -6,6 +6,9 @@ import type { Item, Queue } from '../api/types';
 import { canReview, useSession } from '../auth/session';
 import { formatDateTime } from '../common/format';
 import { RoutingBadge } from '../review/ItemSummary';
+import { apiPaths } from '../api/paths';
+import { queryKeys } from '../api/query-keys';
+import { routes, startReviewing } from '../common/routes';
 
 /**
  * "Assigned to me": items a lead reserved for the signed-in reviewer, across their queues. Their
@@ -16,11 +19,9 @@ export function AssignedToMe({ queues }: { queues: Queue[] }) {
   const navigate = useNavigate();
   const results = useQueries({
     queries: queues.map((q) => ({
-      queryKey: ['items', q.slug, 'assigned-to-me'],
+      queryKey: queryKeys.items.lists.assignedToMe(q.slug),
       queryFn: () =>
-        get<{ items: Item[] }>(
-          `/v1/queues/${encodeURIComponent(q.slug)}/items?assignedTo=me&limit=50`,
-        ),
+        get<{ items: Item[] }>(apiPaths.queueItems(q.slug, { assignedTo: 'me', limit: 50 })),
       enabled: canReview(user),
       refetchInterval: 20_000,
     })),
@@ -71,9 +72,7 @@ export function AssignedToMe({ queues }: { queues: Queue[] }) {
                   <Table.Td>
                     <Button
                       size="compact-xs"
-                      onClick={() =>
-                        void navigate(`/review/${queue.slug}`, { state: { start: true } })
-                      }
+                      onClick={() => void navigate(routes.review(queue.slug), startReviewing)}
                     >
                       Review
                     </Button>

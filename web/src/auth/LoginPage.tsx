@@ -1,40 +1,48 @@
 import { Alert, Button, Center, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { useForm } from '@mantine/form';
 import { Navigate } from 'react-router-dom';
 import { ApiError } from '../api/client';
 import { homePath, useSession } from './session';
 
+interface SignInValues {
+  email: string;
+  password: string;
+}
+
+/** The form-level error's key (no input has this name). */
+const SIGN_IN_ERROR = 'signIn';
+
 export function LoginPage() {
   const { user, expired, landing, signIn } = useSession();
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const form = useForm<SignInValues>({
+    mode: 'controlled',
+    initialValues: { email: '', password: '' },
+  });
 
   if (user) return <Navigate to={landing ?? homePath(user)} replace />;
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
+  // A refusal is about the pair, not one field: it shows above the inputs, kept until the next try.
+  const error = form.errors[SIGN_IN_ERROR];
+  const submit = form.onSubmit(async ({ email, password }) => {
+    form.clearErrors();
     try {
       await signIn(email.trim(), password);
     } catch (e) {
-      setError(
-        e instanceof ApiError && (e.status === 401 || e.status === 400)
-          ? 'Wrong email or password.'
-          : e instanceof Error
-            ? e.message
-            : String(e),
-      );
-      setBusy(false);
+      form.setErrors({
+        [SIGN_IN_ERROR]:
+          e instanceof ApiError && (e.status === 401 || e.status === 400)
+            ? 'Wrong email or password.'
+            : e instanceof Error
+              ? e.message
+              : String(e),
+      });
     }
-  }
+  });
 
   return (
     <Center mih="100vh" bg="gray.0">
       <Paper component="main" withBorder shadow="sm" p="xl" w={380} radius="md">
-        <form onSubmit={(e) => void submit(e)} aria-label="Sign in">
+        <form onSubmit={submit} aria-label="Sign in">
           <Stack>
             <div>
               <Title order={1} size="h2">
@@ -60,18 +68,16 @@ export function LoginPage() {
               autoComplete="username"
               required
               autoFocus
-              value={email}
-              onChange={(e) => setEmail(e.currentTarget.value)}
+              {...form.getInputProps('email')}
             />
             <TextInput
               type="password"
               label="Password"
               autoComplete="current-password"
               required
-              value={password}
-              onChange={(e) => setPassword(e.currentTarget.value)}
+              {...form.getInputProps('password')}
             />
-            <Button type="submit" loading={busy} fullWidth>
+            <Button type="submit" loading={form.submitting} fullWidth>
               Sign in
             </Button>
           </Stack>

@@ -11,6 +11,8 @@ import {
 import { useLocation, useNavigate } from 'react-router-dom';
 import { get, onUnauthorized, post, tokenStore } from '../api/client';
 import type { LoginResponse, Role, User } from '../api/types';
+import { apiPaths } from '../api/paths';
+import { routes } from '../common/routes';
 
 const USER_KEY = 'verdict.user';
 /** Where the person was when their session ended; survives the sign-in page and reloads. */
@@ -37,7 +39,11 @@ export const isLead = (user: User | null) => hasRole(user, 'admin', 'lead');
 export const canReview = (user: User | null) => hasRole(user, 'admin', 'lead', 'reviewer');
 
 export function homePath(user: User): string {
-  return canReview(user) ? '/queues' : hasRole(user, 'analyst') ? '/analytics' : '/queues';
+  return canReview(user)
+    ? routes.queues()
+    : hasRole(user, 'analyst')
+      ? routes.analytics()
+      : routes.queues();
 }
 
 function storedUser(): User | null {
@@ -71,10 +77,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     onUnauthorized(() => {
       if (!tokenStore.get()) return;
-      if (here !== '/login') sessionStorage.setItem(RETURN_KEY, here);
+      if (here !== routes.login()) sessionStorage.setItem(RETURN_KEY, here);
       clear();
       setExpired(true);
-      void navigate('/login', { replace: true });
+      void navigate(routes.login(), { replace: true });
     });
     return () => onUnauthorized(null);
   }, [here, clear, navigate]);
@@ -82,7 +88,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   // Roles and queues may have changed since the token was stored.
   useEffect(() => {
     if (!tokenStore.get()) return;
-    get<User>('/v1/auth/me')
+    get<User>(apiPaths.me())
       .then((me) => {
         if (!me || !Array.isArray(me.roles)) return;
         localStorage.setItem(USER_KEY, JSON.stringify(me));
@@ -92,13 +98,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const signIn = useCallback(async (email: string, password: string) => {
-    const res = await post<LoginResponse>('/v1/auth/login', { email, password });
+    const res = await post<LoginResponse>(apiPaths.login(), { email, password });
     tokenStore.set(res.accessToken);
     localStorage.setItem(USER_KEY, JSON.stringify(res.user));
     const back = sessionStorage.getItem(RETURN_KEY);
     sessionStorage.removeItem(RETURN_KEY);
     // The sign-in page redirects once it sees the user; it reads `landing` for where to.
-    setLanding(back && back !== '/login' ? back : homePath(res.user));
+    setLanding(back && back !== routes.login() ? back : homePath(res.user));
     setToken(res.accessToken);
     setUser(res.user);
     setExpired(false);
@@ -108,7 +114,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     sessionStorage.removeItem(RETURN_KEY);
     clear();
     setExpired(false);
-    void navigate('/login', { replace: true });
+    void navigate(routes.login(), { replace: true });
   }, [clear, navigate]);
 
   const value = useMemo(
@@ -126,5 +132,6 @@ export function useSession(): Session {
 
 /** Remembers a deep link opened while signed out, so sign-in lands there. */
 export function rememberReturn(path: string): void {
-  if (path && path !== '/login' && path !== '/') sessionStorage.setItem(RETURN_KEY, path);
+  if (path && path !== routes.login() && path !== routes.home())
+    sessionStorage.setItem(RETURN_KEY, path);
 }

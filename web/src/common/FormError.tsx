@@ -13,3 +13,16 @@ export function FormError({ error }: { error: Error | null }) {
     </Alert>
   );
 }
+
+/**
+ * A refusal's per-field messages as @mantine/form errors, for the named fields (server field
+ * `queues` or `queues[0]` shows under the form field `queues`).
+ */
+export function fieldErrors(error: ApiError, fields: string[]): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const field of fields) {
+    const message = error.fieldMessage(field);
+    if (message) errors[field] = message;
+  }
+  return errors;
+}

@@ -23,6 +23,9 @@ import { latestEscalation } from '../items/EscalationNote';
 import type { ItemWithReviews } from '../items/types';
 import { RoutingBadge } from '../review/ItemSummary';
 import { AssignControl } from '../assign/AssignControl';
+import { apiPaths } from '../api/paths';
+import { queryKeys } from '../api/query-keys';
+import { routes, startReviewing } from '../common/routes';
 
 /** Items reviewers escalated, per queue; claiming as a lead hands these out first. */
 export function EscalatedPage() {
@@ -47,11 +50,9 @@ export function EscalatedPage() {
 function QueueEscalations({ queue }: { queue: Queue }) {
   const navigate = useNavigate();
   const items = useQuery({
-    queryKey: ['items', queue.slug, 'escalated'],
+    queryKey: queryKeys.items.lists.escalated(queue.slug),
     queryFn: () =>
-      get<{ items: Item[] }>(
-        `/v1/queues/${encodeURIComponent(queue.slug)}/items?status=escalated&limit=50`,
-      ),
+      get<{ items: Item[] }>(apiPaths.queueItems(queue.slug, { status: 'escalated', limit: 50 })),
   });
   const list = items.data?.items ?? [];
   return (
@@ -67,10 +68,7 @@ function QueueEscalations({ queue }: { queue: Queue }) {
           <Title order={3} size="h4">
             {queue.name}
           </Title>
-          <Anchor
-            component={Link}
-            to={`/items?queue=${encodeURIComponent(queue.slug)}&status=escalated`}
-          >
+          <Anchor component={Link} to={routes.items({ queue: queue.slug, status: 'escalated' })}>
             <Badge color={list.length ? 'orange' : 'gray'} style={{ cursor: 'pointer' }}>
               {items.isPending ? '…' : list.length}
               <span className="visually-hidden"> — all escalated items in {queue.name}</span>
@@ -81,7 +79,7 @@ function QueueEscalations({ queue }: { queue: Queue }) {
           <Button
             size="xs"
             color="orange"
-            onClick={() => void navigate(`/review/${queue.slug}`, { state: { start: true } })}
+            onClick={() => void navigate(routes.review(queue.slug), startReviewing)}
           >
             Review escalated in {queue.name}
           </Button>
@@ -117,7 +115,7 @@ function QueueEscalations({ queue }: { queue: Queue }) {
               {list.map((item) => (
                 <Table.Tr key={item.id}>
                   <Table.Td>
-                    <Anchor component={Link} to={`/items/${item.id}`} size="sm" ff="monospace">
+                    <Anchor component={Link} to={routes.item(item.id)} size="sm" ff="monospace">
                       {item.externalId ?? item.id.slice(0, 8)}
                     </Anchor>
                   </Table.Td>
@@ -150,12 +148,12 @@ function QueueEscalations({ queue }: { queue: Queue }) {
 /** The escalating reviewer's note, with who and when (read from the item's reviews). */
 function Note({ itemId }: { itemId: string }) {
   const item = useQuery({
-    queryKey: ['item', itemId],
-    queryFn: () => get<ItemWithReviews>(`/v1/items/${itemId}`),
+    queryKey: queryKeys.items.detail(itemId),
+    queryFn: () => get<ItemWithReviews>(apiPaths.item(itemId)),
   });
   const people = useQuery({
-    queryKey: ['users'],
-    queryFn: () => get<User[]>('/v1/users'),
+    queryKey: queryKeys.users.all,
+    queryFn: () => get<User[]>(apiPaths.users()),
     staleTime: 60_000,
   });
   const escalation = latestEscalation(item.data?.reviews);

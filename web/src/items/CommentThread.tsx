@@ -1,6 +1,6 @@
 import { Button, Group, Paper, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useForm } from '@mantine/form';
 import { ApiError, post } from '../api/client';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { formatDateTime } from '../common/format';
@@ -8,6 +8,8 @@ import { Markdown } from '../common/Markdown';
 import { appendComment } from './comment-cache';
 import { useComments } from './queries';
 import type { Comment } from './types';
+import { apiPaths } from '../api/paths';
+import { queryKeys } from '../api/query-keys';
 
 const MAX = 5000;
 
@@ -15,25 +17,27 @@ const MAX = 5000;
 export function CommentThread({ itemId }: { itemId: string }) {
   const comments = useComments(itemId);
   const queryClient = useQueryClient();
-  const [body, setBody] = useState('');
+  const form = useForm<{ body: string }>({ mode: 'controlled', initialValues: { body: '' } });
   const send = useMutation({
-    mutationFn: (text: string) =>
-      post<Comment>(`/v1/items/${encodeURIComponent(itemId)}/comments`, { body: text }),
+    mutationFn: (text: string) => post<Comment>(apiPaths.itemComments(itemId), { body: text }),
     onSuccess: (comment) => {
-      queryClient.setQueryData<{ comments: Comment[] }>(['comments', itemId], (old) =>
+      queryClient.setQueryData<{ comments: Comment[] }>(queryKeys.items.comments(itemId), (old) =>
         appendComment(old, comment),
       );
-      void queryClient.invalidateQueries({ queryKey: ['item-events', itemId] });
-      setBody('');
+      void queryClient.invalidateQueries({ queryKey: queryKeys.items.events(itemId) });
+      form.reset();
+    },
+    onError: (error) => {
+      const message = error instanceof ApiError ? error.fieldMessage('body') : undefined;
+      if (message) form.setFieldError('body', message);
     },
   });
-  const fieldError = send.error instanceof ApiError ? send.error.fieldMessage('body') : undefined;
+  const body = form.values.body;
 
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    if (!body.trim() || send.isPending) return;
-    send.mutate(body);
-  }
+  const submit = form.onSubmit((values) => {
+    if (!values.body.trim() || send.isPending) return;
+    send.mutate(values.body);
+  });
 
   const list = comments.data?.comments ?? [];
   return (
@@ -58,7 +62,7 @@ export function CommentThread({ itemId }: { itemId: string }) {
                 {formatDateTime(c.createdAt)}
               </Text>
             </Group>
-            <Markdown source={c.body} label="Comment text" />
+            <Markdown text={c.body} label="Comment text" />
           </Paper>
         ))}
       </Stack>
@@ -71,14 +75,17 @@ export function CommentThread({ itemId }: { itemId: string }) {
             minRows={2}
             maxRows={10}
             maxLength={MAX}
-            value={body}
-            onChange={(e) => setBody(e.currentTarget.value)}
+            {...form.getInputProps('body')}
             onKeyDown={(e) => {
-              if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) submit(e);
+              if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) {
+                e.preventDefault();
+                submit();
+              }
             }}
-            error={fieldError}
           />
-          {!fieldError && <ErrorAlert error={send.error} />}
+          {!(send.error instanceof ApiError && send.error.fieldMessage('body')) && (
+            <ErrorAlert error={send.error} />
+          )}
           <Group justify="space-between">
             <Text size="xs" c="dimmed">
               {body.length}/{MAX}

@@ -32,6 +32,9 @@ import { EscalationNote, latestEscalation } from './EscalationNote';
 import { useChainVerification, useDeliveries, useItem, useItemEvents } from './queries';
 import { StatusBadge } from './StatusBadge';
 import type { AuditEvent, ItemReview, ItemWithReviews } from './types';
+import { apiPaths } from '../api/paths';
+import { queryKeys } from '../api/query-keys';
+import { routes } from '../common/routes';
 
 const FINAL = ['approved', 'rejected', 'corrected'];
 
@@ -74,7 +77,7 @@ export function ItemPage() {
           </Title>
           <Text size="xs" c="dimmed">
             item {it.id} in{' '}
-            <Anchor component={Link} to={`/items?queue=${encodeURIComponent(it.queue)}`} size="xs">
+            <Anchor component={Link} to={routes.items({ queue: it.queue })} size="xs">
               {it.queue}
             </Anchor>
           </Text>
@@ -385,13 +388,17 @@ function Deliveries({ item }: { item: ItemWithReviews }) {
   const deliveries = useDeliveries(item.id);
   const queryClient = useQueryClient();
   const redeliver = useMutation({
-    mutationFn: () => post(`/v1/items/${item.id}/deliveries/redeliver`),
+    mutationFn: () => post(apiPaths.itemRedeliver(item.id)),
     onSuccess: () => {
-      for (const key of ['item-deliveries', 'item-events', 'item-verify'])
-        void queryClient.invalidateQueries({ queryKey: [key, item.id] });
+      for (const queryKey of [
+        queryKeys.items.deliveries(item.id),
+        queryKeys.items.events(item.id),
+        queryKeys.items.verification(item.id),
+      ])
+        void queryClient.invalidateQueries({ queryKey });
       // The attempt lands a moment later.
       setTimeout(
-        () => void queryClient.invalidateQueries({ queryKey: ['item-deliveries', item.id] }),
+        () => void queryClient.invalidateQueries({ queryKey: queryKeys.items.deliveries(item.id) }),
         2_000,
       );
     },

@@ -15,13 +15,17 @@ import {
   Title,
 } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useForm } from '@mantine/form';
+import { useEffect, useRef } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { ApiError, get } from '../api/client';
+import { apiPaths, type ItemsSearchQuery } from '../api/paths';
+import { queryKeys } from '../api/query-keys';
 import { useQueues } from '../api/queries';
 import type { Item } from '../api/types';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { formatDateTime } from '../common/format';
+import { itemsSearchParams, routes, type ItemsQuery } from '../common/routes';
 import { RoutingBadge } from '../review/ItemSummary';
 import { useItemSearch } from './queries';
 import { FILTER_KEYS } from './types';
@@ -38,46 +42,64 @@ const ROUTINGS = [
 /** Date inputs give a day; the API takes ISO dates (until: the whole day). */
 const dayOf = (value: string | null) => (value ? value.slice(0, 10) : '');
 
+/** The search and filters in the page's address (absent ones left out). */
+function readQuery(params: URLSearchParams): ItemsQuery {
+  const query: ItemsQuery = { search: params.get('search')?.trim() || null };
+  for (const key of FILTER_KEYS) query[key] = params.get(key) || null;
+  return query;
+}
+
+interface SearchValues {
+  search: string;
+  model: string;
+  label: string;
+}
+
 /**
  * Find any item you may see: by id, externalId or text, narrowed by filters. Everything lives in
- * the URL (?search=&queue=&status=…), so a search can be bookmarked and shared.
+ * the URL (?search=&queue=&status=…), so a search can be bookmarked and shared. The typed fields
+ * (search, model, label) are a form that writes to the URL on submit (and model/label on blur);
+ * the choices write at once.
  */
 export function ItemsPage() {
   const [params, setParams] = useSearchParams();
   const queues = useQueues();
-  const search = params.get('search')?.trim() ?? '';
-  const [text, setText] = useState(search);
-  const [model, setModel] = useState(params.get('model') ?? '');
-  const [label, setLabel] = useState(params.get('label') ?? '');
-  useEffect(() => setText(search), [search]);
+  const query = readQuery(params);
+  const search = query.search ?? '';
+  const form = useForm<SearchValues>({
+    mode: 'controlled',
+    initialValues: { search, model: query.model ?? '', label: query.label ?? '' },
+  });
+  // The address wins when it changes (back/forward, a link, Clear all).
+  const { setValues } = form;
+  const [urlModel, urlLabel] = [query.model ?? '', query.label ?? ''];
+  useEffect(
+    () => setValues({ search, model: urlModel, label: urlLabel }),
+    [search, urlModel, urlLabel, setValues],
+  );
 
-  function update(changes: Record<string, string | null>) {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(changes)) {
-      if (v) next.set(k, v);
-      else next.delete(k);
-    }
-    setParams(next, { replace: false });
+  function update(changes: ItemsQuery) {
+    // From the latest address, so two changes in one tick (a blur, then a pick) both land.
+    setParams((prev) => itemsSearchParams({ ...readQuery(prev), ...changes }), { replace: false });
   }
 
-  function submit(e: FormEvent) {
-    e.preventDefault();
+  const submit = form.onSubmit((v) =>
     update({
-      search: text.trim() || null,
-      model: model.trim() || null,
-      label: label.trim() || null,
-    });
-  }
+      search: v.search.trim() || null,
+      model: v.model.trim() || null,
+      label: v.label.trim() || null,
+    }),
+  );
 
-  const filters = new URLSearchParams();
+  const filters: ItemsSearchQuery = {};
   for (const key of FILTER_KEYS) {
-    const v = params.get(key);
-    if (v) filters.set(key, v);
+    const v = query[key];
+    // Typed as the API's filters; the server answers 400 naming a filter it cannot read.
+    if (v) (filters as Record<string, string>)[key] = v;
   }
-  const textQuery = new URLSearchParams(filters);
-  if (search) textQuery.set('q', search);
-  const anyFilter = [...filters.keys()].length > 0;
-  const active = [...FILTER_KEYS].filter((k) => params.get(k));
+  const textQuery: ItemsSearchQuery = search ? { ...filters, q: search } : filters;
+  const anyFilter = Object.keys(filters).length > 0;
+  const active = FILTER_KEYS.filter((k) => query[k]);
 
   return (
     <Stack>
@@ -95,8 +117,7 @@ export function ItemsPage() {
             <TextInput
               label="Search"
               placeholder="externalId, item id or words from the input, output, reasons or comments"
-              value={text}
-              onChange={(e) => setText(e.currentTarget.value)}
+              {...form.getInputProps('search')}
               style={{ flex: 1 }}
               data-autofocus
             />
@@ -109,7 +130,7 @@ export function ItemsPage() {
               clearable
               w={180}
               data={(queues.data ?? []).map((q) => ({ value: q.slug, label: q.name }))}
-              value={params.get('queue')}
+              value={query.queue ?? null}
               onChange={(v) => update({ queue: v })}
             />
             <Select
@@ -118,7 +139,7 @@ export function ItemsPage() {
               clearable
               w={150}
               data={STATUSES.map((s) => ({ value: s, label: s.replace('_', ' ') }))}
-              value={params.get('status')}
+              value={query.status ?? null}
               onChange={(v) => update({ status: v })}
             />
             <Select
@@ -127,52 +148,49 @@ export function ItemsPage() {
               clearable
               w={170}
               data={ROUTINGS}
-              value={params.get('routing')}
+              value={query.routing ?? null}
               onChange={(v) => update({ routing: v })}
             />
             <TextInput
               label="Model"
               placeholder="name or name@version"
               w={190}
-              value={model}
-              onChange={(e) => setModel(e.currentTarget.value)}
-              onBlur={() => update({ model: model.trim() || null })}
+              {...form.getInputProps('model')}
+              onBlur={() => update({ model: form.values.model.trim() || null })}
             />
             <TextInput
               label="Label"
               placeholder="a review label"
               w={140}
-              value={label}
-              onChange={(e) => setLabel(e.currentTarget.value)}
-              onBlur={() => update({ label: label.trim() || null })}
+              {...form.getInputProps('label')}
+              onBlur={() => update({ label: form.values.label.trim() || null })}
             />
             <TextInput
               type="date"
               label="Submitted from"
               w={160}
-              value={dayOf(params.get('since'))}
+              value={dayOf(query.since ?? null)}
               onChange={(e) => update({ since: e.currentTarget.value || null })}
             />
             <TextInput
               type="date"
               label="Submitted until"
               w={160}
-              value={dayOf(params.get('until'))}
+              value={dayOf(query.until ?? null)}
               onChange={(e) => update({ until: e.currentTarget.value || null })}
             />
             <Checkbox
               label="Reviewed by me"
               mb={8}
-              checked={params.get('reviewer') === 'me'}
+              checked={query.reviewer === 'me'}
               onChange={(e) => update({ reviewer: e.currentTarget.checked ? 'me' : null })}
             />
             {(active.length > 0 || search) && (
               <Button
                 variant="subtle"
                 onClick={() => {
-                  setModel('');
-                  setLabel('');
-                  setParams(new URLSearchParams());
+                  form.setValues({ search: '', model: '', label: '' });
+                  setParams(itemsSearchParams({}));
                 }}
               >
                 Clear all
@@ -183,7 +201,7 @@ export function ItemsPage() {
       </Paper>
       {search && <ExactMatches search={search} />}
       <Results
-        params={textQuery}
+        query={textQuery}
         title={search ? `Items mentioning “${search}”` : anyFilter ? 'Matching items' : 'All items'}
       />
     </Stack>
@@ -193,15 +211,14 @@ export function ItemsPage() {
 /** What the search text names exactly: an item id, or an externalId in any queue you may see. */
 function ExactMatches({ search }: { search: string }) {
   const byId = useQuery({
-    queryKey: ['item', search],
-    queryFn: () => get<Item>(`/v1/items/${search}`),
+    queryKey: queryKeys.items.detail(search),
+    queryFn: () => get<Item>(apiPaths.item(search)),
     enabled: UUID.test(search),
     retry: false,
   });
   const byExternalId = useQuery({
-    queryKey: ['item-search', 'externalId', search],
-    queryFn: () =>
-      get<{ items: Item[] }>(`/v1/items?externalId=${encodeURIComponent(search)}&limit=20`),
+    queryKey: queryKeys.items.byExternalId(search),
+    queryFn: () => get<{ items: Item[] }>(apiPaths.items({ externalId: search, limit: 20 })),
   });
   const found = [
     ...(byId.data ? [byId.data] : []),
@@ -223,8 +240,8 @@ function ExactMatches({ search }: { search: string }) {
   );
 }
 
-function Results({ params, title }: { params: URLSearchParams; title: string }) {
-  const search = useItemSearch(params);
+function Results({ query, title }: { query: ItemsSearchQuery; title: string }) {
+  const search = useItemSearch(query);
   const sentinel = useRef<HTMLDivElement>(null);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = search;
 
@@ -301,11 +318,11 @@ function ItemTable({ items, label }: { items: Item[]; label: string }) {
             style={{ cursor: 'pointer' }}
             onClick={(e) => {
               if ((e.target as HTMLElement).closest('a')) return;
-              void navigate(`/items/${item.id}`);
+              void navigate(routes.item(item.id));
             }}
           >
             <Table.Td>
-              <Anchor component={Link} to={`/items/${item.id}`} size="sm" ff="monospace">
+              <Anchor component={Link} to={routes.item(item.id)} size="sm" ff="monospace">
                 {item.externalId ?? item.id.slice(0, 8)}
               </Anchor>
             </Table.Td>

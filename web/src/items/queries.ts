@@ -8,51 +8,51 @@ import type {
   ItemPage,
   ItemWithReviews,
 } from './types';
-
-const itemPath = (id: string) => `/v1/items/${encodeURIComponent(id)}`;
+import { apiPaths, queryString, type ItemsSearchQuery } from '../api/paths';
+import { queryKeys } from '../api/query-keys';
 
 export function useItem(id: string) {
-  return useQuery({ queryKey: ['item', id], queryFn: () => get<ItemWithReviews>(itemPath(id)) });
+  return useQuery({
+    queryKey: queryKeys.items.detail(id),
+    queryFn: () => get<ItemWithReviews>(apiPaths.item(id)),
+  });
 }
 
 export function useItemEvents(id: string) {
   return useQuery({
-    queryKey: ['item-events', id],
-    queryFn: () => get<{ events: AuditEvent[] }>(`${itemPath(id)}/events`),
+    queryKey: queryKeys.items.events(id),
+    queryFn: () => get<{ events: AuditEvent[] }>(apiPaths.itemEvents(id)),
   });
 }
 
 export function useChainVerification(id: string) {
   return useQuery({
-    queryKey: ['item-verify', id],
-    queryFn: () => get<ChainVerification>(`${itemPath(id)}/events/verify`),
+    queryKey: queryKeys.items.verification(id),
+    queryFn: () => get<ChainVerification>(apiPaths.itemEventsVerify(id)),
   });
 }
 
 export function useDeliveries(id: string) {
   return useQuery({
-    queryKey: ['item-deliveries', id],
-    queryFn: () => get<{ deliveries: Delivery[] }>(`${itemPath(id)}/deliveries`),
+    queryKey: queryKeys.items.deliveries(id),
+    queryFn: () => get<{ deliveries: Delivery[] }>(apiPaths.itemDeliveries(id)),
   });
 }
 
 export function useComments(id: string) {
   return useQuery({
-    queryKey: ['comments', id],
-    queryFn: () => get<{ comments: Comment[] }>(`${itemPath(id)}/comments`),
+    queryKey: queryKeys.items.comments(id),
+    queryFn: () => get<{ comments: Comment[] }>(apiPaths.itemComments(id)),
   });
 }
 
-/** One search, page after page (GET /v1/items); `params` without cursor. */
-export function useItemSearch(params: URLSearchParams, enabled = true) {
-  const key = params.toString();
+/** One search, page after page (GET /v1/items); `query` without cursor. */
+export function useItemSearch(query: ItemsSearchQuery, enabled = true) {
   return useInfiniteQuery({
-    queryKey: ['item-search', key],
-    queryFn: ({ pageParam }) => {
-      const page = new URLSearchParams(params);
-      if (pageParam) page.set('cursor', pageParam);
-      return get<ItemPage>(`/v1/items?${page.toString()}`);
-    },
+    // The query string names the search: the same filters in the same order share one cache entry.
+    queryKey: queryKeys.items.search(queryString(query)),
+    queryFn: ({ pageParam }) =>
+      get<ItemPage>(apiPaths.items({ ...query, cursor: pageParam || undefined })),
     initialPageParam: '',
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     enabled,

@@ -26,5 +26,6 @@ export const FILTER_KEYS = [
   'label',
   'since',
   'until',
+  'reviewer',
 ] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];

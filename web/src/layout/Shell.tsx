@@ -15,6 +15,7 @@ import { Link, Outlet, useLocation } from 'react-router-dom';
 import type { Role } from '../api/types';
 import { hasRole, useSession } from '../auth/session';
 import { useLive } from '../live/LiveProvider';
+import { routes } from '../common/routes';
 
 interface NavEntry {
   to: string;
@@ -24,13 +25,13 @@ interface NavEntry {
 
 /** What each role works with; the server enforces the same rules. */
 export const NAV: NavEntry[] = [
-  { to: '/queues', label: 'Queues', roles: ['admin', 'lead', 'reviewer'] },
-  { to: '/items', label: 'Items', roles: ['admin', 'lead', 'analyst', 'reviewer'] },
-  { to: '/escalated', label: 'Escalated', roles: ['admin', 'lead'] },
-  { to: '/settings', label: 'Queue settings', roles: ['admin', 'lead'] },
-  { to: '/analytics', label: 'Analytics', roles: ['admin', 'lead', 'analyst'] },
-  { to: '/users', label: 'Users', roles: ['admin', 'lead'] },
-  { to: '/api-keys', label: 'API keys', roles: ['admin'] },
+  { to: routes.queues(), label: 'Queues', roles: ['admin', 'lead', 'reviewer'] },
+  { to: routes.items(), label: 'Items', roles: ['admin', 'lead', 'analyst', 'reviewer'] },
+  { to: routes.escalated(), label: 'Escalated', roles: ['admin', 'lead'] },
+  { to: routes.settings(), label: 'Queue settings', roles: ['admin', 'lead'] },
+  { to: routes.analytics(), label: 'Analytics', roles: ['admin', 'lead', 'analyst'] },
+  { to: routes.users(), label: 'Users', roles: ['admin', 'lead'] },
+  { to: routes.apiKeys(), label: 'API keys', roles: ['admin'] },
 ];
 
 export function Shell() {

@@ -15,6 +15,8 @@ import type { ItemEvent, QueueStats, QueueStatsEvent } from '../api/types';
 import { appendComment } from '../items/comment-cache';
 import type { Comment } from '../items/types';
 import { useSession } from '../auth/session';
+import { apiPaths } from '../api/paths';
+import { queryKeys } from '../api/query-keys';
 
 export const ITEM_EVENTS = [
   'item.queued',
@@ -66,13 +68,13 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       // A refused handshake is most often an expired token: one API call lets the 401 flow run.
       if (Date.now() - lastAuthCheck > 30_000) {
         lastAuthCheck = Date.now();
-        get('/v1/auth/me').catch(() => undefined);
+        get(apiPaths.me()).catch(() => undefined);
       }
     });
     socket.on('queue.stats', (stats: QueueStatsEvent) => {
       if (!stats || typeof stats.queue !== 'string') return;
       const { queue, ...counts } = stats;
-      queryClient.setQueryData<QueueStats>(['stats', queue], (old) => ({
+      queryClient.setQueryData<QueueStats>(queryKeys.queues.stats(queue), (old) => ({
         ...(old ?? { pending: 0, inReview: 0, escalated: 0, oldestPendingSeconds: null }),
         ...counts,
         receivedAt: Date.now(),
@@ -82,10 +84,11 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     // An open comment thread gains the comment at once; the item's audit trail refetches.
     socket.on('item.commented', (comment: Comment) => {
       if (!comment || typeof comment.itemId !== 'string') return;
-      queryClient.setQueryData<{ comments: Comment[] }>(['comments', comment.itemId], (old) =>
-        appendComment(old, comment),
+      queryClient.setQueryData<{ comments: Comment[] }>(
+        queryKeys.items.comments(comment.itemId),
+        (old) => appendComment(old, comment),
       );
-      void queryClient.invalidateQueries({ queryKey: ['item-events', comment.itemId] });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.items.events(comment.itemId) });
     });
     for (const name of ITEM_EVENTS) {
       socket.on(name, (event: ItemEvent) => {
@@ -93,10 +96,10 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         for (const listener of listeners.current) listener(name, event);
         // The counts arrive as queue.stats; the rest (breaches, 24 h figures) needs a refetch.
         refreshStatsSoon(queryClient, event.queue);
-        void queryClient.invalidateQueries({ queryKey: ['items', event.queue] });
+        void queryClient.invalidateQueries({ queryKey: queryKeys.items.lists.queue(event.queue) });
         // An open item page follows its item.
-        for (const key of ['item', 'item-events', 'item-verify', 'item-deliveries'])
-          void queryClient.invalidateQueries({ queryKey: [key, event.id] });
+        for (const queryKey of queryKeys.items.followed(event.id))
+          void queryClient.invalidateQueries({ queryKey });
       });
     }
     return () => {

@@ -1,38 +1,35 @@
 import { Button, Code, CopyButton, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useForm } from '@mantine/form';
+import { useState } from 'react';
 import { ApiError, post } from '../api/client';
 import type { Queue } from '../api/types';
-import { FormError } from '../common/FormError';
+import { fieldErrors, FormError } from '../common/FormError';
+import { apiPaths } from '../api/paths';
+import { queryKeys } from '../api/query-keys';
 
 /** Creates a queue with the default policy; the webhook secret is shown once, here. */
 export function NewQueueButton() {
   const [open, setOpen] = useState(false);
-  const [slug, setSlug] = useState('');
-  const [name, setName] = useState('');
-  const [created, setCreated] = useState<Queue | null>(null);
+  const form = useForm({ mode: 'controlled', initialValues: { slug: '', name: '' } });
   const queryClient = useQueryClient();
   const create = useMutation({
-    mutationFn: () => post<Queue>('/v1/queues', { slug: slug.trim(), name: name.trim() }),
-    onSuccess: (queue) => {
-      setCreated(queue);
-      void queryClient.invalidateQueries({ queryKey: ['queues'] });
+    mutationFn: (v: typeof form.values) =>
+      post<Queue>(apiPaths.queues(), { slug: v.slug.trim(), name: v.name.trim() }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.queues.all }),
+    onError: (error) => {
+      if (error instanceof ApiError) form.setErrors(fieldErrors(error, ['slug', 'name']));
     },
   });
-  const error = create.error instanceof ApiError ? create.error : null;
+  const created = create.data ?? null;
 
   function close() {
     setOpen(false);
-    setSlug('');
-    setName('');
-    setCreated(null);
+    form.reset();
     create.reset();
   }
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    create.mutate();
-  }
+  const submit = form.onSubmit((values) => create.mutate(values));
 
   return (
     <>
@@ -63,17 +60,9 @@ export function NewQueueButton() {
                 label="Slug"
                 description="lowercase letters, digits and dashes; never changes"
                 required
-                value={slug}
-                onChange={(e) => setSlug(e.currentTarget.value)}
-                error={error?.fieldMessage('slug')}
+                {...form.getInputProps('slug')}
               />
-              <TextInput
-                label="Name"
-                required
-                value={name}
-                onChange={(e) => setName(e.currentTarget.value)}
-                error={error?.fieldMessage('name')}
-              />
+              <TextInput label="Name" required {...form.getInputProps('name')} />
               <Button type="submit" loading={create.isPending}>
                 Create queue
               </Button>

@@ -21,6 +21,7 @@ import { useNow } from '../common/useNow';
 import { useWatchQueues } from '../live/LiveProvider';
 import { NewQueueButton } from './NewQueueButton';
 import { AssignedToMe } from '../assign/AssignedToMe';
+import { routes, startReviewing } from '../common/routes';
 
 export function QueuesPage() {
   const { user } = useSession();
@@ -114,7 +115,7 @@ function QueueRow({ queue }: { queue: Queue }) {
   const itemsLink = (status: string, value: React.ReactNode) => (
     <Anchor
       component={Link}
-      to={`/items?queue=${encodeURIComponent(queue.slug)}&status=${status}`}
+      to={routes.items({ queue: queue.slug, status })}
       underline="hover"
       c="inherit"
     >
@@ -201,7 +202,7 @@ function QueueRow({ queue }: { queue: Queue }) {
             <Button
               size="xs"
               aria-describedby={`queue-name-${queue.slug}`}
-              onClick={() => void navigate(`/review/${queue.slug}`, { state: { start: true } })}
+              onClick={() => void navigate(routes.review(queue.slug), startReviewing)}
             >
               Start reviewing
             </Button>
@@ -211,7 +212,7 @@ function QueueRow({ queue }: { queue: Queue }) {
               size="xs"
               variant="default"
               aria-describedby={`queue-name-${queue.slug}`}
-              onClick={() => void navigate(`/settings/${queue.slug}`)}
+              onClick={() => void navigate(routes.queueSettings(queue.slug))}
             >
               Settings
             </Button>

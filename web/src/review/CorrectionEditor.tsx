@@ -11,6 +11,7 @@ import {
   Textarea,
   Title,
 } from '@mantine/core';
+import { useForm } from '@mantine/form';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { pretty } from '../common/format';
 import { KeyHint } from '../common/KeyHint';
@@ -62,6 +63,18 @@ function valueOf(draft: FieldDraft): { value?: unknown; error?: string } {
   }
 }
 
+interface CorrectionValues {
+  /** Object outputs (and a tool call's arguments): one draft per field. */
+  drafts: Record<string, FieldDraft>;
+  /** A plain-text output. */
+  text: string;
+  /** The whole output as JSON (the raw mode). */
+  json: string;
+}
+
+/** A touched-status key no input has: set by a try to save, so problems show from then on. */
+const SUBMIT_TRIED = '__submitTried';
+
 /**
  * The correction: string fields edited as text (one field per field for object outputs and a
  * tool call's arguments), raw JSON as an option, a word-level diff, no complaint before the
@@ -78,12 +91,17 @@ export function CorrectionEditor({
   const fields = editableFields(original);
   const call = toolCallOf(original);
   const [mode, setMode] = useState<Mode>(fields || typeof original === 'string' ? 'form' : 'json');
-  const [drafts, setDrafts] = useState<Record<string, FieldDraft>>(() =>
-    Object.fromEntries(Object.entries(fields ?? {}).map(([k, v]) => [k, draftOf(v)])),
-  );
-  const [textDraft, setTextDraft] = useState(() => (typeof original === 'string' ? original : ''));
-  const [jsonDraft, setJsonDraft] = useState(() => pretty(original));
-  const [edited, setEdited] = useState(false);
+  const form = useForm<CorrectionValues>({
+    mode: 'controlled',
+    initialValues: {
+      drafts: Object.fromEntries(Object.entries(fields ?? {}).map(([k, v]) => [k, draftOf(v)])),
+      text: typeof original === 'string' ? original : '',
+      json: pretty(original),
+    },
+  });
+  const { drafts, text: textDraft, json: jsonDraft } = form.values;
+  // Touched by the first edit (or a try to save); switching between fields and JSON is no edit.
+  const edited = form.isTouched();
   const [schemaProblem, setSchemaProblem] = useState<string | null>(null);
   const [checking, setChecking] = useState(false);
   const first = useRef<HTMLElement | null>(null);
@@ -139,7 +157,7 @@ export function CorrectionEditor({
 
   const submitRef = useRef<() => void>(() => undefined);
   submitRef.current = () => {
-    setEdited(true);
+    form.setTouched((touched) => ({ ...touched, [SUBMIT_TRIED]: true }));
     if (canSubmit) onSubmit(parsed.value);
   };
 
@@ -158,20 +176,21 @@ export function CorrectionEditor({
   function switchMode(next: string) {
     const m = next as Mode;
     if (m === mode) return;
-    if (m === 'json' && parsed.error === undefined) setJsonDraft(pretty(parsed.value));
+    if (m === 'json' && parsed.error === undefined) form.setValues({ json: pretty(parsed.value) });
     if (m === 'form' && mode === 'json' && parsed.error === undefined) {
       const nextFields = editableFields(parsed.value);
       if (fields && nextFields)
-        setDrafts(Object.fromEntries(Object.entries(nextFields).map(([k, v]) => [k, draftOf(v)])));
-      else if (!fields && typeof parsed.value === 'string') setTextDraft(parsed.value);
+        form.setValues({
+          drafts: Object.fromEntries(Object.entries(nextFields).map(([k, v]) => [k, draftOf(v)])),
+        });
+      else if (!fields && typeof parsed.value === 'string') form.setValues({ text: parsed.value });
       else return; // the JSON no longer has the shape the form edits
     }
     setMode(m);
   }
 
   function setField(key: string, draft: FieldDraft) {
-    setEdited(true);
-    setDrafts((d) => ({ ...d, [key]: draft }));
+    form.setFieldValue('drafts', (d) => ({ ...d, [key]: draft }));
   }
 
   const changes = useMemo(
@@ -224,10 +243,7 @@ export function CorrectionEditor({
             minRows={4}
             maxRows={16}
             value={jsonDraft}
-            onChange={(e) => {
-              setEdited(true);
-              setJsonDraft(e.currentTarget.value);
-            }}
+            onChange={(e) => form.setFieldValue('json', e.currentTarget.value)}
             classNames={{ input: 'mono' }}
             spellCheck={false}
             error={shownProblem ?? undefined}
@@ -243,10 +259,7 @@ export function CorrectionEditor({
             minRows={4}
             maxRows={16}
             value={textDraft}
-            onChange={(e) => {
-              setEdited(true);
-              setTextDraft(e.currentTarget.value);
-            }}
+            onChange={(e) => form.setFieldValue('text', e.currentTarget.value)}
             error={shownProblem ?? undefined}
             data-testid="correction-input"
           />

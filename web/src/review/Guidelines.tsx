@@ -1,7 +1,7 @@
 import { Button, Group, Paper, Title } from '@mantine/core';
 import { useCallback, useState } from 'react';
 import { KeyHint } from '../common/KeyHint';
-import { Markdown } from './Markdown';
+import { Markdown } from '../common/Markdown';
 
 const KEY = 'verdict.guidelines.hidden';
 

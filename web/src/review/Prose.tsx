@@ -1,6 +1,6 @@
 import { Text } from '@mantine/core';
 import { createContext, useContext } from 'react';
-import { looksLikeMarkdown, Markdown } from './Markdown';
+import { looksLikeMarkdown, Markdown } from '../common/Markdown';
 
 /** Raw mode shows model text exactly as written instead of rendered markdown (key M). */
 export const RawTextContext = createContext(false);

@@ -23,6 +23,7 @@ import { useShortcuts } from './shortcuts';
 import { useLease } from './useLease';
 import { useReviewSession } from './useReviewSession';
 import { Workspace } from './Workspace';
+import { routes } from '../common/routes';
 
 export function ReviewPage() {
   const { slug = '' } = useParams();
@@ -193,7 +194,7 @@ function ReviewLoop({ queue, userId, autoStart }: LoopProps) {
                     : 'Claim next item'}{' '}
                 <KeyHint>N</KeyHint>
               </Button>
-              <Anchor component={Link} to="/queues" size="sm">
+              <Anchor component={Link} to={routes.queues()} size="sm">
                 Back to queues
               </Anchor>
             </Group>

@@ -12,6 +12,7 @@ import {
   Textarea,
   Title,
 } from '@mantine/core';
+import { useForm } from '@mantine/form';
 import { useRef, useState } from 'react';
 import type { ApiError } from '../api/client';
 import type { Answers, Decision, DecisionAction, Item, Queue } from '../api/types';
@@ -36,15 +37,26 @@ interface Props {
   onSkip(): void;
 }
 
+interface DecisionValues {
+  labels: string[];
+  reason: string;
+  comment: string;
+  /** Rubric answers by question key (blank ones are left out of the decision). */
+  answers: Answers;
+}
+
 /** One claimed item: what the model saw and said, and the decision controls. */
 export function Workspace({ item, queue, busy, onDecide, onSkip }: Props) {
-  const [labels, setLabels] = useState<string[]>([]);
-  const [reason, setReason] = useState('');
-  const [comment, setComment] = useState('');
+  // The decision's own values; Workspace is keyed by item, so each item starts blank.
+  const form = useForm<DecisionValues>({
+    mode: 'controlled',
+    initialValues: { labels: [], reason: '', comment: '', answers: {} },
+  });
+  const { labels, reason, comment, answers } = form.values;
   const [correcting, setCorrecting] = useState(false);
+  /** Why the decision cannot be sent yet (checked here, per action, before anything is sent). */
   const [problem, setProblem] = useState<string | null>(null);
   const [serverError, setServerError] = useState<ApiError | null>(null);
-  const [answers, setAnswers] = useState<Answers>({});
   const [raw, setRaw] = useState(false);
   const [help, setHelp] = useState(false);
   const [guidelinesVisible, toggleGuidelines] = useGuidelinesVisible();
@@ -72,7 +84,7 @@ export function Workspace({ item, queue, busy, onDecide, onSkip }: Props) {
   }
 
   function setAnswer(key: string, value: unknown) {
-    setAnswers((a) => ({ ...a, [key]: value }));
+    form.setFieldValue('answers', (a) => ({ ...a, [key]: value }));
     setProblem(null);
   }
 
@@ -144,7 +156,9 @@ export function Workspace({ item, queue, busy, onDecide, onSkip }: Props) {
   function toggleLabel(index: number) {
     const label = queue.labels[index];
     if (!label) return;
-    setLabels((ls) => (ls.includes(label) ? ls.filter((l) => l !== label) : [...ls, label]));
+    form.setFieldValue('labels', (ls) =>
+      ls.includes(label) ? ls.filter((l) => l !== label) : [...ls, label],
+    );
     setProblem(null);
   }
 
@@ -243,7 +257,11 @@ export function Workspace({ item, queue, busy, onDecide, onSkip }: Props) {
                   <Text size="sm" fw={500} id="labels-title">
                     Labels
                   </Text>
-                  <Chip.Group multiple value={labels} onChange={setLabels}>
+                  <Chip.Group
+                    multiple
+                    value={labels}
+                    onChange={(v) => form.setFieldValue('labels', v)}
+                  >
                     {queue.labels.map((label, i) => (
                       <Chip key={label} value={label} size="sm">
                         {label}
@@ -266,8 +284,7 @@ export function Workspace({ item, queue, busy, onDecide, onSkip }: Props) {
                 size="xs"
                 placeholder="Press / to type a reason"
                 description={queue.labels.length === 0 ? 'Needed to reject or correct.' : undefined}
-                value={reason}
-                onChange={(e) => setReason(e.currentTarget.value)}
+                {...form.getInputProps('reason')}
                 onKeyDown={(e) => e.key === 'Escape' && e.currentTarget.blur()}
                 error={fieldError('reason')}
               />
@@ -279,8 +296,7 @@ export function Workspace({ item, queue, busy, onDecide, onSkip }: Props) {
                 autosize
                 minRows={1}
                 maxRows={4}
-                value={comment}
-                onChange={(e) => setComment(e.currentTarget.value)}
+                {...form.getInputProps('comment')}
                 onKeyDown={(e) => e.key === 'Escape' && e.currentTarget.blur()}
               />
             </Stack>

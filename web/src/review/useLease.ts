@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { ApiError, post } from '../api/client';
 import { useLastActivity } from './useActivity';
+import { apiPaths } from '../api/paths';
 
 export interface LeaseState {
   /** Milliseconds left, or null without a lease. */
@@ -44,7 +45,7 @@ export function useLease(
     if (!itemId || inFlight.current) return;
     inFlight.current = true;
     const sentAt = Date.now();
-    post<{ expiresAt: string }>(`/v1/items/${itemId}/lease`)
+    post<{ expiresAt: string }>(apiPaths.itemLease(itemId))
       .then((res) => {
         lastExtended.current = sentAt;
         callbacks.current.onExtended(localExpiry(res?.expiresAt, sentAt, leaseMs));

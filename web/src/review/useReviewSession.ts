@@ -4,6 +4,7 @@ import { ApiError, del, get, post } from '../api/client';
 import { refreshStatsSoon } from '../api/queries';
 import type { Claim, Decision, Item } from '../api/types';
 import { localExpiry } from './useLease';
+import { apiPaths } from '../api/paths';
 
 export type Phase = 'idle' | 'claiming' | 'reviewing' | 'empty' | 'expired' | 'error';
 
@@ -71,7 +72,7 @@ export function useReviewSession(slug: string, userId: string | undefined, lease
     setError(null);
     try {
       const sentAt = Date.now();
-      const claim = await post<Claim | undefined>(`/v1/queues/${encodeURIComponent(slug)}/claim`);
+      const claim = await post<Claim | undefined>(apiPaths.queueClaim(slug));
       if (!claim) {
         drop();
         setPhase('empty');
@@ -96,14 +97,14 @@ export function useReviewSession(slug: string, userId: string | undefined, lease
     const stored = readStored(slug);
     if (!stored || !userId) return false;
     try {
-      const item = await get<Item>(`/v1/items/${stored.itemId}`);
+      const item = await get<Item>(apiPaths.item(stored.itemId));
       const mine = item.review?.state === 'claimed' && item.review?.claimedBy === userId;
       if (!mine) {
         sessionStorage.removeItem(CLAIM_KEY);
         return false;
       }
       const sentAt = Date.now();
-      const lease = await post<{ expiresAt: string }>(`/v1/items/${item.id}/lease`);
+      const lease = await post<{ expiresAt: string }>(apiPaths.itemLease(item.id));
       hold(item, localExpiry(lease?.expiresAt, sentAt, leaseMs));
       setNotice('Picked up where you left off.');
       return true;
@@ -119,7 +120,7 @@ export function useReviewSession(slug: string, userId: string | undefined, lease
       setBusy(true);
       setError(null);
       try {
-        await post<Item>(`/v1/items/${current.item.id}/decision`, decision);
+        await post<Item>(apiPaths.itemDecision(current.item.id), decision);
         setNotice(`${ACTION_DONE[decision.action] ?? 'Done'}. Next item loaded.`);
         drop();
         await claimNext();
@@ -144,7 +145,7 @@ export function useReviewSession(slug: string, userId: string | undefined, lease
   const release = useCallback(async () => {
     if (!current) return;
     try {
-      await del(`/v1/items/${current.item.id}/lease`);
+      await del(apiPaths.itemLease(current.item.id));
     } catch (e) {
       // 409: it was no longer ours anyway.
       if (!(e instanceof ApiError && e.status === 409)) throw e;

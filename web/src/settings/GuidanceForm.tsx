@@ -19,9 +19,10 @@ import { useForm } from '@mantine/form';
 import { useEffect } from 'react';
 import { patch } from '../api/client';
 import type { Question, QuestionType, Queue } from '../api/types';
-import { Markdown } from '../review/Markdown';
+import { Markdown } from '../common/Markdown';
 import { SaveFooter } from './SaveFooter';
 import { useQueueSave } from './useQueueSave';
+import { apiPaths } from '../api/paths';
 
 const MAX_GUIDELINES = 20_000;
 const KEY_FORMAT = /^[a-z][a-z0-9_]{0,62}$/;
@@ -125,7 +126,7 @@ export function GuidanceForm({ queue, onDirty }: { queue: Queue; onDirty(dirty: 
   const dirty = form.isDirty();
   useEffect(() => onDirty(dirty), [dirty, onDirty]);
   const state = useQueueSave(queue.slug, form, route, (v) =>
-    patch<Queue>(`/v1/queues/${encodeURIComponent(queue.slug)}`, {
+    patch<Queue>(apiPaths.queue(queue.slug), {
       guidelines: v.guidelines.trim() ? v.guidelines : null,
       questions: v.questions.map(toQuestion),
     }),

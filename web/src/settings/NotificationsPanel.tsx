@@ -14,11 +14,15 @@ import {
   Title,
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useForm, type UseFormReturnType } from '@mantine/form';
+import { useState } from 'react';
 import { ApiError, get, patch, post } from '../api/client';
 import type { NotificationDelivery, NotificationRule, NotifyEvent, Queue } from '../api/types';
+import { formErrors } from './field-errors';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { formatDateTime } from '../common/format';
+import { apiPaths } from '../api/paths';
+import { queryKeys } from '../api/query-keys';
 
 const EVENTS: { value: NotifyEvent; label: string }[] = [
   { value: 'blocked', label: 'Blocked' },
@@ -49,6 +53,20 @@ const toRule = (d: Draft): NotificationRule => ({
   includeContent: d.includeContent,
 });
 
+interface NotificationValues {
+  rules: Draft[];
+}
+
+/** Server field (notifications[1].email.to[0]) → form path (rules.1.emails). */
+function route(field: string): string | null {
+  const m = /^notifications\[(\d+)\]\.(on|slack|email|includeContent)/.exec(field);
+  if (m) {
+    const part = { on: 'on', slack: 'slackUrl', email: 'emails', includeContent: 'includeContent' };
+    return `rules.${m[1]}.${part[m[2] as keyof typeof part]}`;
+  }
+  return field.startsWith('notifications') ? 'rules' : null;
+}
+
 /** The test route uses the saved setting: offer it only when the draft is what is saved. */
 function isSaved(queue: Queue, index: number, draft: Draft): boolean {
   const stored = queue.notifications?.[index];
@@ -61,29 +79,33 @@ function isSaved(queue: Queue, index: number, draft: Draft): boolean {
  */
 export function NotificationsPanel({ queue }: { queue: Queue }) {
   const queryClient = useQueryClient();
-  const [drafts, setDrafts] = useState<Draft[]>(() => (queue.notifications ?? []).map(toDraft));
   const [saved, setSaved] = useState(false);
+  const form = useForm<NotificationValues>({
+    mode: 'controlled',
+    initialValues: { rules: (queue.notifications ?? []).map(toDraft) },
+    // Any edit makes the last "saved" notice stale.
+    onValuesChange: () => setSaved(false),
+  });
   const save = useMutation({
-    mutationFn: () =>
-      patch<Queue>(`/v1/queues/${encodeURIComponent(queue.slug)}`, {
-        notifications: drafts.map(toRule),
-      }),
+    mutationFn: (values: NotificationValues) =>
+      patch<Queue>(apiPaths.queue(queue.slug), { notifications: values.rules.map(toRule) }),
     onSuccess: (updated) => {
-      queryClient.setQueryData(['queue', queue.slug], updated);
+      queryClient.setQueryData(queryKeys.queues.detail(queue.slug), updated);
       setSaved(true);
+    },
+    onError: (e) => {
+      if (e instanceof ApiError && e.fields.length) form.setErrors(formErrors(e.fields, route));
     },
   });
   const error = save.error instanceof ApiError ? save.error : null;
-  const update = (i: number, change: Partial<Draft>) => {
-    setSaved(false);
-    setDrafts((all) => all.map((d, n) => (n === i ? { ...d, ...change } : d)));
-  };
+  const drafts = form.values.rules;
+  /** A refusal about the list as a whole, or a part of a setting no input shows. */
+  const unplaced = error?.fields.filter((f) => !route(f.field) || route(f.field) === 'rules');
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
+  const submit = form.onSubmit((values) => {
     setSaved(false);
-    save.mutate();
-  }
+    save.mutate(values);
+  });
 
   return (
     <Paper withBorder p="md" radius="md" component="section" aria-label="Notifications">
@@ -107,30 +129,27 @@ export function NotificationsPanel({ queue }: { queue: Queue }) {
               key={i}
               index={i}
               queue={queue}
-              draft={draft}
+              form={form}
               saved={isSaved(queue, i, draft)}
-              error={error}
-              onChange={(change) => update(i, change)}
-              onRemove={() => {
-                setSaved(false);
-                setDrafts((all) => all.filter((_, n) => n !== i));
-              }}
+              onRemove={() => form.removeListItem('rules', i)}
             />
           ))}
-          {error && !error.fieldMessage('notifications') && <ErrorAlert error={error} />}
-          {error?.fieldMessage('notifications') && (
+          {error && !error.fields.length && <ErrorAlert error={error} />}
+          {unplaced && unplaced.length > 0 && (
             <Alert color="red" role="alert">
-              {error.fieldMessage('notifications')}
+              {unplaced.map((f) => f.message).join('; ')}
             </Alert>
           )}
           <Group>
             <Button
               variant="light"
               onClick={() =>
-                setDrafts((all) => [
-                  ...all,
-                  { on: ['blocked'], slackUrl: '', emails: [], includeContent: false },
-                ])
+                form.insertListItem('rules', {
+                  on: ['blocked'],
+                  slackUrl: '',
+                  emails: [],
+                  includeContent: false,
+                } satisfies Draft)
               }
             >
               Add a notification
@@ -154,24 +173,21 @@ export function NotificationsPanel({ queue }: { queue: Queue }) {
 function RuleEditor(props: {
   index: number;
   queue: Queue;
-  draft: Draft;
+  form: UseFormReturnType<NotificationValues>;
   saved: boolean;
-  error: ApiError | null;
-  onChange: (change: Partial<Draft>) => void;
   onRemove: () => void;
 }) {
-  const { index, draft, error, onChange } = props;
-  const field = `notifications[${index}]`;
+  const { index, form } = props;
+  const field = `rules.${index}` as const;
   const queryClient = useQueryClient();
   const test = useMutation({
     mutationFn: () =>
-      post<{ deliveries: NotificationDelivery[] }>(
-        `/v1/queues/${encodeURIComponent(props.queue.slug)}/notifications/test`,
-        { index },
-      ),
+      post<{ deliveries: NotificationDelivery[] }>(apiPaths.notificationTest(props.queue.slug), {
+        index,
+      }),
     onSettled: () =>
       void queryClient.invalidateQueries({
-        queryKey: ['notification-deliveries', props.queue.slug],
+        queryKey: queryKeys.queues.notificationDeliveries(props.queue.slug),
       }),
   });
   return (
@@ -185,9 +201,7 @@ function RuleEditor(props: {
       <Stack gap="xs">
         <Checkbox.Group
           label={`Notification ${index + 1}: when`}
-          value={draft.on}
-          onChange={(on) => onChange({ on: on as NotifyEvent[] })}
-          error={error?.fieldMessage(`${field}.on`)}
+          {...form.getInputProps(`${field}.on`)}
         >
           <Group gap="md" mt={4}>
             {EVENTS.map((e) => (
@@ -198,21 +212,16 @@ function RuleEditor(props: {
         <TextInput
           label="Slack incoming-webhook URL"
           placeholder="https://hooks.slack.com/services/…"
-          value={draft.slackUrl}
-          onChange={(e) => onChange({ slackUrl: e.currentTarget.value })}
-          error={error?.fieldMessage(`${field}.slack`)}
+          {...form.getInputProps(`${field}.slackUrl`)}
         />
         <TagsInput
           label="Email to"
           placeholder="Type an address, press Enter"
-          value={draft.emails}
-          onChange={(emails) => onChange({ emails })}
-          error={error?.fieldMessage(`${field}.email`)}
+          {...form.getInputProps(`${field}.emails`)}
         />
         <Switch
           label="Include the output in messages"
-          checked={draft.includeContent}
-          onChange={(e) => onChange({ includeContent: e.currentTarget.checked })}
+          {...form.getInputProps(`${field}.includeContent`, { type: 'checkbox' })}
         />
         <Group>
           <Button
@@ -249,11 +258,9 @@ function RuleEditor(props: {
 
 function DeliveryLog({ slug }: { slug: string }) {
   const log = useQuery({
-    queryKey: ['notification-deliveries', slug],
+    queryKey: queryKeys.queues.notificationDeliveries(slug),
     queryFn: () =>
-      get<{ deliveries: NotificationDelivery[] }>(
-        `/v1/queues/${encodeURIComponent(slug)}/notifications/deliveries?limit=20`,
-      ),
+      get<{ deliveries: NotificationDelivery[] }>(apiPaths.notificationDeliveries(slug, 20)),
     refetchInterval: 15_000,
   });
   const rows = log.data?.deliveries ?? [];

@@ -6,6 +6,7 @@ import type { Queue } from '../api/types';
 import { ThresholdPreview } from '../analytics/ThresholdPreview';
 import { SaveFooter } from './SaveFooter';
 import { useQueueSave } from './useQueueSave';
+import { apiPaths } from '../api/paths';
 
 const FRACTION = { step: 0.01, decimalScale: 4, clampBehavior: 'none' } as const;
 
@@ -61,7 +62,7 @@ export function PolicyForm({ queue, onDirty }: { queue: Queue; onDirty(dirty: bo
   const dirty = form.isDirty();
   useEffect(() => onDirty(dirty), [dirty, onDirty]);
   const state = useQueueSave(queue.slug, form, route, (v) =>
-    put<Queue>(`/v1/queues/${encodeURIComponent(queue.slug)}/policy`, {
+    put<Queue>(apiPaths.queuePolicy(queue.slug), {
       autoApproveAt: Number(v.autoApproveAt),
       blockBelow: Number(v.blockBelow),
       auditSampleRate: Number(v.auditSampleRate),

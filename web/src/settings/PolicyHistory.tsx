@@ -4,6 +4,8 @@ import { get } from '../api/client';
 import type { Policy, Question } from '../api/types';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { formatDateTime } from '../common/format';
+import { apiPaths } from '../api/paths';
+import { queryKeys } from '../api/query-keys';
 
 export interface PolicyVersionView {
   version: number;
@@ -70,9 +72,8 @@ export function changesBetween(prev: PolicyVersionView, next: PolicyVersionView)
 /** Every policy version of the queue, newest first, with what it changed. */
 export function PolicyHistory({ slug }: { slug: string }) {
   const history = useQuery({
-    queryKey: ['policy-history', slug],
-    queryFn: () =>
-      get<PolicyVersionView[]>(`/v1/queues/${encodeURIComponent(slug)}/policy/history`),
+    queryKey: queryKeys.queues.policyHistory(slug),
+    queryFn: () => get<PolicyVersionView[]>(apiPaths.queuePolicyHistory(slug)),
   });
   return (
     <Paper withBorder p="md" radius="md" component="section" aria-labelledby="history-title">

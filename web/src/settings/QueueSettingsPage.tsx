@@ -9,6 +9,7 @@ import { PolicyForm } from './PolicyForm';
 import { PolicyHistory } from './PolicyHistory';
 import { SettingsForm } from './SettingsForm';
 import { useUnsavedGuard } from './useUnsavedGuard';
+import { routes } from '../common/routes';
 
 /**
  * A queue's settings: each section (policy, reviewing and SLA, guidelines and questions) saves
@@ -35,7 +36,7 @@ export function QueueSettingsPage() {
     <Stack>
       <Group justify="space-between">
         <Title order={2}>Settings · {queue.data.name}</Title>
-        <Anchor component={Link} to="/settings" size="sm">
+        <Anchor component={Link} to={routes.settings()} size="sm">
           All queues
         </Anchor>
       </Group>

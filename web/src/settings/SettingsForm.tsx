@@ -17,6 +17,7 @@ import { toDuration, toSeconds, type Duration } from './duration';
 import { DurationInput } from './DurationInput';
 import { SaveFooter } from './SaveFooter';
 import { useQueueSave } from './useQueueSave';
+import { apiPaths } from '../api/paths';
 
 interface SettingsValues extends Record<string, unknown> {
   name: string;
@@ -100,7 +101,7 @@ export function SettingsForm({ queue, onDirty }: { queue: Queue; onDirty(dirty: 
   const dirty = form.isDirty();
   useEffect(() => onDirty(dirty), [dirty, onDirty]);
   const state = useQueueSave(queue.slug, form, route, (v) =>
-    patch<Queue>(`/v1/queues/${encodeURIComponent(queue.slug)}`, {
+    patch<Queue>(apiPaths.queue(queue.slug), {
       name: v.name.trim(),
       labels: v.labels,
       outputSchema: v.outputSchema.trim() ? (JSON.parse(v.outputSchema) as unknown) : null,

@@ -3,6 +3,7 @@ import { Link } from 'react-router-dom';
 import { useQueues } from '../api/queries';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { formatPercent } from '../common/format';
+import { routes } from '../common/routes';
 
 export function SettingsIndex() {
   const queues = useQueues();
@@ -26,7 +27,7 @@ export function SettingsIndex() {
             {queues.data.map((q) => (
               <Table.Tr key={q.slug}>
                 <Table.Td>
-                  <Anchor component={Link} to={`/settings/${q.slug}`}>
+                  <Anchor component={Link} to={routes.queueSettings(q.slug)}>
                     {q.name}
                   </Anchor>
                   <Text size="xs" c="dimmed">

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { ApiError } from '../api/client';
 import type { Queue } from '../api/types';
 import { formErrors } from './field-errors';
+import { queryKeys } from '../api/query-keys';
 
 /**
  * Saving one settings form: on success the cached queue is replaced and the form's current
@@ -20,9 +21,9 @@ export function useQueueSave<V extends Record<string, unknown>>(
   const save = useMutation({
     mutationFn: send,
     onSuccess: (queue, values) => {
-      queryClient.setQueryData(['queue', slug], queue);
-      void queryClient.invalidateQueries({ queryKey: ['queues'] });
-      void queryClient.invalidateQueries({ queryKey: ['policy-history', slug] });
+      queryClient.setQueryData(queryKeys.queues.detail(slug), queue);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.queues.all });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.queues.policyHistory(slug) });
       form.resetDirty(values);
       setSaved(true);
     },
