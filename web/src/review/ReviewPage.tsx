@@ -82,6 +82,7 @@ function ReviewLoop({ queue, userId, autoStart }: LoopProps) {
     (why) => {
       if (session.phase === 'reviewing') session.expired(why);
     },
+    session.busy,
   );
 
   const waiting = phase === 'idle' || phase === 'empty' || phase === 'expired' || phase === 'error';

@@ -23,6 +23,8 @@ export function useLease(
   leaseMs: number,
   onExtended: (expiresAt: number) => void,
   onExpired: (why: 'timeout' | 'lost') => void,
+  /** A decision or skip is being sent: extending now could race it and be refused (409). */
+  paused = false,
 ): LeaseState {
   const lastActivity = useLastActivity();
   const lastExtended = useRef(Date.now());
@@ -30,6 +32,9 @@ export function useLease(
   const [now, setNow] = useState(() => Date.now());
   const callbacks = useRef({ onExtended, onExpired });
   callbacks.current = { onExtended, onExpired };
+
+  const currentItem = useRef(itemId);
+  currentItem.current = itemId;
 
   useEffect(() => {
     lastExtended.current = Date.now();
@@ -51,6 +56,8 @@ export function useLease(
         callbacks.current.onExtended(localExpiry(res?.expiresAt, sentAt, leaseMs));
       })
       .catch((e: unknown) => {
+        // A refusal about an item we have since decided or skipped says nothing about the next one.
+        if (currentItem.current !== itemId) return;
         if (e instanceof ApiError && (e.status === 409 || e.status === 404))
           callbacks.current.onExpired('lost');
       })
@@ -69,7 +76,7 @@ export function useLease(
       callbacks.current.onExpired('timeout');
       return;
     }
-    if (remainingMs < leaseMs / 2 && activeSinceExtension) doExtend();
+    if (!paused && remainingMs < leaseMs / 2 && activeSinceExtension) doExtend();
     // doExtend reads refs only; re-running on each tick is the point.
   });
 
