@@ -52,6 +52,7 @@ export function useLease(
     const sentAt = Date.now();
     post<{ expiresAt: string }>(apiPaths.itemLease(itemId))
       .then((res) => {
+        if (currentItem.current !== itemId) return;
         lastExtended.current = sentAt;
         callbacks.current.onExtended(localExpiry(res?.expiresAt, sentAt, leaseMs));
       })
