@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { Client } from 'pg';
 import Redis from 'ioredis';
+import { createMigratedDatabase } from './template-database';
 
 export const PG_ADMIN_URL =
   process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -21,10 +22,17 @@ export interface TestContext {
   database: string;
   databaseUrl: string;
   redisPrefix: string;
+  /**
+   * True (testContext's default): the database starts as a copy of the migrated template,
+   * which saves the migrations on every boot. Absent or false: the first server (or in-process
+   * app) creates and migrates it itself, the way a first deployment boots (and the way a kept
+   * bench database is reused).
+   */
+  fromTemplate?: boolean;
 }
 
 /** A fresh database name and Redis prefix for one test file. */
-export function testContext(file: string): TestContext {
+export function testContext(file: string, options: { fromTemplate?: boolean } = {}): TestContext {
   const base = file
     .replace(/^.*[\\/]/, '')
     .replace(/\.test\.js$/, '')
@@ -34,7 +42,31 @@ export function testContext(file: string): TestContext {
   const database = `vt_${base}_${suffix}`.slice(0, 60);
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${database}`;
-  return { name: base, database, databaseUrl: url.toString(), redisPrefix: `vt-${base}-${suffix}` };
+  return {
+    name: base,
+    database,
+    databaseUrl: url.toString(),
+    redisPrefix: `vt-${base}-${suffix}`,
+    fromTemplate: options.fromTemplate ?? true,
+  };
+}
+
+const databasesMade = new Map<string, Promise<void>>();
+
+/**
+ * Creates the file's database from the migrated template once (servers started together on
+ * one context share the one copy); does nothing for a context not made from the template.
+ */
+export function prepareTestDatabase(ctx: TestContext): Promise<void> {
+  if (!ctx.fromTemplate) return Promise.resolve();
+  let made = databasesMade.get(ctx.database);
+  if (!made) {
+    made = createMigratedDatabase(PG_ADMIN_URL, ctx.database);
+    databasesMade.set(ctx.database, made);
+    // A failed copy is not remembered, so a later start tries again (and reports its own error).
+    made.catch(() => databasesMade.delete(ctx.database));
+  }
+  return made;
 }
 
 export async function freePort(): Promise<number> {
@@ -61,6 +93,7 @@ export async function startServer(
   ctx: TestContext,
   env: Record<string, string> = {},
 ): Promise<RunningServer> {
+  await prepareTestDatabase(ctx);
   const port = await freePort();
   const logs: string[] = [];
   const child = spawn(process.execPath, [MAIN], {
@@ -130,6 +163,7 @@ export async function dropTestState(ctx: TestContext): Promise<void> {
   } finally {
     await client.end();
   }
+  databasesMade.delete(ctx.database);
   const redis = new Redis(REDIS_URL);
   try {
     let cursor = '0';
