@@ -5,6 +5,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { Client } from 'pg';
@@ -108,6 +109,10 @@ export async function startServer(
       ADMIN_PASSWORD: ADMIN.password,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
       SWEEP_INTERVAL_MS: '1000',
+      // V8's code cache on disk: most of a boot is loading modules, and every server loads the
+      // same ones. Keyed by file contents, so a rebuild is never served stale code.
+      NODE_COMPILE_CACHE:
+        process.env.NODE_COMPILE_CACHE ?? join(tmpdir(), 'verdict-test-compile-cache'),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
