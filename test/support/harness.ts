@@ -160,7 +160,8 @@ export async function startServer(
   };
 }
 
-export async function dropTestState(ctx: TestContext): Promise<void> {
+/** Drops the file's database and its Redis keys (on `redisUrl`, where its servers kept them). */
+export async function dropTestState(ctx: TestContext, redisUrl = REDIS_URL): Promise<void> {
   const client = new Client({ connectionString: PG_ADMIN_URL });
   await client.connect();
   try {
@@ -169,7 +170,7 @@ export async function dropTestState(ctx: TestContext): Promise<void> {
     await client.end();
   }
   databasesMade.delete(ctx.database);
-  const redis = new Redis(REDIS_URL);
+  const redis = new Redis(redisUrl);
   try {
     let cursor = '0';
     do {
@@ -182,24 +183,41 @@ export async function dropTestState(ctx: TestContext): Promise<void> {
   }
 }
 
+export interface ServersStarted {
+  /** The first server (the only one unless `instances` asked for more). */
+  server: RunningServer;
+  /** Every server, in start order, all on the file's database and Redis prefix. */
+  servers: RunningServer[];
+  /** The seeded admin, signed in on the first server. */
+  admin: Api;
+}
+
+export interface ServerPerFileOptions {
+  /** Extra environment for every server (a REDIS_URL here is also where the keys are dropped). */
+  env?: Record<string, string>;
+  /** How many server processes share the file's state (default 1), started one after another. */
+  instances?: number;
+}
+
 /**
- * The end-to-end tier's per-file setup: one server for the whole file on the file's private
- * database and Redis prefix, started (then `onStart` with an admin API, for the queues, keys and
- * people the tests share) before the tests, stopped and its state dropped after them.
+ * The end-to-end tier's per-file setup: the file's server(s) on its private database and Redis
+ * prefix, started (then `onStart` with an admin API, for the queues, keys and people the tests
+ * share) before the tests, stopped and their state dropped after them.
  */
 export function serverPerFile(
   ctx: TestContext,
-  onStart: (started: { server: RunningServer; admin: Api }) => Promise<void> | void = () => {},
-  env: Record<string, string> = {},
+  onStart: (started: ServersStarted) => Promise<void> | void = () => {},
+  options: ServerPerFileOptions = {},
 ): void {
-  let server: RunningServer | undefined;
+  const env = options.env ?? {};
+  const servers: RunningServer[] = [];
   before(async () => {
-    server = await startServer(ctx, env);
-    await onStart({ server, admin: await adminApi(server.url) });
+    for (let i = 0; i < (options.instances ?? 1); i++) servers.push(await startServer(ctx, env));
+    await onStart({ server: servers[0], servers, admin: await adminApi(servers[0].url) });
   });
   after(async () => {
-    await server?.stop();
-    await dropTestState(ctx);
+    await Promise.all(servers.map((s) => s.stop()));
+    await dropTestState(ctx, env.REDIS_URL);
   });
 }
 
