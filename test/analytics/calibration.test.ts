@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   Api,
-  adminApi,
   apiKey,
   createQueue,
-  dropTestState,
-  RunningServer,
-  startServer,
+  serverPerFile,
   submission,
   testContext,
   userApi,
@@ -16,7 +13,6 @@ import { decideAll, PlannedDecision } from './decisions';
 import { calibrationOf, close, Verdict, wilsonUpperRef } from './expected';
 
 const ctx = testContext(__filename);
-let server: RunningServer;
 let admin: Api;
 let reviewer: Api;
 let analyst: Api;
@@ -29,9 +25,8 @@ const verdicts = new Map<string, Verdict & { version: string }>();
 const CONFIDENCES = [0, 1, ...Array.from({ length: 38 }, (_, k) => ((k * 37) % 100) / 100 + 0.004)];
 const approves = (k: number, c: number) => ((k * 53) % 100) / 100 < c;
 
-before(async () => {
-  server = await startServer(ctx);
-  admin = await adminApi(server.url);
+serverPerFile(ctx, async (started) => {
+  ({ admin } = started);
   // Every auto-approved item is also sampled, so high-confidence items get human verdicts too.
   await createQueue(admin, 'cal', {
     policy: { autoApproveAt: 0.8, blockBelow: 0.3, auditSampleRate: 1, rules: [] },
@@ -90,11 +85,6 @@ before(async () => {
   later.body.results.forEach((item: any) =>
     submitted.push({ id: item.id, confidence: item.confidence, version: 'v1' }),
   );
-});
-
-after(async () => {
-  await server?.stop();
-  await dropTestState(ctx);
 });
 
 function checkCalibration(body: any, expected: ReturnType<typeof calibrationOf>) {

@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   Api,
-  adminApi,
   createQueue,
-  dropTestState,
   eventually,
   RunningServer,
-  startServer,
+  serverPerFile,
   submission,
   testContext,
   userApi,
@@ -26,9 +24,8 @@ const V1 = Array.from({ length: 24 }, (_, k) => 0.05 + ((k * 7) % 24) / 40); // 
 const V2 = Array.from({ length: 24 }, (_, k) => 0.5 + ((k * 5) % 24) / 50); // 0.5 .. 0.96
 const pairItems: Record<string, string> = {};
 
-before(async () => {
-  server = await startServer(ctx);
-  admin = await adminApi(server.url);
+serverPerFile(ctx, async (started) => {
+  ({ server, admin } = started);
   analyst = await userApi(admin, ['analyst'], []);
   // Everything below 1 is flagged, so every item reaches a reviewer.
   await createQueue(admin, 'drift', {
@@ -89,11 +86,6 @@ before(async () => {
       'two-corrections': { action: 'correct', labels: ['x'], correctedOutput: { reply: 'b' } },
     }),
   );
-});
-
-after(async () => {
-  await server?.stop();
-  await dropTestState(ctx);
 });
 
 void describe('GET /v1/analytics/drift', () => {

@@ -1,30 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import {
-  Api,
-  adminApi,
-  createQueue,
-  dropTestState,
-  RunningServer,
-  sql,
-  startServer,
-  testContext,
-  userApi,
-} from '../support/harness';
+import { describe, it } from 'node:test';
+import { Api, createQueue, serverPerFile, sql, testContext, userApi } from '../support/harness';
 import { close, wilsonUpperRef } from './expected';
 import { seedDecisions } from './seed';
 
 const ctx = testContext(__filename);
-let server: RunningServer;
 let admin: Api;
 
 /**
  * A queue with a known answer: at 0.95 people approved all 400 items, at 0.85 they overrode
  * 10%, at 0.75 30%. Only thresholds above 0.85 keep the bound low: the answer is 0.86.
  */
-before(async () => {
-  server = await startServer(ctx);
-  admin = await adminApi(server.url);
+serverPerFile(ctx, async (started) => {
+  ({ admin } = started);
   await createQueue(admin, 'rec', {
     policy: { autoApproveAt: 0.9, blockBelow: 0.5, auditSampleRate: 0, rules: [] },
   });
@@ -48,11 +36,6 @@ before(async () => {
     { confidence: 0.29, count: 300 },
     { confidence: 0.28, count: 100, rejected: 50 },
   ]);
-});
-
-after(async () => {
-  await server?.stop();
-  await dropTestState(ctx);
 });
 
 void describe('GET /v1/queues/:slug/policy/recommendation', () => {

@@ -30,7 +30,7 @@ serverPerFile(
     await admin.post('/v1/queues/ops-hygiene/items', submission({ confidence: 0.6 }));
     await admin.post('/v1/queues/ops-hygiene/items', submission({ confidence: 0.99 }));
   },
-  { GIT_COMMIT: COMMIT },
+  { env: { GIT_COMMIT: COMMIT } },
 );
 
 describe('operations', () => {

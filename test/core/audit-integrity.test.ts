@@ -4,16 +4,16 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import stringify from 'safe-stable-stringify';
 import {
-  Api,
   adminApi,
+  Api,
   apiKey,
   createQueue,
-  dropTestState,
   eventually,
   RunningServer,
+  serverPerFile,
   sql,
   startServer,
   submission,
@@ -100,15 +100,10 @@ async function decidedItem(): Promise<string> {
   return item.body.id as string;
 }
 
-before(async () => {
-  server = await startServer(ctx);
-  admin = await adminApi(server.url);
+serverPerFile(ctx, async (started) => {
+  ({ server, admin } = started);
   await createQueue(admin, 'audited');
   product = await apiKey(admin, ['audited']);
-});
-after(async () => {
-  await server?.stop();
-  await dropTestState(ctx);
 });
 
 describe('audit trail integrity', () => {

@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   ADMIN,
   Api,
-  adminApi,
   apiKey,
   createQueue,
-  dropTestState,
   eventually,
   login,
   RunningServer,
+  serverPerFile,
   sql,
-  startServer,
   submission,
   testContext,
   userApi,
@@ -21,15 +19,10 @@ const ctx = testContext(__filename);
 let server: RunningServer;
 let admin: Api;
 
-before(async () => {
-  server = await startServer(ctx);
-  admin = await adminApi(server.url);
+serverPerFile(ctx, async (started) => {
+  ({ server, admin } = started);
   await createQueue(admin, 'alpha');
   await createQueue(admin, 'beta');
-});
-after(async () => {
-  await server?.stop();
-  await dropTestState(ctx);
 });
 
 describe('login', () => {

@@ -5,17 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { ClientRequest, IncomingMessage, request } from 'node:http';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import {
-  Api,
   ADMIN,
-  adminApi,
+  Api,
   createQueue,
-  dropTestState,
   eventually,
   RunningServer,
+  serverPerFile,
   sql,
-  startServer,
   submission,
   testContext,
   userApi,
@@ -30,23 +28,23 @@ const EXPORT_MAX = 3;
 const EXPORT_IDLE_MS = 3_000;
 const SOCKETS_PER_USER = 3;
 
-before(async () => {
-  server = await startServer(ctx, {
-    LOGIN_MAX_FAILURES_PER_EMAIL: '3',
-    LOGIN_MAX_FAILURES_PER_IP: '40',
-    LOGIN_BLOCK_SECONDS: '30',
-    EXPORT_MAX_CONCURRENT: String(EXPORT_MAX),
-    EXPORT_IDLE_TIMEOUT_MS: String(EXPORT_IDLE_MS),
-    LIVE_MAX_SOCKETS_PER_USER: String(SOCKETS_PER_USER),
-    WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
-  });
-  admin = await adminApi(server.url);
-});
-
-after(async () => {
-  await server?.stop();
-  await dropTestState(ctx);
-});
+serverPerFile(
+  ctx,
+  (started) => {
+    ({ server, admin } = started);
+  },
+  {
+    env: {
+      LOGIN_MAX_FAILURES_PER_EMAIL: '3',
+      LOGIN_MAX_FAILURES_PER_IP: '40',
+      LOGIN_BLOCK_SECONDS: '30',
+      EXPORT_MAX_CONCURRENT: String(EXPORT_MAX),
+      EXPORT_IDLE_TIMEOUT_MS: String(EXPORT_IDLE_MS),
+      LIVE_MAX_SOCKETS_PER_USER: String(SOCKETS_PER_USER),
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+    },
+  },
+);
 
 /** /health, with a generous bound: a stalled event loop would not answer at all. */
 async function healthy(): Promise<boolean> {

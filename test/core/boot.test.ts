@@ -17,7 +17,10 @@ import {
 const MAIN = join(__dirname, '..', '..', 'src', 'main.js');
 const contexts: ReturnType<typeof testContext>[] = [];
 function freshContext() {
-  const ctx = testContext(`${__filename.replace(/\.test\.js$/, '')}${contexts.length}.test.js`);
+  // Boot's own tests start from nothing: creating the database and migrating it is the subject.
+  const ctx = testContext(`${__filename.replace(/\.test\.js$/, '')}${contexts.length}.test.js`, {
+    fromTemplate: false,
+  });
   contexts.push(ctx);
   return ctx;
 }

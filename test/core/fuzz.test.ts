@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
   Api,
-  adminApi,
   createQueue,
-  dropTestState,
   RunningServer,
+  serverPerFile,
   sql,
-  startServer,
   submission,
   testContext,
   userApi,
@@ -21,19 +19,14 @@ let reviewer: Api;
 /** Ids of every item a 2xx answer gave back (a replay returns an id already seen). */
 const acknowledged = new Set<string>();
 
-before(async () => {
-  server = await startServer(ctx);
-  admin = await adminApi(server.url);
+serverPerFile(ctx, async (started) => {
+  ({ server, admin } = started);
   await createQueue(admin, 'fuzz', {
     outputSchema: { type: 'object' },
     policy: { rules: [{ name: 'r', when: { '>': [{ var: 'metadata.n' }, 1] }, route: 'flag' }] },
   });
   await createQueue(admin, 'free');
   reviewer = await userApi(admin, ['reviewer'], ['fuzz']);
-});
-after(async () => {
-  await server?.stop();
-  await dropTestState(ctx);
 });
 
 /**

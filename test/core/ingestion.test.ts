@@ -1,48 +1,50 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import {
   Api,
-  adminApi,
   apiKey,
   createQueue,
-  dropTestState,
-  RunningServer,
+  serverPerFile,
   sql,
-  startServer,
   submission,
   testContext,
 } from '../support/harness';
 
 const ctx = testContext(__filename);
-let server: RunningServer;
 let admin: Api;
 let bot: Api;
 
 before(async () => {
   // Submissions here carry loopback callbackUrls, which the SSRF guard refuses by default.
-  server = await startServer(ctx, { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
-  admin = await adminApi(server.url);
-  await createQueue(admin, 'support-replies', {
-    policy: {
-      autoApproveAt: 0.9,
-      blockBelow: 0.5,
-      auditSampleRate: 0,
-      rules: [
-        { name: 'large refund', when: { '>': [{ var: 'metadata.amount' }, 1000] }, route: 'block' },
-      ],
-    },
-    outputSchema: { type: 'object', required: ['reply'] },
-    sla: { blockedSeconds: 900, onBlockedTimeout: 'reject', flaggedSeconds: 86400 },
-  });
-  await createQueue(admin, 'sampled', {
-    policy: { autoApproveAt: 0.9, blockBelow: 0.5, auditSampleRate: 1 },
-  });
-  bot = await apiKey(admin, ['support-replies', 'sampled']);
 });
-after(async () => {
-  await server?.stop();
-  await dropTestState(ctx);
-});
+
+serverPerFile(
+  ctx,
+  async (started) => {
+    ({ admin } = started);
+    await createQueue(admin, 'support-replies', {
+      policy: {
+        autoApproveAt: 0.9,
+        blockBelow: 0.5,
+        auditSampleRate: 0,
+        rules: [
+          {
+            name: 'large refund',
+            when: { '>': [{ var: 'metadata.amount' }, 1000] },
+            route: 'block',
+          },
+        ],
+      },
+      outputSchema: { type: 'object', required: ['reply'] },
+      sla: { blockedSeconds: 900, onBlockedTimeout: 'reject', flaggedSeconds: 86400 },
+    });
+    await createQueue(admin, 'sampled', {
+      policy: { autoApproveAt: 0.9, blockBelow: 0.5, auditSampleRate: 1 },
+    });
+    bot = await apiKey(admin, ['support-replies', 'sampled']);
+  },
+  { env: { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' } },
+);
 
 describe('submission and routing', () => {
   it('flags a mid-confidence output and returns the whole item', async () => {

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   Api,
-  adminApi,
   createQueue,
-  dropTestState,
   RunningServer,
-  startServer,
+  serverPerFile,
   submission,
   testContext,
 } from '../support/harness';
@@ -15,15 +13,14 @@ const ctx = testContext(__filename);
 let server: RunningServer;
 let admin: Api;
 
-before(async () => {
-  server = await startServer(ctx, { LOG_LEVEL: 'info' });
-  admin = await adminApi(server.url);
-  await createQueue(admin, 'ops');
-});
-after(async () => {
-  await server?.stop();
-  await dropTestState(ctx);
-});
+serverPerFile(
+  ctx,
+  async (started) => {
+    ({ server, admin } = started);
+    await createQueue(admin, 'ops');
+  },
+  { env: { LOG_LEVEL: 'info' } },
+);
 
 describe('operations', () => {
   it('/health reports both checks', async () => {

@@ -1,18 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import {
-  Api,
-  adminApi,
-  dropTestState,
-  RunningServer,
-  startServer,
-  submission,
-  testContext,
-  userApi,
-} from '../support/harness';
+import { describe, it } from 'node:test';
+import { Api, serverPerFile, submission, testContext, userApi } from '../support/harness';
 
 const ctx = testContext(__filename);
-let server: RunningServer;
 let admin: Api;
 
 const example = {
@@ -34,13 +24,8 @@ const example = {
   webhookUrl: null,
 };
 
-before(async () => {
-  server = await startServer(ctx);
-  admin = await adminApi(server.url);
-});
-after(async () => {
-  await server?.stop();
-  await dropTestState(ctx);
+serverPerFile(ctx, (started) => {
+  ({ admin } = started);
 });
 
 describe('queues', () => {

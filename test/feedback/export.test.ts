@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import {
   ADMIN,
   Api,
-  adminApi,
   apiKey,
   createQueue,
-  dropTestState,
   eventually,
   RunningServer,
-  startServer,
+  serverPerFile,
   submission,
   testContext,
   userApi,
@@ -90,9 +88,8 @@ function rawGet(
   });
 }
 
-before(async () => {
-  server = await startServer(ctx);
-  admin = await adminApi(server.url);
+serverPerFile(ctx, async (started) => {
+  ({ server, admin } = started);
   const policy = { autoApproveAt: 0.9, blockBelow: 0.5, auditSampleRate: 0, rules: [] };
   await createQueue(admin, 'support', { policy, labels: ['tone', 'hallucination', 'policy'] });
   await createQueue(admin, 'other', { policy });
@@ -150,11 +147,6 @@ before(async () => {
   for (const [letter, item] of Object.entries({ A, B, C, D, E, F, G })) {
     items[letter] = (await admin.get(`/v1/items/${item.id}`)).body;
   }
-});
-
-after(async () => {
-  await server?.stop();
-  await dropTestState(ctx);
 });
 
 /** The records the export must contain: one per review of every item, from the API's own view of them. */

@@ -3,22 +3,19 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, Server } from 'node:http';
 import {
-  adminApi,
   Api,
   apiKey,
   createQueue,
-  dropTestState,
   eventually,
-  RunningServer,
-  startServer,
+  serverPerFile,
   testContext,
   userApi,
 } from '../support/harness';
 import { APPROVE, events, FLAG, submit } from '../review/review-support';
 
 const ctx = testContext(__filename);
-let server: RunningServer;
 let admin: Api;
+let receiverUrl: string;
 let key: Api;
 let reviewer: Api;
 let receiver: Server;
@@ -38,17 +35,21 @@ before(async () => {
   });
   receiver.listen(0, '127.0.0.1');
   await once(receiver, 'listening');
-  const port = (receiver.address() as { port: number }).port;
-  server = await startServer(ctx, { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
-  admin = await adminApi(server.url);
-  await createQueue(admin, 'hooks', { webhookUrl: `http://127.0.0.1:${port}/hook` });
-  key = await apiKey(admin, ['hooks']);
-  reviewer = await userApi(admin, ['reviewer'], ['hooks']);
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
 });
 
+serverPerFile(
+  ctx,
+  async (started) => {
+    ({ admin } = started);
+    await createQueue(admin, 'hooks', { webhookUrl: receiverUrl });
+    key = await apiKey(admin, ['hooks']);
+    reviewer = await userApi(admin, ['reviewer'], ['hooks']);
+  },
+  { env: { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' } },
+);
+
 after(async () => {
-  await server?.stop();
-  await dropTestState(ctx);
   receiver?.close();
 });
 

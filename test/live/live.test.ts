@@ -1,14 +1,12 @@
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  adminApi,
   Api,
   apiKey,
   createQueue,
-  dropTestState,
   eventually,
   RunningServer,
-  startServer,
+  serverPerFile,
   submission,
   testContext,
   userApi,
@@ -33,19 +31,17 @@ async function watch(
   return client;
 }
 
-before(async () => {
-  server = await startServer(ctx);
-  admin = await adminApi(server.url);
+// Registered first, so it runs first: the sockets close before the server drains.
+after(() => {
+  for (const c of clients) c.close();
+});
+
+serverPerFile(ctx, async (started) => {
+  ({ server, admin } = started);
   await createQueue(admin, 'live-a');
   await createQueue(admin, 'live-b');
   product = await apiKey(admin, ['live-a', 'live-b']);
   reviewer = await userApi(admin, ['reviewer'], ['live-a']);
-});
-
-after(async () => {
-  for (const c of clients) c.close();
-  await server.stop();
-  await dropTestState(ctx);
 });
 
 void describe('live updates: handshake', () => {

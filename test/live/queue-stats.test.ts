@@ -1,14 +1,12 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  adminApi,
   Api,
   apiKey,
   createQueue,
-  dropTestState,
   eventually,
   RunningServer,
-  startServer,
+  serverPerFile,
   submission,
   testContext,
   userApi,
@@ -19,19 +17,13 @@ let server: RunningServer;
 let admin: Api;
 let product: Api;
 
-before(async () => {
-  server = await startServer(ctx);
-  admin = await adminApi(server.url);
+serverPerFile(ctx, async (started) => {
+  ({ server, admin } = started);
   await createQueue(admin, 'stats-q');
   await createQueue(admin, 'stats-other');
   await createQueue(admin, 'stats-sla', { sla: { blockedSeconds: 1, onBlockedTimeout: 'reject' } });
   await createQueue(admin, 'stats-own');
   product = await apiKey(admin, ['stats-q', 'stats-other', 'stats-sla', 'stats-own']);
-});
-
-after(async () => {
-  await server.stop();
-  await dropTestState(ctx);
 });
 
 const stats = async (api: Api, slug: string) => {

@@ -1,18 +1,16 @@
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import Redis from 'ioredis';
 import {
-  adminApi,
   Api,
   apiKey,
   createQueue,
-  dropTestState,
   eventually,
   RunningServer,
+  serverPerFile,
   sql,
-  startServer,
   submission,
   testContext,
   userApi,
@@ -35,30 +33,21 @@ let admin: Api;
 let product: Api;
 let watcher: LiveClient;
 
-before(async () => {
-  a = await startServer(ctx, env);
-  b = await startServer(ctx, env);
-  admin = await adminApi(a.url);
-  await createQueue(admin, 'lossy');
-  product = await apiKey(admin, ['lossy']);
+// Registered first, so it runs first: the watcher's socket closes before the servers drain.
+after(() => {
+  watcher?.close();
 });
 
-after(async () => {
-  watcher?.close();
-  await Promise.all([a.stop(), b.stop()]);
-  await dropTestState(ctx);
-  const redis = new Redis(redisUrl);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${ctx.redisPrefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-});
+serverPerFile(
+  ctx,
+  async (started) => {
+    [a, b] = started.servers;
+    admin = started.admin;
+    await createQueue(admin, 'lossy');
+    product = await apiKey(admin, ['lossy']);
+  },
+  { env, instances: 2 },
+);
 
 void describe('Redis loses its data', () => {
   void it('loses no item: waiting ones are claimable again within 30 s, leased ones are kept or returned', async () => {

@@ -1,13 +1,11 @@
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  adminApi,
   Api,
   apiKey,
   createQueue,
-  dropTestState,
   RunningServer,
-  startServer,
+  serverPerFile,
   submission,
   testContext,
   userApi,
@@ -26,21 +24,23 @@ const clients: LiveClient[] = [];
 /** The same signed-in user, talking to the other instance. */
 const on = (api: Api, server: RunningServer) => new Api(server.url, api.token);
 
-before(async () => {
-  a = await startServer(ctx);
-  b = await startServer(ctx);
-  adminA = await adminApi(a.url);
-  await createQueue(adminA, 'pair');
-  await createQueue(adminA, 'race');
-  productA = await apiKey(adminA, ['pair', 'race']);
-  productB = on(productA, b);
+// Registered first, so it runs first: the sockets close before the servers drain.
+after(() => {
+  for (const c of clients) c.close();
 });
 
-after(async () => {
-  for (const c of clients) c.close();
-  await Promise.all([a.stop(), b.stop()]);
-  await dropTestState(ctx);
-});
+serverPerFile(
+  ctx,
+  async (started) => {
+    [a, b] = started.servers;
+    adminA = started.admin;
+    await createQueue(adminA, 'pair');
+    await createQueue(adminA, 'race');
+    productA = await apiKey(adminA, ['pair', 'race']);
+    productB = on(productA, b);
+  },
+  { instances: 2 },
+);
 
 void describe('two instances', () => {
   void it('honour on one instance a claim made on the other', async () => {

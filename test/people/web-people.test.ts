@@ -1,48 +1,47 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
 import {
   ADMIN,
   Api,
-  adminApi,
   createQueue,
-  dropTestState,
   RunningServer,
-  startServer,
+  serverPerFile,
   submission,
   testContext,
   userApi,
 } from '../support/harness';
-import { launchBrowser, openSession, signIn, unexpectedProblems } from '../support/browser';
+import { browserPerFile, openSession, signIn, unexpectedProblems } from '../support/browser';
 import { SlackReceiver } from './receivers';
 
 const ctx = testContext(__filename);
 let server: RunningServer;
 let admin: Api;
-let browser: Browser;
+const browser = browserPerFile();
 const slack = new SlackReceiver();
 
 before(async () => {
   await slack.start();
-  server = await startServer(ctx, { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
-  admin = await adminApi(server.url);
-  await createQueue(admin, 'support-replies', {
-    name: 'Support replies',
-    policy: { autoApproveAt: 0.9, blockBelow: 0.5 },
-  });
-  browser = await launchBrowser();
 });
 
+serverPerFile(
+  ctx,
+  async (started) => {
+    ({ server, admin } = started);
+    await createQueue(admin, 'support-replies', {
+      name: 'Support replies',
+      policy: { autoApproveAt: 0.9, blockBelow: 0.5 },
+    });
+  },
+  { env: { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' } },
+);
+
 after(async () => {
-  await browser?.close();
-  await server?.stop();
   slack.stop();
-  await dropTestState(ctx);
 });
 
 void describe('reaching people in the web app', () => {
   void it('a lead sets up a Slack notification and sends a test message from queue settings', async () => {
-    const s = await openSession(browser, server.url);
+    const s = await openSession(browser(), server.url);
     try {
       await signIn(s.page, ADMIN.email, ADMIN.password);
       await s.page.goto('/settings/support-replies');
@@ -99,7 +98,7 @@ void describe('reaching people in the web app', () => {
       200,
     );
 
-    const leadSession = await openSession(browser, server.url);
+    const leadSession = await openSession(browser(), server.url);
     try {
       await signIn(leadSession.page, 'leah@verdict.test', 'password-123');
       await leadSession.page.goto('/escalated');
@@ -117,7 +116,7 @@ void describe('reaching people in the web app', () => {
       await leadSession.close();
     }
 
-    const s = await openSession(browser, server.url);
+    const s = await openSession(browser(), server.url);
     try {
       await signIn(s.page, 'ravi@verdict.test', 'password-123');
       await s.page.goto('/queues');

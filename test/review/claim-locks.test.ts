@@ -1,31 +1,22 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { Client } from 'pg';
 import {
   Api,
-  adminApi,
   apiKey,
   createQueue,
-  dropTestState,
-  RunningServer,
-  startServer,
+  serverPerFile,
   submission,
   testContext,
   userApi,
 } from '../support/harness';
 
 const ctx = testContext(__filename);
-let server: RunningServer;
 let admin: Api;
 
-before(async () => {
-  server = await startServer(ctx);
-  admin = await adminApi(server.url);
+serverPerFile(ctx, async (started) => {
+  ({ admin } = started);
   await createQueue(admin, 'locked');
-});
-after(async () => {
-  await server?.stop();
-  await dropTestState(ctx);
 });
 
 describe('claims and momentary row locks', () => {

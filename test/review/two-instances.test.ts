@@ -1,16 +1,14 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Redis from 'ioredis';
 import {
-  adminApi,
   Api,
   apiKey,
   createQueue,
-  dropTestState,
   eventually,
   REDIS_URL,
   RunningServer,
-  startServer,
+  serverPerFile,
   testContext,
   userApi,
 } from '../support/harness';
@@ -21,15 +19,14 @@ let one: RunningServer;
 let two: RunningServer;
 let admin: Api;
 
-before(async () => {
-  one = await startServer(ctx);
-  two = await startServer(ctx);
-  admin = await adminApi(one.url);
-});
-after(async () => {
-  await Promise.all([one.stop(), two.stop()]);
-  await dropTestState(ctx);
-});
+serverPerFile(
+  ctx,
+  (started) => {
+    [one, two] = started.servers;
+    admin = started.admin;
+  },
+  { instances: 2 },
+);
 
 /** The same user, signed in on the other server. */
 const on = (server: RunningServer, api: Api) => new Api(server.url, api.token);

@@ -5,10 +5,12 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { Client } from 'pg';
 import Redis from 'ioredis';
+import { createMigratedDatabase } from './template-database';
 
 export const PG_ADMIN_URL =
   process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -21,10 +23,17 @@ export interface TestContext {
   database: string;
   databaseUrl: string;
   redisPrefix: string;
+  /**
+   * True (testContext's default): the database starts as a copy of the migrated template,
+   * which saves the migrations on every boot. Absent or false: the first server (or in-process
+   * app) creates and migrates it itself, the way a first deployment boots (and the way a kept
+   * bench database is reused).
+   */
+  fromTemplate?: boolean;
 }
 
 /** A fresh database name and Redis prefix for one test file. */
-export function testContext(file: string): TestContext {
+export function testContext(file: string, options: { fromTemplate?: boolean } = {}): TestContext {
   const base = file
     .replace(/^.*[\\/]/, '')
     .replace(/\.test\.js$/, '')
@@ -34,7 +43,31 @@ export function testContext(file: string): TestContext {
   const database = `vt_${base}_${suffix}`.slice(0, 60);
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${database}`;
-  return { name: base, database, databaseUrl: url.toString(), redisPrefix: `vt-${base}-${suffix}` };
+  return {
+    name: base,
+    database,
+    databaseUrl: url.toString(),
+    redisPrefix: `vt-${base}-${suffix}`,
+    fromTemplate: options.fromTemplate ?? true,
+  };
+}
+
+const databasesMade = new Map<string, Promise<void>>();
+
+/**
+ * Creates the file's database from the migrated template once (servers started together on
+ * one context share the one copy); does nothing for a context not made from the template.
+ */
+export function prepareTestDatabase(ctx: TestContext): Promise<void> {
+  if (!ctx.fromTemplate) return Promise.resolve();
+  let made = databasesMade.get(ctx.database);
+  if (!made) {
+    made = createMigratedDatabase(PG_ADMIN_URL, ctx.database);
+    databasesMade.set(ctx.database, made);
+    // A failed copy is not remembered, so a later start tries again (and reports its own error).
+    made.catch(() => databasesMade.delete(ctx.database));
+  }
+  return made;
 }
 
 export async function freePort(): Promise<number> {
@@ -61,6 +94,7 @@ export async function startServer(
   ctx: TestContext,
   env: Record<string, string> = {},
 ): Promise<RunningServer> {
+  await prepareTestDatabase(ctx);
   const port = await freePort();
   const logs: string[] = [];
   const child = spawn(process.execPath, [MAIN], {
@@ -75,6 +109,10 @@ export async function startServer(
       ADMIN_PASSWORD: ADMIN.password,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
       SWEEP_INTERVAL_MS: '1000',
+      // V8's code cache on disk: most of a boot is loading modules, and every server loads the
+      // same ones. Keyed by file contents, so a rebuild is never served stale code.
+      NODE_COMPILE_CACHE:
+        process.env.NODE_COMPILE_CACHE ?? join(tmpdir(), 'verdict-test-compile-cache'),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -122,7 +160,8 @@ export async function startServer(
   };
 }
 
-export async function dropTestState(ctx: TestContext): Promise<void> {
+/** Drops the file's database and its Redis keys (on `redisUrl`, where its servers kept them). */
+export async function dropTestState(ctx: TestContext, redisUrl = REDIS_URL): Promise<void> {
   const client = new Client({ connectionString: PG_ADMIN_URL });
   await client.connect();
   try {
@@ -130,7 +169,8 @@ export async function dropTestState(ctx: TestContext): Promise<void> {
   } finally {
     await client.end();
   }
-  const redis = new Redis(REDIS_URL);
+  databasesMade.delete(ctx.database);
+  const redis = new Redis(redisUrl);
   try {
     let cursor = '0';
     do {
@@ -143,24 +183,41 @@ export async function dropTestState(ctx: TestContext): Promise<void> {
   }
 }
 
+export interface ServersStarted {
+  /** The first server (the only one unless `instances` asked for more). */
+  server: RunningServer;
+  /** Every server, in start order, all on the file's database and Redis prefix. */
+  servers: RunningServer[];
+  /** The seeded admin, signed in on the first server. */
+  admin: Api;
+}
+
+export interface ServerPerFileOptions {
+  /** Extra environment for every server (a REDIS_URL here is also where the keys are dropped). */
+  env?: Record<string, string>;
+  /** How many server processes share the file's state (default 1), started one after another. */
+  instances?: number;
+}
+
 /**
- * The end-to-end tier's per-file setup: one server for the whole file on the file's private
- * database and Redis prefix, started (then `onStart` with an admin API, for the queues, keys and
- * people the tests share) before the tests, stopped and its state dropped after them.
+ * The end-to-end tier's per-file setup: the file's server(s) on its private database and Redis
+ * prefix, started (then `onStart` with an admin API, for the queues, keys and people the tests
+ * share) before the tests, stopped and their state dropped after them.
  */
 export function serverPerFile(
   ctx: TestContext,
-  onStart: (started: { server: RunningServer; admin: Api }) => Promise<void> | void = () => {},
-  env: Record<string, string> = {},
+  onStart: (started: ServersStarted) => Promise<void> | void = () => {},
+  options: ServerPerFileOptions = {},
 ): void {
-  let server: RunningServer | undefined;
+  const env = options.env ?? {};
+  const servers: RunningServer[] = [];
   before(async () => {
-    server = await startServer(ctx, env);
-    await onStart({ server, admin: await adminApi(server.url) });
+    for (let i = 0; i < (options.instances ?? 1); i++) servers.push(await startServer(ctx, env));
+    await onStart({ server: servers[0], servers, admin: await adminApi(servers[0].url) });
   });
   after(async () => {
-    await server?.stop();
-    await dropTestState(ctx);
+    await Promise.all(servers.map((s) => s.stop()));
+    await dropTestState(ctx, env.REDIS_URL);
   });
 }
 

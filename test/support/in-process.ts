@@ -17,7 +17,14 @@ import { IngestionService } from '../../src/ingestion/ingestion.service';
 import type { SubmitItemDto } from '../../src/ingestion/ingestion.dto';
 import { QueuesService } from '../../src/queues/queues.service';
 import type { CreateQueueDto } from '../../src/queues/queues.dto';
-import { ADMIN, dropTestState, REDIS_URL, submission, type TestContext } from './harness';
+import {
+  ADMIN,
+  dropTestState,
+  prepareTestDatabase,
+  REDIS_URL,
+  submission,
+  type TestContext,
+} from './harness';
 
 export interface InProcessApp {
   app: INestApplicationContext;
@@ -47,6 +54,7 @@ export function appPerFile(ctx: TestContext, env: Record<string, string> = {}): 
       SWEEP_INTERVAL_MS: '1000',
       ...env,
     });
+    await prepareTestDatabase(ctx);
     await prepareDatabase(config.databaseUrl, ADMIN);
     const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
       logger: ['error', 'warn'],

@@ -1,35 +1,31 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, it } from 'node:test';
 import {
   ADMIN,
   Api,
-  adminApi,
   createQueue,
-  dropTestState,
   eventually,
   RunningServer,
-  startServer,
+  serverPerFile,
   submission,
   testContext,
   userApi,
 } from '../support/harness';
-import { assertNoConsoleErrors, launchBrowser, openSession, signIn } from '../support/browser';
+import { assertNoConsoleErrors, browserPerFile, openSession, signIn } from '../support/browser';
 import { decideAll, PlannedDecision } from '../analytics/decisions';
 
 const ctx = testContext(__filename);
 let server: RunningServer;
 let admin: Api;
 let analyst: Api & { user: { email: string } };
-let browser: Browser;
+const browser = browserPerFile();
 
 const CONFIDENCES = [
   0.05, 0.15, 0.22, 0.35, 0.41, 0.48, 0.55, 0.62, 0.68, 0.74, 0.77, 0.83, 0.88, 0.93, 0.97,
 ];
 
-before(async () => {
-  server = await startServer(ctx);
-  admin = await adminApi(server.url);
+serverPerFile(ctx, async (started) => {
+  ({ server, admin } = started);
   // Everything below 1 reaches a reviewer, so every item gets a human verdict.
   await createQueue(admin, 'answers', {
     name: 'Answers',
@@ -51,18 +47,11 @@ before(async () => {
   );
   await decideAll(admin, 'answers', plan);
   analyst = await userApi(admin, ['analyst'], [], 'anna');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await dropTestState(ctx);
 });
 
 void describe('analytics in the web app', () => {
   void it('draws the reliability diagram from the calibration data', async () => {
-    const s = await openSession(browser, server.url);
+    const s = await openSession(browser(), server.url);
     try {
       await signIn(s.page, analyst.user.email, 'password-123');
       await s.page.goto('/analytics');
@@ -106,7 +95,7 @@ void describe('analytics in the web app', () => {
   });
 
   void it('previews the split and the estimated error as the threshold slider moves', async () => {
-    const s = await openSession(browser, server.url);
+    const s = await openSession(browser(), server.url);
     try {
       await signIn(s.page, analyst.user.email, 'password-123');
       await s.page.goto('/analytics');
@@ -148,7 +137,7 @@ void describe('analytics in the web app', () => {
   });
 
   void it('shows the preview in the policy editor as thresholds are typed', async () => {
-    const s = await openSession(browser, server.url);
+    const s = await openSession(browser(), server.url);
     try {
       await signIn(s.page, ADMIN.email, ADMIN.password);
       await s.page.goto('/settings/answers');
@@ -167,7 +156,7 @@ void describe('analytics in the web app', () => {
   });
 
   void it('lists drift per model version and runs a background export to completion', async () => {
-    const s = await openSession(browser, server.url);
+    const s = await openSession(browser(), server.url);
     try {
       await signIn(s.page, analyst.user.email, 'password-123');
       await s.page.goto('/analytics');

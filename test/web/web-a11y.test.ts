@@ -3,22 +3,20 @@
  * serious or critical WCAG 2.2 A/AA violation, and nothing scrolls sideways on the phone.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import {
   ADMIN,
   Api,
-  adminApi,
   apiKey,
   createQueue,
-  dropTestState,
   RunningServer,
-  startServer,
+  serverPerFile,
   submission,
   testContext,
   userApi,
 } from '../support/harness';
-import { launchBrowser, signIn } from '../support/browser';
+import { browserPerFile, signIn } from '../support/browser';
 
 const ctx = testContext(__filename);
 const AXE = require.resolve('axe-core/axe.min.js');
@@ -29,7 +27,7 @@ const VIEWPORTS = [
 ];
 let server: RunningServer;
 let admin: Api;
-let browser: Browser;
+const browser = browserPerFile();
 let itemId: string;
 
 interface Violation {
@@ -39,9 +37,8 @@ interface Violation {
   nodes: { target: string[]; failureSummary?: string }[];
 }
 
-before(async () => {
-  server = await startServer(ctx);
-  admin = await adminApi(server.url);
+serverPerFile(ctx, async (started) => {
+  ({ server, admin } = started);
   await createQueue(admin, 'support-replies', {
     name: 'Support replies',
     labels: ['hallucination', 'tone', 'policy'],
@@ -89,13 +86,6 @@ before(async () => {
     action: 'escalate',
     reason: 'not sure',
   });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await dropTestState(ctx);
 });
 
 async function audit(page: Page, where: string, problems: string[], phone: boolean) {
@@ -144,7 +134,7 @@ void describe('accessibility and small screens', () => {
   for (const viewport of VIEWPORTS) {
     void it(`every page at ${viewport.width} px: no serious or critical axe violation${viewport.name === 'phone' ? ', no sideways scrolling' : ''}`, async () => {
       const phone = viewport.name === 'phone';
-      const context = await browser.newContext({
+      const context = await browser().newContext({
         baseURL: server.url,
         viewport: { width: viewport.width, height: viewport.height },
         // axe-core is injected as an inline script, which the app's CSP rightly refuses; the

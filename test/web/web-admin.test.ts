@@ -1,23 +1,20 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, it } from 'node:test';
 import {
   ADMIN,
   Api,
-  adminApi,
   apiKey,
   createQueue,
-  dropTestState,
   RunningServer,
-  startServer,
+  serverPerFile,
   submission,
   testContext,
   userApi,
 } from '../support/harness';
 import {
   assertNoConsoleErrors,
+  browserPerFile,
   BrowserSession,
-  launchBrowser,
   openSession,
   signIn,
 } from '../support/browser';
@@ -25,24 +22,16 @@ import {
 const ctx = testContext(__filename);
 let server: RunningServer;
 let admin: Api;
-let browser: Browser;
+const browser = browserPerFile();
 
-before(async () => {
-  server = await startServer(ctx);
-  admin = await adminApi(server.url);
+serverPerFile(ctx, async (started) => {
+  ({ server, admin } = started);
   await createQueue(admin, 'support-replies', { name: 'Support replies', labels: ['tone'] });
   await createQueue(admin, 'escalations', { name: 'Escalations', labels: ['tone'] });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await dropTestState(ctx);
 });
 
 async function adminSession(): Promise<BrowserSession> {
-  const s = await openSession(browser, server.url);
+  const s = await openSession(browser(), server.url);
   await signIn(s.page, ADMIN.email, ADMIN.password);
   return s;
 }

@@ -1,41 +1,30 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, it } from 'node:test';
 import {
   ADMIN,
   Api,
-  adminApi,
   createQueue,
-  dropTestState,
   RunningServer,
-  startServer,
+  serverPerFile,
   testContext,
   userApi,
 } from '../support/harness';
-import { assertNoConsoleErrors, launchBrowser, openSession, signIn } from '../support/browser';
+import { assertNoConsoleErrors, browserPerFile, openSession, signIn } from '../support/browser';
 
 const ctx = testContext(__filename);
 let server: RunningServer;
 let admin: Api;
-let browser: Browser;
+const browser = browserPerFile();
 
-before(async () => {
-  server = await startServer(ctx);
-  admin = await adminApi(server.url);
+serverPerFile(ctx, async (started) => {
+  ({ server, admin } = started);
   await createQueue(admin, 'support-replies', { name: 'Support replies' });
   await createQueue(admin, 'other-queue', { name: 'Other queue' });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await dropTestState(ctx);
 });
 
 void describe('signing in', () => {
   void it('refuses a wrong password, then signs in and shows every admin section', async () => {
-    const s = await openSession(browser, server.url);
+    const s = await openSession(browser(), server.url);
     try {
       await s.page.goto('/');
       await s.page.waitForURL('**/login');
@@ -69,7 +58,7 @@ void describe('signing in', () => {
 
   void it('shows a reviewer only their queues and the reviewing sections', async () => {
     const reviewer = await userApi(admin, ['reviewer'], ['support-replies'], 'rita');
-    const s = await openSession(browser, server.url);
+    const s = await openSession(browser(), server.url);
     try {
       await signIn(s.page, reviewer.user.email, 'password-123');
       await s.page.waitForURL('**/queues');
@@ -92,7 +81,7 @@ void describe('signing in', () => {
 
   void it('sends an analyst to analytics', async () => {
     const analyst = await userApi(admin, ['analyst'], [], 'anna');
-    const s = await openSession(browser, server.url);
+    const s = await openSession(browser(), server.url);
     try {
       await signIn(s.page, analyst.user.email, 'password-123');
       await s.page.waitForURL('**/analytics');
@@ -108,7 +97,7 @@ void describe('signing in', () => {
   });
 
   void it('opens a deep link after sign-in, and reloads it', async () => {
-    const s = await openSession(browser, server.url);
+    const s = await openSession(browser(), server.url);
     try {
       await s.page.goto('/settings/support-replies');
       await s.page.waitForURL('**/login');
@@ -124,7 +113,7 @@ void describe('signing in', () => {
   });
 
   void it('returns to sign-in when the session ends, then back to the same place', async () => {
-    const s = await openSession(browser, server.url);
+    const s = await openSession(browser(), server.url);
     try {
       await signIn(s.page, ADMIN.email, ADMIN.password);
       await s.page.goto('/users');
@@ -144,7 +133,7 @@ void describe('signing in', () => {
   });
 
   void it('signs out', async () => {
-    const s = await openSession(browser, server.url);
+    const s = await openSession(browser(), server.url);
     try {
       await signIn(s.page, ADMIN.email, ADMIN.password);
       await s.page.getByRole('button', { name: 'Sign out' }).click();

@@ -1,23 +1,20 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, it } from 'node:test';
 import {
   Api,
-  adminApi,
   apiKey,
   createQueue,
-  dropTestState,
   eventually,
   RunningServer,
-  startServer,
+  serverPerFile,
   submission,
   testContext,
   userApi,
 } from '../support/harness';
 import {
   assertNoConsoleErrors,
+  browserPerFile,
   BrowserSession,
-  launchBrowser,
   openSession,
   signIn,
 } from '../support/browser';
@@ -28,23 +25,15 @@ let admin: Api;
 let product: Api;
 let lead: Api & { user: { id: string; email: string } };
 let reviewer: Api & { user: { id: string; email: string } };
-let browser: Browser;
+const browser = browserPerFile();
 
-before(async () => {
-  server = await startServer(ctx);
-  admin = await adminApi(server.url);
+serverPerFile(ctx, async (started) => {
+  ({ server, admin } = started);
   await createQueue(admin, 'support', { name: 'Support', labels: ['tone'] });
   await createQueue(admin, 'escalations', { name: 'Escalations', labels: ['tone'] });
   product = await apiKey(admin, ['support', 'escalations']);
   lead = await userApi(admin, ['lead'], [], 'dana');
   reviewer = await userApi(admin, ['reviewer'], ['support', 'escalations'], 'robin');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await dropTestState(ctx);
 });
 
 async function submit(slug: string, overrides: Record<string, unknown> = {}) {
@@ -54,7 +43,7 @@ async function submit(slug: string, overrides: Record<string, unknown> = {}) {
 }
 
 async function session(who: { user: { email: string } }): Promise<BrowserSession> {
-  const s = await openSession(browser, server.url);
+  const s = await openSession(browser(), server.url);
   await signIn(s.page, who.user.email, 'password-123');
   return s;
 }

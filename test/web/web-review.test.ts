@@ -1,23 +1,21 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import {
   Api,
-  adminApi,
   apiKey,
   createQueue,
-  dropTestState,
   eventually,
   RunningServer,
-  startServer,
+  serverPerFile,
   submission,
   testContext,
   userApi,
 } from '../support/harness';
 import {
   assertNoConsoleErrors,
+  browserPerFile,
   BrowserSession,
-  launchBrowser,
   openSession,
   signIn,
 } from '../support/browser';
@@ -40,11 +38,10 @@ let server: RunningServer;
 let admin: Api;
 let product: Api;
 let reviewer: Api & { user: { id: string; email: string } };
-let browser: Browser;
+const browser = browserPerFile();
 
-before(async () => {
-  server = await startServer(ctx);
-  admin = await adminApi(server.url);
+serverPerFile(ctx, async (started) => {
+  ({ server, admin } = started);
   for (const slug of QUEUES) {
     await createQueue(admin, slug, {
       name: slug.replace('-', ' '),
@@ -58,13 +55,6 @@ before(async () => {
   }
   product = await apiKey(admin, QUEUES);
   reviewer = await userApi(admin, ['reviewer'], QUEUES, 'reviewer');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await dropTestState(ctx);
 });
 
 async function submit(slug: string, overrides: Record<string, unknown> = {}) {
@@ -74,7 +64,7 @@ async function submit(slug: string, overrides: Record<string, unknown> = {}) {
 }
 
 async function reviewerSession(): Promise<BrowserSession> {
-  const s = await openSession(browser, server.url);
+  const s = await openSession(browser(), server.url);
   await signIn(s.page, reviewer.user.email, 'password-123');
   return s;
 }

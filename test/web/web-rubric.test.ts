@@ -1,23 +1,21 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import {
   ADMIN,
   Api,
-  adminApi,
   apiKey,
   createQueue,
-  dropTestState,
   RunningServer,
-  startServer,
+  serverPerFile,
   submission,
   testContext,
   userApi,
 } from '../support/harness';
 import {
   assertNoConsoleErrors,
+  browserPerFile,
   BrowserSession,
-  launchBrowser,
   openSession,
   signIn,
 } from '../support/browser';
@@ -41,11 +39,10 @@ let server: RunningServer;
 let admin: Api;
 let product: Api;
 let reviewer: Api & { user: { id: string; email: string } };
-let browser: Browser;
+const browser = browserPerFile();
 
-before(async () => {
-  server = await startServer(ctx);
-  admin = await adminApi(server.url);
+serverPerFile(ctx, async (started) => {
+  ({ server, admin } = started);
   await createQueue(admin, 'rubric', {
     labels: LABELS,
     guidelines: GUIDELINES,
@@ -80,13 +77,6 @@ before(async () => {
   });
   product = await apiKey(admin, QUEUES);
   reviewer = await userApi(admin, ['reviewer'], QUEUES, 'rubricreviewer');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await dropTestState(ctx);
 });
 
 async function submit(slug: string, overrides: Record<string, unknown> = {}) {
@@ -96,7 +86,7 @@ async function submit(slug: string, overrides: Record<string, unknown> = {}) {
 }
 
 async function reviewerSession(): Promise<BrowserSession> {
-  const s = await openSession(browser, server.url);
+  const s = await openSession(browser(), server.url);
   await signIn(s.page, reviewer.user.email, 'password-123');
   return s;
 }
@@ -284,7 +274,7 @@ void describe('reviewing with guidelines and questions', () => {
 
 void describe('queue settings for reviewer guidance', () => {
   void it('edits guidelines with a preview and questions with a form, warns about unsaved changes and shows the history', async () => {
-    const s = await openSession(browser, server.url);
+    const s = await openSession(browser(), server.url);
     try {
       await signIn(s.page, ADMIN.email, ADMIN.password);
       await s.page.goto('/settings/settings-rubric');

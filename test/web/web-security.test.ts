@@ -6,22 +6,19 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
 import {
   ADMIN,
   Api,
-  adminApi,
   createQueue,
-  dropTestState,
   eventually,
   RunningServer,
-  startServer,
+  serverPerFile,
   testContext,
 } from '../support/harness';
 import {
   assertNoConsoleErrors,
   assertWebAppBuilt,
-  launchBrowser,
+  browserPerFile,
   openSession,
   signIn,
 } from '../support/browser';
@@ -29,16 +26,17 @@ import {
 const ctx = testContext(__filename);
 let server: RunningServer;
 let admin: Api;
-let browser: Browser;
+const browser = browserPerFile();
 let framer: Server;
 let framerUrl = '';
 
 before(async () => {
   assertWebAppBuilt();
-  server = await startServer(ctx);
-  admin = await adminApi(server.url);
+});
+
+serverPerFile(ctx, async (started) => {
+  ({ server, admin } = started);
   await createQueue(admin, 'support-replies', { name: 'Support replies' });
-  browser = await launchBrowser();
   // Another site that tries to frame Verdict (clickjacking).
   framer = createServer((_req, res) =>
     res
@@ -52,14 +50,11 @@ before(async () => {
 
 after(async () => {
   framer?.close();
-  await browser?.close();
-  await server?.stop();
-  await dropTestState(ctx);
 });
 
 void describe('under the Content-Security-Policy', () => {
   void it('the reviewer app signs in and shows the queues, with no policy violation', async () => {
-    const s = await openSession(browser, server.url);
+    const s = await openSession(browser(), server.url);
     try {
       await s.page.goto('/');
       await signIn(s.page, ADMIN.email, ADMIN.password);
@@ -71,7 +66,7 @@ void describe('under the Content-Security-Policy', () => {
   });
 
   void it('the API docs at /docs render their operations, with no policy violation', async () => {
-    const s = await openSession(browser, server.url);
+    const s = await openSession(browser(), server.url);
     try {
       const res = await s.page.goto('/docs');
       assert.match(res!.headers()['content-security-policy'] ?? '', /frame-ancestors 'none'/);
@@ -84,7 +79,7 @@ void describe('under the Content-Security-Policy', () => {
   });
 
   void it('another site cannot frame the app', async () => {
-    const s = await openSession(browser, framerUrl);
+    const s = await openSession(browser(), framerUrl);
     try {
       await s.page.goto(framerUrl);
       // Chromium refuses the document and says so on the console.

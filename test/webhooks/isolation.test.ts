@@ -8,19 +8,15 @@ import { once } from 'node:events';
 import { createServer, Server, ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import {
-  adminApi,
   Api,
   createQueue,
-  dropTestState,
   eventually,
-  RunningServer,
-  startServer,
+  serverPerFile,
   submission,
   testContext,
 } from '../support/harness';
 
 const ctx = testContext(__filename);
-let server: RunningServer;
 let admin: Api;
 
 /** A receiver that reads each delivery and then either answers 204 or never answers. */
@@ -58,22 +54,28 @@ const healthy = new Receiver(false);
 
 before(async () => {
   await Promise.all([hanging.start(), healthy.start()]);
-  server = await startServer(ctx, {
-    WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
-    WEBHOOK_MAX_PER_HOST: '2',
-    WEBHOOK_BREAKER_FAILURES: '3',
-    WEBHOOK_BREAKER_COOLDOWN_MS: '60000',
-  });
-  admin = await adminApi(server.url);
-  await createQueue(admin, 'stuck', { webhookUrl: hanging.url });
-  await createQueue(admin, 'fine', { webhookUrl: healthy.url });
 });
 
+serverPerFile(
+  ctx,
+  async (started) => {
+    ({ admin } = started);
+    await createQueue(admin, 'stuck', { webhookUrl: hanging.url });
+    await createQueue(admin, 'fine', { webhookUrl: healthy.url });
+  },
+  {
+    env: {
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+      WEBHOOK_MAX_PER_HOST: '2',
+      WEBHOOK_BREAKER_FAILURES: '3',
+      WEBHOOK_BREAKER_COOLDOWN_MS: '60000',
+    },
+  },
+);
+
 after(async () => {
-  await server?.stop();
   hanging.stop();
   healthy.stop();
-  await dropTestState(ctx);
 });
 
 const approved = (n: number) => Array.from({ length: n }, () => submission({ confidence: 0.99 }));

@@ -4,14 +4,12 @@ import { createHmac } from 'node:crypto';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { once } from 'node:events';
 import {
-  adminApi,
   Api,
   apiKey,
   createQueue,
-  dropTestState,
   eventually,
   RunningServer,
-  startServer,
+  serverPerFile,
   submission,
   testContext,
   userApi,
@@ -88,18 +86,23 @@ let hookedSecret: string;
 before(async () => {
   await receiver.start();
   // The receiver is on loopback, which the SSRF guard refuses unless told otherwise.
-  server = await startServer(ctx, { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
-  admin = await adminApi(server.url);
-  secret = (await createQueue(admin, 'hooks', { labels: ['wrong'] })).webhookSecret;
-  hookedSecret = (await createQueue(admin, 'hooked', { webhookUrl: `${receiver.url}/queue-hook` }))
-    .webhookSecret;
-  product = await apiKey(admin, ['hooks', 'hooked']);
 });
 
+serverPerFile(
+  ctx,
+  async (started) => {
+    ({ server, admin } = started);
+    secret = (await createQueue(admin, 'hooks', { labels: ['wrong'] })).webhookSecret;
+    hookedSecret = (
+      await createQueue(admin, 'hooked', { webhookUrl: `${receiver.url}/queue-hook` })
+    ).webhookSecret;
+    product = await apiKey(admin, ['hooks', 'hooked']);
+  },
+  { env: { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' } },
+);
+
 after(async () => {
-  await server.stop();
   receiver.stop();
-  await dropTestState(ctx);
 });
 
 void describe('webhooks', () => {
