@@ -186,7 +186,7 @@ void describe('reviewer web app', () => {
   });
 
   void it('opens a queue from its own address, /queues/<slug>, signed in or not', async () => {
-    const s = await openSession(browser, server.url);
+    const s = await openSession(browser(), server.url);
     try {
       // Signed out: the deep link survives the sign-in page.
       await s.page.goto('/queues/keyboard');
