@@ -1,7 +1,7 @@
 import { Injectable, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { Item } from '../items/item.entity';
-import { dependencyDown, isDependencyDown, warnOrOutage } from '../ops/outage-log';
+import { dependencyDown, isDependencyDown, warnOrOutage } from './outage-log';
 
 /**
  * What happened to items, published after the transaction commits. Feature modules subscribe

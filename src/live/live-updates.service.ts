@@ -4,7 +4,7 @@ import type { DomainEventMap } from '../common/domain-events';
 import { CommentsService } from '../items/comments.service';
 import { FINAL_STATUSES, type Item } from '../items/item.entity';
 import { LiveEmitter, type LiveSocket } from './live-emitter.service';
-import { warnOrOutage } from '../ops/outage-log';
+import { warnOrOutage } from '../common/outage-log';
 import { OnDomainEvent } from '../common/domain-event-listener.decorator';
 
 /** At most this many 'queue.stats' per second per queue (per instance), trailing the changes. */

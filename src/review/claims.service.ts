@@ -18,7 +18,7 @@ import {
   retryOnChainRace,
 } from './item-transitions.service';
 import { assertHolder, assertReviewer, reviewableItem } from './review-access';
-import { warnOrOutage } from '../ops/outage-log';
+import { warnOrOutage } from '../common/outage-log';
 
 /**
  * Picks the next item for one reviewer and leases it, in one statement. Postgres is the

@@ -9,7 +9,7 @@ import { QueuesService } from '../queues/queues.service';
 import type { BlockedTimeoutAction } from '../routing/policy.types';
 import { escalationChanges, finalChanges } from './decision-rules';
 import { ItemTransitionsService, LockedItem, Transition } from './item-transitions.service';
-import { warnOrOutage } from '../ops/outage-log';
+import { warnOrOutage } from '../common/outage-log';
 import { OnDomainEvent } from '../common/domain-event-listener.decorator';
 
 const TIMER_SLACK_MS = 100;
