@@ -10,7 +10,7 @@ import { JobsService } from '../jobs/jobs.service';
 import { QueuesService } from '../queues/queues.service';
 import { REDIS, RedisKeys } from '../redis/redis.module';
 import { requeueChanges } from './decision-rules';
-import type { PreviousItemState } from '../common/domain-events';
+import type { PreviousItemState } from '../items/item-domain-events';
 import {
   ItemTransitionsService,
   lastEventOf,

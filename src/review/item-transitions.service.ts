@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntityMetadata } from 'typeorm';
-import { DomainEvents, ItemChange, type PreviousItemState } from '../common/domain-events';
+import { DomainEvents } from '../common/domain-events';
+import type { ItemChange, PreviousItemState } from '../items/item-domain-events';
 import { ItemChangesService } from '../items/item-changes.service';
 import { Item } from '../items/item.entity';
 import { ItemEvent } from '../items/item-event.entity';
