@@ -66,6 +66,13 @@ export interface Group {
   recipient: string;
 }
 
+declare module '../jobs/job-catalogue' {
+  interface JobCatalogue {
+    /** Group the waiting notification entries of one (queue, setting, channel, kind) into a message. */
+    'notification.flush': Group;
+  }
+}
+
 const groupKey = (g: Group) => `${g.queueId}|${g.ruleIndex}|${g.channel}|${g.kind}|${g.recipient}`;
 const groupHash = (g: Group) => createHash('sha256').update(groupKey(g)).digest('hex').slice(0, 24);
 
