@@ -7,7 +7,7 @@ import { FieldProblem, invalid } from '../common/errors';
 import type { Principal } from '../common/principal';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
-import { urlFieldProblem } from '../webhooks/outbound-address';
+import { urlFieldProblem } from '../common/outbound-address';
 import { BroadcastChannel, Broadcasts } from '../redis/broadcast';
 import { checkOutputSchema } from '../routing/output-schema';
 import { validatePolicy, validateSla } from '../routing/policy-validation';
