@@ -34,7 +34,7 @@ import {
   type NotifyChannel,
   type NotifyEvent,
   type NotifyKind,
-} from './notification-rules';
+} from '../queues/notification-rules';
 import { maskSlackUrl, NotificationSender, type SendOutcome } from './notification-sender';
 import { NotificationDelivery } from './notification.entity';
 import { findMentions } from './mentions';

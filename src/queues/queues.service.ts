@@ -16,8 +16,8 @@ import { validateGuidelines, validateQuestions } from './questions';
 import stringify from 'safe-stable-stringify';
 import { Queue } from './queue.entity';
 import { toQueueView, toQueueViewForKey, type QueueView } from './queue.view';
-import { validateNotifications } from '../notifications/notification-rules';
-import { allowPrivateNetworks, checkSlackWebhookUrl } from '../notifications/slack-url-guard';
+import { validateNotifications } from './notification-rules';
+import { allowPrivateNetworks, checkSlackWebhookUrl } from '../common/slack-url-guard';
 import { CreateQueueDto, QueueSettingsDto } from './queues.dto';
 import { isUniqueViolation } from '../common/pg-errors';
 
