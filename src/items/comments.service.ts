@@ -6,7 +6,7 @@ import { invalidField } from '../common/errors';
 import { actorOf, type Principal } from '../common/principal';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
-import { ReviewerPseudonyms } from '../feedback/reviewer-pseudonym';
+import { ReviewerPseudonyms } from '../common/reviewer-pseudonym';
 import type { LiveComment } from '../live/live.events';
 import { COMMENT_MAX_CHARS } from './comments.dto';
 import { ItemComment } from './item-comment.entity';

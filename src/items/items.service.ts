@@ -1,7 +1,7 @@
 import { ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
-import { ReviewerPseudonyms } from '../feedback/reviewer-pseudonym';
+import { ReviewerPseudonyms } from '../common/reviewer-pseudonym';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { assert, canReadItems, isLead } from '../auth/access';
