@@ -25,6 +25,7 @@ export const DOMAIN_EVENT_NAMES = [
   'items.submitted',
   'item.changed',
   'item.commented',
+  'item.assigned',
   'export.progress',
 ] as const satisfies readonly DomainEventName[];
 const allNamed: Exclude<DomainEventName, (typeof DOMAIN_EVENT_NAMES)[number]> extends never

@@ -41,5 +41,19 @@ declare module '../common/domain-events' {
       authorId: string | null;
       body: string;
     };
+    /**
+     * A lead reserved a waiting item for one reviewer (`assignedTo`), or removed the reservation
+     * (null), after the commit. Not a change of the item's state, so no 'item.changed'; live
+     * updates forward it to the queue's room.
+     */
+    'item.assigned': {
+      id: string;
+      queue: string;
+      status: Item['status'];
+      routing: Item['routing'];
+      assignedTo: { id: string; name: string } | null;
+      assignedUntil: Date | null;
+      actor: string;
+    };
   }
 }

@@ -60,6 +60,19 @@ export class LiveUpdatesService implements OnApplicationShutdown {
     return this.commented(commentId);
   }
 
+  @OnDomainEvent('item.assigned')
+  onItemAssigned(event: DomainEventMap['item.assigned']): void {
+    this.emitter.toQueue(event.queue, 'item.assigned', {
+      id: event.id,
+      queue: event.queue,
+      status: event.status,
+      routing: event.routing,
+      assignedTo: event.assignedTo,
+      assignedUntil: event.assignedUntil,
+      actor: event.actor,
+    });
+  }
+
   /** Read back after the commit so the event carries the author's name and the stored time. */
   private async commented(commentId: string): Promise<void> {
     const comment = await this.comments.liveView(commentId);

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { LiveModule } from '../live/live.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { QueuesModule } from '../queues/queues.module';
 import { AssignmentsController } from './assignments.controller';
@@ -21,7 +20,6 @@ import { JobsModule } from '../jobs/jobs.module';
   imports: [
     QueuesModule,
     NotificationsModule,
-    LiveModule,
     JobsModule,
     MetricsModule,
     DomainEventsModule,
