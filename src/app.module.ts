@@ -43,7 +43,7 @@ export class AppModule {
         ItemsModule,
         ReviewLineModule,
         IngestionModule,
-        ReviewModule,
+        ReviewModule.register(NotificationsModule),
         QueueStatsModule,
         FeedbackModule,
         AnalyticsModule,

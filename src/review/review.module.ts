@@ -1,5 +1,4 @@
-import { Module } from '@nestjs/common';
-import { NotificationsModule } from '../notifications/notifications.module';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { QueuesModule } from '../queues/queues.module';
 import { AssignmentsController } from './assignments.controller';
 import { AssignmentsService } from './assignments.service';
@@ -17,14 +16,7 @@ import { JobsModule } from '../jobs/jobs.module';
 
 /** Claims, leases, decisions, consensus, reports and SLA timers. */
 @Module({
-  imports: [
-    QueuesModule,
-    NotificationsModule,
-    JobsModule,
-    MetricsModule,
-    DomainEventsModule,
-    ItemsModule,
-  ],
+  imports: [QueuesModule, JobsModule, MetricsModule, DomainEventsModule, ItemsModule],
   controllers: [ReviewController, AssignmentsController],
   providers: [
     ItemTransitionsService,
@@ -37,4 +29,12 @@ import { JobsModule } from '../jobs/jobs.module';
   ],
   exports: [ClaimsService, DecisionsService, SlaService],
 })
-export class ReviewModule {}
+export class ReviewModule {
+  /**
+   * `breaches` is the module that provides SlaBreaches (notifications). The app module passes
+   * it in, so review need not import the notifications that sit above it.
+   */
+  static register(breaches: Type): DynamicModule {
+    return { module: ReviewModule, imports: [breaches] };
+  }
+}

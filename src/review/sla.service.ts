@@ -4,11 +4,11 @@ import type { DomainEventMap } from '../common/domain-events';
 import type { Item } from '../items/item.entity';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import { JobsService } from '../jobs/jobs.service';
-import { NotificationsService, type Group } from '../notifications/notifications.service';
 import { QueuesService } from '../queues/queues.service';
 import type { BlockedTimeoutAction } from '../routing/policy.types';
 import { escalationChanges, finalChanges } from './decision-rules';
 import { ItemTransitionsService, LockedItem, Transition } from './item-transitions.service';
+import { SlaBreaches } from './sla-breaches';
 import { warnOrOutage } from '../common/outage-log';
 import { OnDomainEvent } from '../common/domain-event-listener.decorator';
 
@@ -32,7 +32,7 @@ export class SlaService {
     private readonly transitions: ItemTransitionsService,
     private readonly queues: QueuesService,
     private readonly jobs: JobsService,
-    private readonly notifications: NotificationsService,
+    private readonly breaches: SlaBreaches,
   ) {}
 
   @OnDomainEvent('items.submitted')
@@ -63,7 +63,7 @@ export class SlaService {
   /** Applies the SLA to one item if it is due; returns true if the item changed. */
   async fire(itemId: string, skipLocked = false): Promise<boolean> {
     let early = 0;
-    let told: Group[] = [];
+    let afterCommit: (() => Promise<void>) | undefined;
     const applied = await this.transitions.apply(
       itemId,
       async (locked, manager) => {
@@ -81,15 +81,12 @@ export class SlaService {
         // sla_breached entries commit with the timeout itself: a crash cannot lose them, and the
         // unique key makes a second firing (sweep after a restart) add nothing.
         if (!transition.quiet)
-          told = await this.notifications.record(
-            this.notifications.entriesFor(queue, 'sla_breached', [{ id: locked.id }]),
-            manager,
-          );
+          afterCommit = await this.breaches.recordBreach(queue, locked.id, manager);
         return transition;
       },
       { skipLocked },
     );
-    if (told.length) await this.notifications.schedule(told);
+    if (afterCommit) await afterCommit();
     if (early > 0) {
       await this.jobs
         .enqueue(
