@@ -1,6 +1,6 @@
 import { FieldProblem, invalid } from '../common/errors';
 import { parseIsoDate } from '../common/query-params';
-import { REVIEW_ACTIONS, type ReviewAction } from '../review/review.entity';
+import { REVIEW_ACTIONS, type ReviewAction } from '../items/review.entity';
 
 export const EXPORT_FORMATS = ['jsonl', 'csv', 'chat', 'preference'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

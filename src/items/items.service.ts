@@ -7,7 +7,7 @@ import { Repository } from 'typeorm';
 import { assert, canReadItems, isLead } from '../auth/access';
 import type { Principal } from '../common/principal';
 import { QueuesService } from '../queues/queues.service';
-import { Review } from '../review/review.entity';
+import { Review } from './review.entity';
 import { FINAL_STATUSES, Item } from './item.entity';
 import { ItemChangesService } from './item-changes.service';
 import { AuditSealService } from './audit-seal.service';

@@ -6,7 +6,7 @@ import type { Queue } from '../queues/queue.entity';
 import { type Answers, checkAnswers } from '../queues/questions';
 import { outputSchemaErrors } from '../routing/output-schema';
 import type { DecisionDto } from './review.dto';
-import type { ReviewAction } from './review.entity';
+import type { ReviewAction } from '../items/review.entity';
 
 /** Canonical JSON: key order never makes two equal outputs look different. */
 export function canonicalJson(value: unknown): string {

@@ -21,7 +21,7 @@ import {
 import { ItemTransitionsService, LockedItem, Transition } from './item-transitions.service';
 import { assertHolder, assertReviewer } from './review-access';
 import type { DecisionDto } from './review.dto';
-import type { Review } from './review.entity';
+import type { Review } from '../items/review.entity';
 
 @Injectable()
 export class DecisionsService {

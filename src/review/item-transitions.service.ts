@@ -8,7 +8,7 @@ import { Item } from '../items/item.entity';
 import { ItemEvent } from '../items/item-event.entity';
 import { ItemEventsService, NewItemEvent } from '../items/item-events.service';
 import { insertSql, SqlParams, updateSql } from './sql-writer';
-import { Review } from './review.entity';
+import { Review } from '../items/review.entity';
 import { isUniqueViolation } from '../common/pg-errors';
 
 export type LastEvent = { seq: number; hash: string } | null;
