@@ -1,17 +1,12 @@
 /**
  * Import cycles, checked before the tests (`npm run check:cycles`, part of `pretest`):
  * - no file-level cycle at all (madge --circular);
- * - between feature folders of src/, no dependency edge that closes a cycle unless it is one of
- *   the known ones (check-cycles-known.json). The list only shrinks: a new folder cycle fails, and a known one that
- *   has gone is reported so it can be deleted from the list.
+ * - no cycle between the feature folders of src/ either: an import from one folder into another
+ *   that can reach the first again fails, whatever file it is in. The layers are in README
+ *   ("Module layers"); a lower folder reaches a higher one through a domain event, a job handler
+ *   or a port the app module wires, never through an import.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import madge from 'madge';
-
-// Folder-level edges (from -> to) that sit on a cycle today, in check-cycles-known.json.
-// `node scripts/check-cycles.mjs --update` rewrites it (only when cycles were broken, please).
-const KNOWN_FILE = new URL('./check-cycles-known.json', import.meta.url);
-const KNOWN = new Set(JSON.parse(readFileSync(KNOWN_FILE, 'utf8')));
 
 const result = await madge('src', {
   fileExtensions: ['ts'],
@@ -54,21 +49,10 @@ const onCycle = [...edges.keys()].filter((edge) => {
   const [a, b] = edge.split(' -> ');
   return reaches(b, a);
 });
-if (process.argv.includes('--update')) {
-  writeFileSync(KNOWN_FILE, `${JSON.stringify(onCycle.sort(), null, 2)}\n`);
-  console.log(`wrote ${onCycle.length} folder edge(s) on a cycle to ${KNOWN_FILE.pathname}`);
-  process.exit(fileCycles.length > 0 ? 1 : 0);
-}
-const fresh = onCycle.filter((edge) => !KNOWN.has(edge));
-if (fresh.length > 0) {
+if (onCycle.length > 0) {
   failed = true;
-  console.error(`new import cycles between src/ folders (${fresh.length}):`);
-  for (const edge of fresh) console.error(`  ${edge}   (e.g. ${edges.get(edge)})`);
+  console.error(`import cycles between src/ folders (${onCycle.length} edge(s) on a cycle):`);
+  for (const edge of onCycle.sort()) console.error(`  ${edge}   (e.g. ${edges.get(edge)})`);
 }
-const gone = [...KNOWN].filter((edge) => !onCycle.includes(edge));
-if (gone.length > 0)
-  console.log(`no longer on a cycle, delete from scripts/check-cycles.mjs: ${gone.join(', ')}`);
 if (failed) process.exit(1);
-console.log(
-  `no file cycles; ${onCycle.length} known folder edge(s) on a cycle${onCycle.length ? ` (${onCycle.length} to break)` : ''}`,
-);
+console.log(`no import cycles between files or between src/ folders (${edges.size} folder edges)`);

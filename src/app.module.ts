@@ -12,7 +12,7 @@ import { IngestionModule } from './ingestion/ingestion.module';
 import { ItemsModule } from './items/items.module';
 import { LiveModule } from './live/live.module';
 import { JobsModule } from './jobs/jobs.module';
-import { loggingParams } from './ops/logging';
+import { loggingParams } from './common/logging';
 import { MetricsModule } from './ops/metrics.service';
 import { OpsModule } from './ops/ops.module';
 import { QueuesModule } from './queues/queues.module';
@@ -43,7 +43,7 @@ export class AppModule {
         ItemsModule,
         ReviewLineModule,
         IngestionModule,
-        ReviewModule,
+        ReviewModule.register(NotificationsModule),
         QueueStatsModule,
         FeedbackModule,
         AnalyticsModule,

@@ -9,7 +9,7 @@ import { prepareDatabase } from './database/database-bootstrap';
 import { configureHttp } from './http-app';
 import { configurePasswordHashing } from './auth/passwords';
 import { ItemChangesService } from './items/item-changes.service';
-import { setRedisPort } from './ops/outage-log';
+import { setRedisPort } from './common/outage-log';
 import { resolveDeploymentSecrets } from './settings/deployment-secrets';
 
 function readConfig(): AppConfig {

@@ -2,7 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { requireUser } from '../auth/access';
 import { invalid, type FieldProblem } from '../common/errors';
 import type { Principal } from '../common/principal';
-import { parseIsoDate, parseModel, type ModelFilter } from '../feedback/export-params';
+import { parseIsoDate, parseModel, type ModelFilter } from '../common/query-params';
 import type { Queue } from '../queues/queue.entity';
 import { QueuesService } from '../queues/queues.service';
 import { itemScopeSql, type SqlParams } from '../common/sql';

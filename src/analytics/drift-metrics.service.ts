@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import { MetricsService } from '../ops/metrics.service';
 import { DriftService, VersionDrift } from './drift.service';
-import { warnOrOutage } from '../ops/outage-log';
+import { warnOrOutage } from '../common/outage-log';
 
 /** Recomputed at most this often; scrapes in between get the last values at once. */
 const REFRESH_MS = 5 * 60_000;

@@ -1,7 +1,5 @@
 import { ForbiddenException } from '@nestjs/common';
-import type { ApiKeyScope } from './api-key.entity';
-import type { Role } from './user.entity';
-import type { Principal, UserPrincipal } from '../common/principal';
+import type { ApiKeyScope, Principal, Role, UserPrincipal } from '../common/principal';
 
 /**
  * Who may do what. Services call these first, before touching data, so every entry point

@@ -1,7 +1,7 @@
 import { SetMetadata } from '@nestjs/common';
 import type { Principal } from '../common/principal';
 import { canReview, canSeeQueue, canSubmit, hasRole } from './access';
-import type { Role } from './user.entity';
+import type { Role } from '../common/principal';
 
 export const ALLOW = 'verdict:allow';
 

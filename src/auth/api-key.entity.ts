@@ -1,7 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-
-export const API_KEY_SCOPES = ['items:write', 'items:read'] as const;
-export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+import type { ApiKeyScope } from '../common/principal';
 
 @Entity('api_keys')
 export class ApiKey {

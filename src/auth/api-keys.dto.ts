@@ -9,7 +9,7 @@ import {
   MaxLength,
   MinLength,
 } from 'class-validator';
-import { API_KEY_SCOPES, type ApiKeyScope } from './api-key.entity';
+import { API_KEY_SCOPES, type ApiKeyScope } from '../common/principal';
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'support bot (production)' })

@@ -1,7 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
-import { API_KEY_SCOPES, type ApiKeyScope } from './api-key.entity';
-import { ROLES, type Role } from './user.entity';
+import { API_KEY_SCOPES, ROLES, type ApiKeyScope, type Role } from '../common/principal';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin@example.com' })

@@ -5,7 +5,7 @@ import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { RetryLaterException } from '../common/errors';
-import { dependencyDown } from '../ops/outage-log';
+import { dependencyDown } from '../common/outage-log';
 import { REDIS, RedisKeys } from '../redis/redis.module';
 
 type Scope = 'email' | 'ip';

@@ -6,9 +6,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-
-export const ROLES = ['admin', 'lead', 'reviewer', 'analyst'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../common/principal';
 
 @Entity('users')
 export class User {

@@ -12,7 +12,7 @@ import {
   MaxLength,
   MinLength,
 } from 'class-validator';
-import { ROLES, type Role } from './user.entity';
+import { ROLES, type Role } from '../common/principal';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'ana@example.com' })

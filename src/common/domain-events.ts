@@ -1,77 +1,37 @@
 import { Injectable, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import type { Item } from '../items/item.entity';
-import { dependencyDown, isDependencyDown, warnOrOutage } from '../ops/outage-log';
+import { dependencyDown, isDependencyDown, warnOrOutage } from './outage-log';
 
 /**
- * What happened to items, published after the transaction commits. Feature modules subscribe
- * (live updates, webhooks, SLA timers) so the code that changes an item need not know them.
+ * What happened, published after the transaction commits. Feature modules subscribe (live
+ * updates, webhooks, SLA timers) so the code that changes an item need not know them.
+ *
+ * The map starts empty here: the module that owns an event's payload adds it next to its types
+ * by declaration merging (`declare module '../common/domain-events'`), so this bus, at the
+ * bottom of the layers, imports no feature. Item events are declared in
+ * items/item-domain-events.ts, export progress in feedback/export-progress.ts.
+ * DOMAIN_EVENT_NAMES below must still list every name (the compiler checks it).
  */
-export interface DomainEventMap {
-  /** New items were stored (one flush of submissions). */
-  'items.submitted': { items: Item[] };
-  /** An item changed state; `previousStatus` lets subscribers spot final-status changes. */
-  'item.changed': {
-    item: Item;
-    previousStatus: Item['status'];
-    /** Where the item stood in the review line before (the review line moves its job by it). */
-    previous: PreviousItemState;
-    change: ItemChange;
-    actor: string;
-  };
-  /**
-   * Someone commented on an item (POST /v1/items/:id/comments), after the commit. `authorId` is
-   * the user's id, null when an API key wrote it. Live updates forward it to the queue's room;
-   * notifications listen for mentions.
-   */
-  'item.commented': {
-    itemId: string;
-    queueId: string;
-    commentId: string;
-    authorId: string | null;
-    body: string;
-  };
-  /** A background export advanced or finished; live updates may forward it to the requester. */
-  'export.progress': ExportProgress;
-}
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface DomainEventMap {}
 
 export type DomainEventName = keyof DomainEventMap;
 
 /** Metadata key of @OnDomainEvent (domain-event-listener.decorator.ts). */
 export const DOMAIN_EVENT_LISTENER = 'verdict:domainEventListener';
 
-export type PreviousItemState = Pick<Item, 'status' | 'reviewState' | 'reviewRank'>;
-
 /** Every event name at run time (the type below fails to compile when one is missing). */
 export const DOMAIN_EVENT_NAMES = [
   'items.submitted',
   'item.changed',
   'item.commented',
+  'item.assigned',
   'export.progress',
 ] as const satisfies readonly DomainEventName[];
 const allNamed: Exclude<DomainEventName, (typeof DOMAIN_EVENT_NAMES)[number]> extends never
   ? true
   : never = true;
 void allNamed;
-
-export interface ExportProgress {
-  id: string;
-  requestedBy: string;
-  status: 'queued' | 'running' | 'done' | 'failed';
-  /** Share of records written, 0..1. */
-  progress: number;
-  rows: number;
-}
-
-export type ItemChange =
-  | 'claimed'
-  | 'released'
-  | 'lease_expired'
-  | 'decided'
-  | 'escalated'
-  | 'reported'
-  | 'timed_out'
-  | 'requeued';
 
 type Listener<K extends keyof DomainEventMap> = (
   payload: DomainEventMap[K],

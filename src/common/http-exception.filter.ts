@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { RetryLaterException } from './errors';
-import { dependencyDown, dependencyOf } from '../ops/outage-log';
+import { dependencyDown, dependencyOf } from './outage-log';
 import { isDataException, isPgUnavailable } from './pg-errors';
 
 interface BodyParserError {

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import express, { NextFunction, Request, Response } from 'express';
-import { assignRequestId } from '../ops/logging';
+import { assignRequestId } from './logging';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 const logger = new Logger('HTTP');

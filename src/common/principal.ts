@@ -1,5 +1,10 @@
-import type { ApiKeyScope } from '../auth/api-key.entity';
-import type { Role } from '../auth/user.entity';
+/** What a user may be; access.ts says what each role allows. */
+export const ROLES = ['admin', 'lead', 'reviewer', 'analyst'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** What an API key may do. */
+export const API_KEY_SCOPES = ['items:write', 'items:read'] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 export interface UserPrincipal {
   kind: 'user';

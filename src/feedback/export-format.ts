@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify';
 import { Transform, TransformCallback } from 'node:stream';
 import type { ExportFormat } from './export-params';
-import type { ReviewerPseudonyms } from './reviewer-pseudonym';
+import type { ReviewerPseudonyms } from '../common/reviewer-pseudonym';
 import { DECISION_COLUMNS } from './export-sql';
 
 /** A decision row as Postgres sends it: every column as text (see DECISION_COLUMNS). */

@@ -30,7 +30,7 @@ import {
 import { ExportStreamService } from './export-stream.service';
 import type { CreateExportDto, ExportJobView } from './feedback.dto';
 import { FEEDBACK_ROLES } from './feedback.service';
-import { warnOrOutage } from '../ops/outage-log';
+import { warnOrOutage } from '../common/outage-log';
 
 /** Progress is written at most this often: a 1M-row export should not become 200 UPDATEs a second. */
 const PROGRESS_EVERY_MS = 500;

@@ -11,7 +11,7 @@ import type { Namespace, Socket } from 'socket.io';
 import { Repository } from 'typeorm';
 import { hasRole, isLead } from '../auth/access';
 import { PrincipalResolver } from '../auth/principal-resolver.service';
-import type { ExportProgress } from '../common/domain-events';
+import type { ExportProgress } from './export-progress';
 import { ExportJob } from './export-job.entity';
 import { OnDomainEvent } from '../common/domain-event-listener.decorator';
 

@@ -1,5 +1,5 @@
 import type { ExportParams } from './export-params';
-import { parseModel } from './export-params';
+import { parseModel } from '../common/query-params';
 import { itemScopeSql, SqlParams, whereSql } from '../common/sql';
 
 /** Timestamps leave Postgres already in the API's ISO form (UTC, milliseconds). */

@@ -13,7 +13,7 @@ import { QueuesService } from '../queues/queues.service';
 import { encoderFor } from './export-format';
 import type { ExportParams } from './export-params';
 import { countSql, exportSql } from './export-sql';
-import { ReviewerPseudonyms } from './reviewer-pseudonym';
+import { ReviewerPseudonyms } from '../common/reviewer-pseudonym';
 
 /** Every column arrives as Postgres text: the encoders splice JSON text straight into lines. */
 const RAW_TEXT = { getTypeParser: () => (value: string) => value };

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ApiJsonObjectProperty } from '../common/openapi';
 import { IsIn, IsOptional, IsString } from 'class-validator';
-import { REVIEW_ACTIONS } from '../review/review.entity';
+import { REVIEW_ACTIONS } from '../items/review.entity';
 import { EXPORT_FORMATS } from './export-params';
 
 const FORMAT_DOC =

@@ -16,7 +16,7 @@ import { toItemView } from '../items/item.view';
 import { MetricsService } from '../ops/metrics.service';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
-import { urlFieldProblem } from '../webhooks/outbound-address';
+import { urlFieldProblem } from '../common/outbound-address';
 import { Queue } from '../queues/queue.entity';
 import { QueuesService } from '../queues/queues.service';
 import { routeSubmission } from '../routing/routing';

@@ -38,3 +38,17 @@ export class CommentDto {
 export class CommentListDto {
   @ApiProperty({ type: [CommentDto], description: 'oldest first' }) comments!: CommentDto[];
 }
+
+/**
+ * A new comment on an item of the queue, as the live event 'item.commented' carries it (see
+ * live/live.events.ts): enough to append it to an open thread.
+ */
+export interface LiveComment {
+  /** The comment's id. */
+  id: string;
+  itemId: string;
+  queue: string;
+  author: { id: string | null; name: string; kind: string };
+  body: string;
+  createdAt: Date;
+}

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../common/principal';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
-import { ReviewerPseudonyms } from '../feedback/reviewer-pseudonym';
+import { ReviewerPseudonyms } from '../common/reviewer-pseudonym';
 
 const USER_ACTOR = /^user:([0-9a-f-]{36})$/i;
 

@@ -1,9 +1,9 @@
 import stringify from 'safe-stable-stringify';
-import type { ItemChange, PreviousItemState } from '../common/domain-events';
+import type { ItemChange, PreviousItemState } from './item-domain-events';
 import type { Answers } from '../queues/questions';
 import type { BlockedTimeoutAction, QueueSla, Reason } from '../routing/policy.types';
 import type { RoutingDecision } from '../routing/routing';
-import type { Review, ReviewAction } from '../review/review.entity';
+import type { Review, ReviewAction } from './review.entity';
 import type { ItemEventType } from './item-event.entity';
 import {
   FINAL_STATUSES,

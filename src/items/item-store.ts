@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntityMetadata } from 'typeorm';
-import { DomainEvents, type PreviousItemState } from '../common/domain-events';
+import { DomainEvents } from '../common/domain-events';
+import type { PreviousItemState } from './item-domain-events';
 import { isUniqueViolation } from '../common/pg-errors';
 import { insertSql, SqlParams, unnestSql, updateSql } from '../common/sql';
-import { Review } from '../review/review.entity';
+import { Review } from './review.entity';
 import { ItemChangesService } from './item-changes.service';
 import { ItemEvent } from './item-event.entity';
 import { ItemEventsService } from './item-events.service';

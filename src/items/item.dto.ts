@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ApiJsonObjectProperty, ApiJsonProperty } from '../common/openapi';
-import { REVIEW_ACTIONS } from '../review/review.entity';
+import { REVIEW_ACTIONS } from './review.entity';
 import { ITEM_STATUSES } from './item.entity';
 import { ROUTES } from '../routing/policy.types';
 

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { QueuesModule } from '../queues/queues.module';
 import { User } from '../auth/user.entity';
-import { Review } from '../review/review.entity';
+import { Review } from './review.entity';
 import { AuditSealService } from './audit-seal.service';
 import { CommentsController } from './comments.controller';
 import { CommentsService } from './comments.service';

@@ -1,13 +1,13 @@
 import { ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
-import { ReviewerPseudonyms } from '../feedback/reviewer-pseudonym';
+import { ReviewerPseudonyms } from '../common/reviewer-pseudonym';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { assert, canReadItems, isLead } from '../auth/access';
 import type { Principal } from '../common/principal';
 import { QueuesService } from '../queues/queues.service';
-import { Review } from '../review/review.entity';
+import { Review } from './review.entity';
 import { FINAL_STATUSES, Item } from './item.entity';
 import { ItemChangesService } from './item-changes.service';
 import { AuditSealService } from './audit-seal.service';

@@ -2,25 +2,20 @@
  * Every background job Verdict runs: its name, its payload and the BullMQ queue that carries
  * it. A handler for each name must exist at boot (see JobsRunner), so a job can never be
  * enqueued that nobody will process.
+ *
+ * A payload made of a feature's own types is declared by that feature, next to them, by
+ * declaration merging (`declare module '../jobs/job-catalogue'`), so jobs imports no feature:
+ * 'webhook.deliver' in webhooks/webhook-job.ts, 'notification.flush' in
+ * notifications/notifications.service.ts. JOB_QUEUE_OF below still names every job (the compiler
+ * checks it), and so does the boot check.
  */
-import type { NotifyKind } from '../notifications/notification-rules';
-import type { WebhookJob } from '../webhooks/webhook-job';
 export interface JobCatalogue {
-  'webhook.deliver': WebhookJob;
   /** A lease's end: the item returns to the line unless the lease (same token) was extended or settled. */
   'lease.expire': { itemId: string; token: string };
   /** An item's SLA deadline (blockedSeconds / flaggedSeconds). */
   'sla.expire': { itemId: string };
   /** Half an item's SLA gone: its sla_at_risk notifications (once; see NotificationsService). */
   'sla.warn': { itemId: string };
-  /** Group the waiting notification entries of one (queue, setting, channel, kind) into a message. */
-  'notification.flush': {
-    queueId: string;
-    ruleIndex: number;
-    channel: 'slack' | 'email';
-    kind: NotifyKind;
-    recipient: string;
-  };
   /** Send one notification message (Slack or email), retried like webhooks. */
   'notification.deliver': { deliveryId: string };
   /** A background feedback export (POST /v1/feedback/exports) writing its file. */

@@ -10,7 +10,7 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { Job, Worker } from 'bullmq';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
-import { dependencyDown, isConnectionError } from '../ops/outage-log';
+import { dependencyDown, isConnectionError } from '../common/outage-log';
 import { createPatientRedis } from '../redis/redis.module';
 import { JOB_HANDLER } from './job-handler.decorator';
 import { JOB_NAMES, JOB_QUEUES, JobName } from './job-catalogue';

@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
-import { dependencyDown } from '../ops/outage-log';
+import { dependencyDown } from '../common/outage-log';
 import { JOB_QUEUE_OF, JobCatalogue, JobName, JobQueueName } from './job-catalogue';
 
 /** The one way to enqueue background work; payloads are checked against the catalogue. */

@@ -4,7 +4,7 @@ import type { DomainEventMap } from '../common/domain-events';
 import { CommentsService } from '../items/comments.service';
 import { FINAL_STATUSES, type Item } from '../items/item.entity';
 import { LiveEmitter, type LiveSocket } from './live-emitter.service';
-import { warnOrOutage } from '../ops/outage-log';
+import { warnOrOutage } from '../common/outage-log';
 import { OnDomainEvent } from '../common/domain-event-listener.decorator';
 
 /** At most this many 'queue.stats' per second per queue (per instance), trailing the changes. */
@@ -58,6 +58,19 @@ export class LiveUpdatesService implements OnApplicationShutdown {
   @OnDomainEvent('item.commented')
   onItemCommented({ commentId }: DomainEventMap['item.commented']) {
     return this.commented(commentId);
+  }
+
+  @OnDomainEvent('item.assigned')
+  onItemAssigned(event: DomainEventMap['item.assigned']): void {
+    this.emitter.toQueue(event.queue, 'item.assigned', {
+      id: event.id,
+      queue: event.queue,
+      status: event.status,
+      routing: event.routing,
+      assignedTo: event.assignedTo,
+      assignedUntil: event.assignedUntil,
+      actor: event.actor,
+    });
   }
 
   /** Read back after the commit so the event carries the author's name and the stored time. */

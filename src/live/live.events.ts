@@ -1,4 +1,5 @@
 import type { Item, ItemStatus, ReviewClass } from '../items/item.entity';
+import type { LiveComment } from '../items/comments.dto';
 import type { Route } from '../routing/policy.types';
 
 /** What a subscriber learns about an item: enough to update a list without fetching it. */
@@ -32,16 +33,8 @@ export interface QueueStatsEvent {
   oldestPendingSeconds: number;
 }
 
-/** A new comment on an item of the queue: enough to append it to an open thread. */
-export interface LiveComment {
-  /** The comment's id. */
-  id: string;
-  itemId: string;
-  queue: string;
-  author: { id: string | null; name: string; kind: string };
-  body: string;
-  createdAt: Date;
-}
+// Built by CommentsService.liveView, so declared beside it in items (live sits above items).
+export type { LiveComment } from '../items/comments.dto';
 
 /** A lead reserved a waiting item for one reviewer (assignedTo), or removed the reservation (null). */
 export interface ItemAssignedEvent {

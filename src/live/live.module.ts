@@ -10,6 +10,5 @@ import { ItemsModule } from '../items/items.module';
 @Module({
   imports: [AuthModule, QueuesModule, QueueStatsModule, ItemsModule],
   providers: [LiveEmitter, LiveUpdatesService, LiveGateway],
-  exports: [LiveEmitter],
 })
 export class LiveModule {}

@@ -1,5 +1,5 @@
 import type { Reason } from '../routing/policy.types';
-import type { NotifyKind } from './notification-rules';
+import type { NotifyKind } from '../queues/notification-rules';
 
 /**
  * Renders one grouped notification as a Slack Block Kit payload and as a multipart email.

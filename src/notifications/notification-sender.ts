@@ -7,7 +7,11 @@ import { createTransport, type Transporter } from 'nodemailer';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import type { EmailMessage } from './notification-messages';
-import { allowPrivateNetworks, checkSlackWebhookUrl, isPrivateAddress } from './slack-url-guard';
+import {
+  allowPrivateNetworks,
+  checkSlackWebhookUrl,
+  isPrivateAddress,
+} from '../common/slack-url-guard';
 
 export interface SendOutcome {
   succeeded: boolean;

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import type { NotifyChannel, NotifyKind } from './notification-rules';
+import type { NotifyChannel, NotifyKind } from '../queues/notification-rules';
 
 /**
  * One thing someone is to be told (an item blocked, a comment, a mention...), waiting to be

@@ -1,38 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { NOTIFY_EVENTS } from './notification-rules';
-
-export class SlackTargetDto {
-  @ApiProperty({
-    example: 'https://hooks.slack.com/services/T000/B000/XXXX',
-    description:
-      'a Slack incoming-webhook URL; the SSRF rule applies (WEBHOOK_ALLOW_PRIVATE_NETWORKS)',
-  })
-  webhookUrl!: string;
-}
-
-export class EmailTargetDto {
-  @ApiProperty({ type: [String], example: ['support-leads@example.com'], maxItems: 20 })
-  to!: string[];
-}
-
-export class NotificationRuleDto {
-  @ApiProperty({ enum: NOTIFY_EVENTS, isArray: true, example: ['blocked', 'sla_at_risk'] })
-  on!: string[];
-
-  @ApiPropertyOptional({ type: SlackTargetDto })
-  slack?: SlackTargetDto;
-
-  @ApiPropertyOptional({ type: EmailTargetDto })
-  email?: EmailTargetDto;
-
-  @ApiPropertyOptional({
-    example: false,
-    description: "put the item's output (and comment text) into the message",
-  })
-  includeContent?: boolean;
-}
+import { NOTIFY_EVENTS } from '../queues/notification-rules';
 
 export class NotificationTestDto {
   @ApiProperty({ example: 0, description: "which entry of the queue's notifications to test" })

@@ -35,7 +35,7 @@ import {
   type NotifyChannel,
   type NotifyEvent,
   type NotifyKind,
-} from './notification-rules';
+} from '../queues/notification-rules';
 import { maskSlackUrl, NotificationSender, type SendOutcome } from './notification-sender';
 import { NotificationDelivery } from './notification.entity';
 import { findMentions } from './mentions';
@@ -65,6 +65,13 @@ export interface Group {
   channel: NotifyChannel;
   kind: NotifyKind;
   recipient: string;
+}
+
+declare module '../jobs/job-catalogue' {
+  interface JobCatalogue {
+    /** Group the waiting notification entries of one (queue, setting, channel, kind) into a message. */
+    'notification.flush': Group;
+  }
 }
 
 const groupKey = (g: Group) => `${g.queueId}|${g.ruleIndex}|${g.channel}|${g.kind}|${g.recipient}`;

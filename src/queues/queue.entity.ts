@@ -6,7 +6,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import type { NotificationRule } from '../notifications/notification-rules';
+import type { NotificationRule } from './notification-rules';
 import type { Policy, QueueSla } from '../routing/policy.types';
 import type { Question } from './questions';
 
@@ -54,7 +54,7 @@ export class Queue {
   @Column({ name: 'webhook_url', type: 'text', nullable: true })
   webhookUrl!: string | null;
 
-  /** Who hears about this queue's items, and how (see notifications/notification-rules.ts). */
+  /** Who hears about this queue's items, and how (see notification-rules.ts). */
   @Column({ type: 'jsonb', default: () => "'[]'" })
   notifications!: NotificationRule[];
 

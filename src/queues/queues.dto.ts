@@ -17,8 +17,38 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { FreeJson } from '../common/free-json';
+import { NOTIFY_EVENTS } from './notification-rules';
 
-import { NotificationRuleDto } from '../notifications/notifications.dto';
+export class SlackTargetDto {
+  @ApiProperty({
+    example: 'https://hooks.slack.com/services/T000/B000/XXXX',
+    description:
+      'a Slack incoming-webhook URL; the SSRF rule applies (WEBHOOK_ALLOW_PRIVATE_NETWORKS)',
+  })
+  webhookUrl!: string;
+}
+
+export class EmailTargetDto {
+  @ApiProperty({ type: [String], example: ['support-leads@example.com'], maxItems: 20 })
+  to!: string[];
+}
+
+export class NotificationRuleDto {
+  @ApiProperty({ enum: NOTIFY_EVENTS, isArray: true, example: ['blocked', 'sla_at_risk'] })
+  on!: string[];
+
+  @ApiPropertyOptional({ type: SlackTargetDto })
+  slack?: SlackTargetDto;
+
+  @ApiPropertyOptional({ type: EmailTargetDto })
+  email?: EmailTargetDto;
+
+  @ApiPropertyOptional({
+    example: false,
+    description: "put the item's output (and comment text) into the message",
+  })
+  includeContent?: boolean;
+}
 
 const RULE_EXAMPLE = {
   name: 'large refund',

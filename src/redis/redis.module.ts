@@ -4,7 +4,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { Broadcasts } from './broadcast';
 import { REDIS, REDIS_SUBSCRIBER, RedisKeys } from './redis-keys';
-import { dependencyDown, dependencyUp } from '../ops/outage-log';
+import { dependencyDown, dependencyUp } from '../common/outage-log';
 
 export { REDIS, REDIS_SUBSCRIBER, RedisKeys };
 

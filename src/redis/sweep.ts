@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { warnOrOutage } from '../ops/outage-log';
+import { warnOrOutage } from '../common/outage-log';
 
 export interface SweepOptions {
   /** Named in the warning when a run fails ("<name> failed: …"). */

@@ -4,11 +4,11 @@ import { Repository } from 'typeorm';
 import { canReview, isLead, requireUser } from '../auth/access';
 import { User } from '../auth/user.entity';
 import { invalidField } from '../common/errors';
+import { DomainEvents } from '../common/domain-events';
 import { actorOf, type Principal, type UserPrincipal } from '../common/principal';
 import { ItemStore } from '../items/item-store';
 import { assigned, unassigned } from '../items/item-state';
 import { toItemView } from '../items/item.view';
-import { LiveEmitter } from '../live/live-emitter.service';
 import { QueuesService } from '../queues/queues.service';
 import { orRefuse } from './review-access';
 
@@ -19,8 +19,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * Leads reserve a waiting item for one reviewer. The reservation is three columns on the item
  * (assigned_to, assigned_until, assigned_by) that the claim statement reads: the assignee's
  * claim takes it first, anyone else's skips it, and once assigned_until passes it is everyone's
- * again without any timer. Every change is in the item's audit trail and sent live as
- * `item.assigned`.
+ * again without any timer. Every change is in the item's audit trail and published as the
+ * domain event `item.assigned` (live updates send it to the queue's room).
  */
 @Injectable()
 export class AssignmentsService {
@@ -28,7 +28,7 @@ export class AssignmentsService {
     private readonly store: ItemStore,
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly queues: QueuesService,
-    private readonly live: LiveEmitter,
+    private readonly events: DomainEvents,
   ) {}
 
   async assign(principal: Principal, id: string, body: unknown) {
@@ -62,7 +62,7 @@ export class AssignmentsService {
       ),
     );
     if (!applied) throw new NotFoundException('item not found');
-    this.live.toQueue(item.queueSlug, 'item.assigned', {
+    await this.events.emit('item.assigned', {
       id,
       queue: item.queueSlug,
       status: applied.item.status,
@@ -117,7 +117,7 @@ export class AssignmentsService {
     });
     if (!slug) throw new NotFoundException('item not found');
     if (applied)
-      this.live.toQueue(slug, 'item.assigned', {
+      await this.events.emit('item.assigned', {
         id,
         queue: slug,
         status: applied.item.status,

@@ -3,7 +3,7 @@ import type Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { assert, canReview, isLead, requireUser } from '../auth/access';
 import { actorOf, type Principal, type UserPrincipal } from '../common/principal';
-import type { PreviousItemState } from '../common/domain-events';
+import type { PreviousItemState } from '../items/item-domain-events';
 import { ItemStore } from '../items/item-store';
 import { leaseLapsed, released } from '../items/item-state';
 import { Item } from '../items/item.entity';
@@ -13,7 +13,7 @@ import { JobsService } from '../jobs/jobs.service';
 import { QueuesService } from '../queues/queues.service';
 import { REDIS, RedisKeys } from '../redis/redis.module';
 import { assertHolder, assertReviewer, orRefuse, reviewableItem } from './review-access';
-import { warnOrOutage } from '../ops/outage-log';
+import { warnOrOutage } from '../common/outage-log';
 
 /** How often a claim looks again when the only candidates were momentarily locked. */
 const CLAIM_ROUNDS_WHEN_LOCKED = 5;

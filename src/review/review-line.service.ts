@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue as BullQueue } from 'bullmq';
-import { dependencyDown, isDependencyDown } from '../ops/outage-log';
+import { dependencyDown, isDependencyDown } from '../common/outage-log';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { OnDomainEvent } from '../common/domain-event-listener.decorator';

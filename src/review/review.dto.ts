@@ -12,7 +12,7 @@ import {
   IsString,
   MaxLength,
 } from 'class-validator';
-import { REVIEW_ACTIONS, type ReviewAction } from './review.entity';
+import { REVIEW_ACTIONS, type ReviewAction } from '../items/review.entity';
 import { FreeJson } from '../common/free-json';
 
 export class DecisionDto {

@@ -1,6 +1,4 @@
-import { Module } from '@nestjs/common';
-import { LiveModule } from '../live/live.module';
-import { NotificationsModule } from '../notifications/notifications.module';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { QueuesModule } from '../queues/queues.module';
 import { AssignmentsController } from './assignments.controller';
 import { AssignmentsService } from './assignments.service';
@@ -17,15 +15,7 @@ import { JobsModule } from '../jobs/jobs.module';
 
 /** Claims, leases, decisions, consensus, reports and SLA timers. */
 @Module({
-  imports: [
-    QueuesModule,
-    NotificationsModule,
-    LiveModule,
-    JobsModule,
-    MetricsModule,
-    DomainEventsModule,
-    ItemsModule,
-  ],
+  imports: [QueuesModule, JobsModule, MetricsModule, DomainEventsModule, ItemsModule],
   controllers: [ReviewController, AssignmentsController],
   providers: [
     ClaimsService,
@@ -37,4 +27,12 @@ import { JobsModule } from '../jobs/jobs.module';
   ],
   exports: [ClaimsService, DecisionsService, SlaService],
 })
-export class ReviewModule {}
+export class ReviewModule {
+  /**
+   * `breaches` is the module that provides SlaBreaches (notifications). The app module passes
+   * it in, so review need not import the notifications that sit above it.
+   */
+  static register(breaches: Type): DynamicModule {
+    return { module: ReviewModule, imports: [breaches] };
+  }
+}

@@ -4,11 +4,11 @@ import type { DomainEventMap } from '../common/domain-events';
 import type { Item } from '../items/item.entity';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import { JobsService } from '../jobs/jobs.service';
-import { NotificationsService, type Group } from '../notifications/notifications.service';
 import { QueuesService } from '../queues/queues.service';
 import { ItemStore } from '../items/item-store';
 import { slaDue, slaExpired } from '../items/item-state';
-import { warnOrOutage } from '../ops/outage-log';
+import { SlaBreaches } from './sla-breaches';
+import { warnOrOutage } from '../common/outage-log';
 import { OnDomainEvent } from '../common/domain-event-listener.decorator';
 
 const TIMER_SLACK_MS = 100;
@@ -31,7 +31,7 @@ export class SlaService {
     private readonly store: ItemStore,
     private readonly queues: QueuesService,
     private readonly jobs: JobsService,
-    private readonly notifications: NotificationsService,
+    private readonly breaches: SlaBreaches,
   ) {}
 
   @OnDomainEvent('items.submitted')
@@ -62,7 +62,7 @@ export class SlaService {
   /** Applies the SLA to one item if it is due; returns true if the item changed. */
   async fire(itemId: string, skipLocked = false): Promise<boolean> {
     let early = 0;
-    let told: Group[] = [];
+    let afterCommit: (() => Promise<void>) | undefined;
     const applied = await this.store.apply(
       itemId,
       async (locked, manager) => {
@@ -77,15 +77,12 @@ export class SlaService {
         // sla_breached entries commit with the timeout itself: a crash cannot lose them, and the
         // unique key makes a second firing (sweep after a restart) add nothing.
         if (!transition.quiet)
-          told = await this.notifications.record(
-            this.notifications.entriesFor(queue, 'sla_breached', [{ id: locked.id }]),
-            manager,
-          );
+          afterCommit = await this.breaches.recordBreach(queue, locked.id, manager);
         return transition;
       },
       { skipLocked },
     );
-    if (told.length) await this.notifications.schedule(told);
+    if (afterCommit) await afterCommit();
     if (early > 0) {
       await this.jobs
         .enqueue(

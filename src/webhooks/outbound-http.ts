@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
-import { BlockedAddressError, blockedRange, guardedLookup } from './outbound-address';
+import { BlockedAddressError, blockedRange, guardedLookup } from '../common/outbound-address';
 
 export class OutboundTimeoutError extends Error {
   override readonly name = 'TimeoutError';

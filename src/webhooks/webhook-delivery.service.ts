@@ -15,7 +15,7 @@ import { DestinationGate } from './destination-gate';
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { WEBHOOK_TIMEOUT_MS, type WebhookJob } from './webhook-job';
 import { signWebhook } from './webhook-signature';
-import { BlockedAddressError } from './outbound-address';
+import { BlockedAddressError } from '../common/outbound-address';
 import { postJson } from './outbound-http';
 
 interface Outcome {

@@ -10,6 +10,12 @@ export interface WebhookJob {
   redelivery?: boolean;
 }
 
+declare module '../jobs/job-catalogue' {
+  interface JobCatalogue {
+    'webhook.deliver': WebhookJob;
+  }
+}
+
 /**
  * 12 attempts, exponential from 2 s (2, 4, 8 … 2048 s between them): the last attempt comes
  * about 68 minutes after the first, so a receiver that is down for an hour still gets it.

@@ -13,7 +13,7 @@ import type { AppConfig } from '../config/config';
 import type { Item } from '../items/item.entity';
 import { REDIS, RedisKeys } from '../redis/redis.module';
 import { WebhookDispatchService } from './webhook-dispatch.service';
-import { warnOrOutage } from '../ops/outage-log';
+import { warnOrOutage } from '../common/outage-log';
 
 /** Covers the whole retry span (about 68 minutes) with room to spare. */
 const RECOVERY_WINDOW = '2 hours';

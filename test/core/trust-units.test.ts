@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { depthProblem } from '../../src/common/free-json';
 import { safeCell } from '../../src/feedback/export-format';
 import { AuditChain, legacyEventHash } from '../../src/items/event-chain';
-import { blockedRange, urlFieldProblem, urlProblem } from '../../src/webhooks/outbound-address';
+import { blockedRange, urlFieldProblem, urlProblem } from '../../src/common/outbound-address';
 
 describe('SSRF address classification', () => {
   it('refuses loopback, private, link-local, shared, unspecified, multicast and their IPv4-mapped forms', () => {

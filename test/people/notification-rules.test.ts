@@ -13,8 +13,8 @@ import {
   PrivateAddressError,
   smtpSecrets,
 } from '../../src/notifications/notification-sender';
-import { rulesFor, validateNotifications } from '../../src/notifications/notification-rules';
-import { checkSlackWebhookUrl, isPrivateAddress } from '../../src/notifications/slack-url-guard';
+import { rulesFor, validateNotifications } from '../../src/queues/notification-rules';
+import { checkSlackWebhookUrl, isPrivateAddress } from '../../src/common/slack-url-guard';
 
 describe('notification settings validation', () => {
   it('accepts a well-formed list and keeps only known keys', () => {

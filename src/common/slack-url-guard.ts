@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { blockedRange } from '../webhooks/outbound-address';
+import { blockedRange } from './outbound-address';
 
 /**
  * The SSRF rule for Slack webhook URLs (contract v1.1, WEBHOOK_ALLOW_PRIVATE_NETWORKS): a URL
@@ -8,8 +8,8 @@ import { blockedRange } from '../webhooks/outbound-address';
  * address is refused, at save and again before each delivery (where notification-sender's
  * guarded DNS lookup also checks the address actually connected to).
  *
- * Address classification is the shared webhook guard's (src/webhooks/outbound-address.ts, by
- *ipaddr.js), so Slack URLs, webhookUrl and callbackUrl refuse exactly the same ranges.
+ * Address classification is the shared guard's (outbound-address.ts, by ipaddr.js), so Slack
+ * URLs, webhookUrl and callbackUrl refuse exactly the same ranges.
  */
 
 /** The same switch (and spelling) as AppConfig.webhookAllowPrivateNetworks. */
