@@ -75,7 +75,8 @@ async function cycle(reviewer: Api): Promise<Cycle> {
 const reviewBench: Benchmark = async () => {
   const ctx = testContext('review-bench.test.js');
   // BENCH_CPU_PROF=<prefix>: a V8 CPU profile of the server while the reviewers loop is written
-  // to <prefix>-review.cpuprofile (summarise it with `node dist/bench/profile-summary.js <file>`).
+  // to <prefix>-review.cpuprofile, and one of the human-pace run (background work included) to
+  // <prefix>-human.cpuprofile (summarise them with `node dist/bench/profile-summary.js <file>`).
   const profileFile = process.env.BENCH_CPU_PROF;
   const inspectPort = profileFile ? await freePort() : 0;
   const server = await startServer(ctx, {
@@ -132,6 +133,8 @@ const reviewBench: Benchmark = async () => {
     // Human pace: reviewer r starts cycle k at start + k s + r/16 s, whatever the earlier ones did.
     const human: number[] = [];
     let humanFailures = 0;
+    const humanProfiler = profileFile ? await inspectorProfiler(inspectPort) : undefined;
+    await humanProfiler?.start();
     const humanStart = performance.now() + 100;
     const humanCpuBefore = cpuSeconds(server.process.pid);
     await Promise.all(
@@ -148,6 +151,8 @@ const reviewBench: Benchmark = async () => {
     );
     const humanCpu = cpuSeconds(server.process.pid) - humanCpuBefore;
     const humanLoad = load1();
+    if (humanProfiler)
+      writeFileSync(`${profileFile}-human.cpuprofile`, JSON.stringify(await humanProfiler.stop()));
 
     // The claim must stay an index walk with thousands waiting.
     const plan = await sql<{ 'QUERY PLAN': string }>(

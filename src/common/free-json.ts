@@ -81,25 +81,38 @@ export function setAsideFreeJson(
  */
 export function depthProblem(body: unknown): FieldProblem | null {
   if (body === null || typeof body !== 'object') return null;
-  const stack: { value: object; depth: number; field: string }[] = [
-    { value: body, depth: 0, field: 'body' },
-  ];
-  while (stack.length > 0) {
-    const { value, depth, field } = stack.pop()!;
+  // Three parallel stacks and plain loops: this runs on every request body (every element of a
+  // 500-item batch), and Object.entries / Array.map allocated a pair per child for nothing.
+  // Children are pushed in the same order as before, so the same field is named when several
+  // are too deep. At depth 0 the value is the body itself: an array body names `[i]`.
+  const values: object[] = [body];
+  const depths: number[] = [0];
+  const fields: string[] = ['body'];
+  while (values.length > 0) {
+    const value = values.pop()!;
+    const depth = depths.pop()!;
+    const field = fields.pop()!;
     // The top-level field's value is level 1, so a field holds at most MAX_JSON_DEPTH levels:
     // an `output` of 64 nested arrays is accepted, one of 65 is refused.
     if (depth > MAX_JSON_DEPTH)
       return { field, message: `${field} is nested more than ${MAX_JSON_DEPTH} levels deep` };
-    const children = Array.isArray(value)
-      ? value.map((child, i) => [String(i), child] as const)
-      : Object.entries(value);
-    for (const [key, child] of children)
-      if (child !== null && typeof child === 'object')
-        stack.push({
-          value: child as object,
-          depth: depth + 1,
-          field: depth === 0 ? (Array.isArray(body) ? `[${key}]` : key) : field,
-        });
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const child: unknown = value[i];
+        if (child === null || typeof child !== 'object') continue;
+        values.push(child);
+        depths.push(depth + 1);
+        fields.push(depth === 0 ? `[${i}]` : field);
+      }
+    } else {
+      for (const key of Object.keys(value)) {
+        const child: unknown = (value as Record<string, unknown>)[key];
+        if (child === null || typeof child !== 'object') continue;
+        values.push(child);
+        depths.push(depth + 1);
+        fields.push(depth === 0 ? key : field);
+      }
+    }
   }
   return null;
 }

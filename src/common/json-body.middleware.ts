@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
 import express, { NextFunction, Request, Response } from 'express';
-import { assignRequestId } from './logging';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 const logger = new Logger('HTTP');
@@ -18,22 +17,28 @@ function refuse(req: Request, res: Response, status: number, error: string, mess
   res.status(status).json({ statusCode: status, error, message, requestId: String(req.id) });
 }
 
-/** Runs first: the request id exists (and is echoed) before anything can refuse the request. */
-export function requestId(req: Request, res: Response, next: NextFunction): void {
-  assignRequestId(req, res);
-  next();
+/**
+ * What clients send nearly always, recognised without parsing the header (type-is parses it on
+ * every call, twice per request: here and in the body parser); anything else goes to type-is.
+ */
+const PLAIN_JSON = new Set([
+  'application/json',
+  'application/json; charset=utf-8',
+  'application/json; charset=UTF-8',
+  'application/json;charset=utf-8',
+  'application/json;charset=UTF-8',
+]);
+
+function isJson(req: Request): boolean {
+  const type = req.headers['content-type'];
+  return (type !== undefined && PLAIN_JSON.has(type)) || Boolean(req.is('application/json'));
 }
 
 /** A body that is not JSON is refused with 415 rather than silently read as empty. */
 export function requireJsonBody(req: Request, res: Response, next: NextFunction): void {
   const length = Number(req.headers['content-length'] ?? 0);
   const hasBody = length > 0 || req.headers['transfer-encoding'] !== undefined;
-  if (
-    BODY_METHODS.has(req.method) &&
-    hasBody &&
-    req.path.startsWith('/v1/') &&
-    !req.is('application/json')
-  ) {
+  if (BODY_METHODS.has(req.method) && hasBody && req.path.startsWith('/v1/') && !isJson(req)) {
     refuse(
       req,
       res,
@@ -57,7 +62,11 @@ interface ParserError {
 
 /** express.json (1 MiB), with its failures answered as Verdict errors (400 or 413). */
 export function jsonBody(limit: string) {
-  const parse = express.json({ limit });
+  const parse = express.json({
+    limit,
+    // Same test as express.json's default (type-is, 'application/json'), plain headers first.
+    type: (req) => isJson(req as Request),
+  });
   return (req: Request, res: Response, next: NextFunction): void => {
     parse(req, res, (error?: unknown) => {
       if (!error) return next();

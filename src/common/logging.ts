@@ -25,11 +25,10 @@ export function loggingParams(level: string): Params {
     pinoHttp: {
       level,
       genReqId: assignRequestId,
-      // Tokens, keys and passwords never reach the logs.
-      redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'req.body.password'],
-        remove: true,
-      },
+      // Tokens, keys and passwords never reach the logs: a request is logged as its id, method
+      // and URL only (the serializers below keep nothing else, headers and body included). No
+      // pino `redact` on top: it ran on every request's child logger for paths (req.headers.*,
+      // req.body.*) the serialized request never has, ~1 % of the submit path's CPU.
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,

@@ -14,6 +14,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { QueuesService } from '../queues/queues.service';
 import { createPatientRedis, RedisKeys } from '../redis/redis.module';
+import { leanAdapter } from './lean-adapter';
 import { LiveEmitter, type LiveNamespace, type LiveSocket } from './live-emitter.service';
 import { roomOf, type SubscribeAck } from './live.events';
 import { LiveUpdatesService } from './live-updates.service';
@@ -66,12 +67,14 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnApplicationS
       enableAutoPipelining: true,
     });
     nsp.server.adapter(
-      createAdapter(this.redis, {
-        streamName: this.keys.key('socket.io'),
-        channelPrefix: this.keys.key('socket.io'),
-        sessionKeyPrefix: this.keys.key('sio-session:'),
-        onlyPlaintext: true,
-      }),
+      leanAdapter(
+        createAdapter(this.redis, {
+          streamName: this.keys.key('socket.io'),
+          channelPrefix: this.keys.key('socket.io'),
+          sessionKeyPrefix: this.keys.key('sio-session:'),
+          onlyPlaintext: true,
+        }),
+      ),
     );
     nsp.use((socket, next) => {
       void this.authenticate(socket as LiveSocket).then(
