@@ -17,7 +17,7 @@ import {
   type StateChange,
   type Vote,
 } from './item-state';
-import { Item } from './item.entity';
+import { FINAL_STATUSES, Item } from './item.entity';
 
 export type LastEvent = { seq: number; hash: string } | null;
 
@@ -442,7 +442,12 @@ export class ItemStore {
         change,
         actor,
       }),
-      this.itemChanges.announce([item.id]).catch(() => undefined),
+      // Long-polls wait for a final status only (ItemsService.get): waking them on any other
+      // change (a claim, a release, an escalation) would only make each re-read the item and
+      // wait again, at the price of a Redis publish handled on every instance.
+      FINAL_STATUSES.includes(item.status)
+        ? this.itemChanges.announce([item.id]).catch(() => undefined)
+        : undefined,
     ]);
   }
 
