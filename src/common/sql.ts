@@ -3,7 +3,7 @@ import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 
 /**
  * The one place SQL text is assembled from values: positional parameters, WHERE clauses, and
- * INSERT / UPDATE / JSON record sets built from TypeORM entity metadata, so a change (item row, review,
+ * INSERT / UPDATE / unnest() built from TypeORM entity metadata, so a change (item row, review,
  * audit events, a batch of submissions) goes to Postgres as one statement instead of one round
  * trip each, and a new column needs no second hand-written list. Values are sent the way
  * TypeORM would store them: jsonb as JSON text (a JS string or array must not be mistaken for
@@ -114,30 +114,26 @@ export function insertSql(meta: EntityMetadata, rows: object[], params: SqlParam
 }
 
 /**
- * Many rows as one JSON parameter: `json_populate_recordset(null::table, $n::json) AS alias`.
- * For wide rows with JSON columns this is much cheaper for the server than unnest() over one array
- * parameter per column (what this replaced): pg serialises array parameters element by element in JavaScript (escaping every quote of every
- * jsonb text), where one native JSON.stringify sends the lot. Keys are column names; json/jsonb
- * columns take the nested value as it is, array columns become Postgres arrays, dates ISO text;
- * columns a row leaves out come back NULL, so the INSERT must name `columns` and select `select`
- * (the first row's properties decide them).
+ * Many rows as one array parameter per column: `unnest($1::uuid[], $2::text[], …) AS alias(…)`.
+ * The parameter count stays the column count however many rows there are, so a large batch
+ * never runs into Postgres's parameter limit. `columns` is the quoted column list, in the
+ * order the unnest yields them. The first row's properties decide the columns; array columns
+ * cannot be sent this way (unnest would flatten them).
  */
-export function jsonRowsSql(
+export function unnestSql(
   meta: EntityMetadata,
   rows: object[],
   params: SqlParams,
   alias = 't',
-): { columns: string; select: string; from: string } {
+): { columns: string; from: string } {
   const columns = columnsOf(meta, rows[0]);
-  const records = rows.map((row) => {
-    const record: Record<string, unknown> = {};
-    for (const c of columns)
-      record[c.databaseName] = (row as Record<string, unknown>)[c.propertyName] ?? null;
-    return record;
+  const arrays = columns.map((c) => {
+    if (c.isArray) throw new Error(`unnestSql cannot send array column ${c.databaseName}`);
+    const values = rows.map((row) => stored(c, (row as Record<string, unknown>)[c.propertyName]));
+    return params.add(values, `${typeOf(c)}[]`);
   });
   return {
     columns: quoted(columns),
-    select: columns.map((c) => `${alias}."${c.databaseName}"`).join(', '),
-    from: `json_populate_recordset(null::"${meta.tableName}", ${params.add(JSON.stringify(records), 'json')}) AS ${alias}`,
+    from: `unnest(${arrays.join(', ')}) AS ${alias}(${quoted(columns)})`,
   };
 }

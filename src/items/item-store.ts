@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, EntityMetadata } from 'typeorm';
 import { DomainEvents, type PreviousItemState } from '../common/domain-events';
 import { isUniqueViolation } from '../common/pg-errors';
-import { insertSql, jsonRowsSql, SqlParams, updateSql } from '../common/sql';
+import { insertSql, SqlParams, unnestSql, updateSql } from '../common/sql';
 import { Review } from '../review/review.entity';
 import { ItemChangesService } from './item-changes.service';
 import { ItemEvent } from './item-event.entity';
@@ -468,22 +468,21 @@ export class ItemStore {
       return chain;
     });
     const params = new SqlParams();
-    // One JSON parameter per table (see jsonRowsSql: no per-element array escaping in pg).
-    const items = jsonRowsSql(
+    const items = unnestSql(
       this.meta(Item),
       submissions.map((s) => s.item),
       params,
     );
-    const rows = jsonRowsSql(this.meta(ItemEvent), events, params);
+    const rows = unnestSql(this.meta(ItemEvent), events, params);
     const inserted: { id: string }[] = await this.dataSource.query(
       `WITH inserted AS (
         INSERT INTO items (${items.columns})
-        SELECT ${items.select} FROM ${items.from}
+        SELECT * FROM ${items.from}
         ON CONFLICT (queue_id, external_id) WHERE external_id IS NOT NULL DO NOTHING
         RETURNING id, review_state, queued_at
       ), events AS (
         INSERT INTO item_events (${rows.columns})
-        SELECT ${rows.select} FROM ${rows.from}
+        SELECT * FROM ${rows.from}
         WHERE t.item_id IN (SELECT id FROM inserted)
       ), outbox AS (
         INSERT INTO review_line_outbox (item_id, queued_at)

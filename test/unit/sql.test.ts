@@ -7,7 +7,7 @@ import { before, describe, it } from 'node:test';
 import { DataSource, EntityMetadata } from 'typeorm';
 import { Item } from '../../src/items/item.entity';
 import { ItemEvent } from '../../src/items/item-event.entity';
-import { insertSql, itemScopeSql, jsonRowsSql, SqlParams, updateSql } from '../../src/common/sql';
+import { insertSql, itemScopeSql, SqlParams, unnestSql, updateSql } from '../../src/common/sql';
 
 let items: EntityMetadata;
 let events: EntityMetadata;
@@ -99,31 +99,20 @@ describe('insertSql', () => {
   });
 });
 
-describe('jsonRowsSql', () => {
-  it('sends all rows as one JSON parameter keyed by column name, whatever the number of rows', () => {
+describe('unnestSql', () => {
+  it('sends each column as one typed array, whatever the number of rows', () => {
     const params = new SqlParams();
     const row = (seq: number) => ({ ...eventRow(seq), createdAt: new Date(seq) });
-    const { columns, select, from } = jsonRowsSql(events, [row(1), row(2), row(3)], params, 'e');
+    const { columns, from } = unnestSql(events, [row(1), row(2), row(3)], params, 'e');
     assert.equal(columns, '"item_id", "seq", "type", "actor", "details", "created_at"');
-    assert.equal(select, 'e."item_id", e."seq", e."type", e."actor", e."details", e."created_at"');
-    assert.equal(from, 'json_populate_recordset(null::"item_events", $1::json) AS e');
-    assert.equal(params.values.length, 1);
-    const sent = JSON.parse(params.values[0] as string) as Record<string, unknown>[];
-    assert.equal(sent.length, 3);
-    // jsonb values go nested, as they are (a string stays a JSON string); dates as ISO text.
-    assert.deepEqual(sent[1], {
-      item_id: 'item-1',
-      seq: 2,
-      type: 'submitted',
-      actor: 'user:u1',
-      details: { seq: 2 },
-      created_at: new Date(2).toISOString(),
-    });
+    assert.match(from, /^unnest\(\$1::uuid\[\], \$2::int\[\], .*\$6::timestamptz\[\]\) AS e\(/);
+    assert.equal(params.values.length, 6);
+    assert.deepEqual(params.values[1], [1, 2, 3]);
+    // jsonb goes as JSON text per row, so a string stays a JSON string.
+    assert.deepEqual(params.values[4], ['{"seq":1}', '{"seq":2}', '{"seq":3}']);
   });
-  it('keeps array columns as JSON arrays (Postgres makes them arrays)', () => {
-    const params = new SqlParams();
-    jsonRowsSql(items, [{ reviewedBy: ['u1'] }], params);
-    assert.deepEqual(JSON.parse(params.values[0] as string), [{ reviewed_by: ['u1'] }]);
+  it('refuses array columns (unnest would flatten them)', () => {
+    assert.throws(() => unnestSql(items, [{ reviewedBy: ['u1'] }], new SqlParams()), /array/);
   });
 });
 
