@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, EntityMetadata } from 'typeorm';
 import { DomainEvents } from '../common/domain-events';
 import type { PreviousItemState } from './item-domain-events';
@@ -17,17 +18,22 @@ import {
   type StateChange,
   type Vote,
 } from './item-state';
-import { Item } from './item.entity';
+import { FINAL_STATUSES, Item } from './item.entity';
 
 export type LastEvent = { seq: number; hash: string } | null;
 
-/** An item row read under its row lock, with the database's clock and its newest audit link. */
-export type LockedItem = ItemFacts & { lastEvent: LastEvent };
+/**
+ * An item row read under its row lock, with the database's clock, its newest audit link and
+ * whether any review of it is stored (reviewed_by was added without a backfill, so it cannot say).
+ */
+export type LockedItem = ItemFacts & { lastEvent: LastEvent; hadReviews: boolean };
 
 export interface Applied {
   previous: Item;
   item: Item;
   transition: StateChange;
+  /** Reviews stored before this change: without any, the item's reviews are the one just written. */
+  hadReviews: boolean;
 }
 
 /** A new item and its first audit events (see item-state.ts `submitted`). */
@@ -71,6 +77,21 @@ const LAST_EVENT_JOIN = (alias: string) =>
 
 const OPEN_STATUSES_SQL = SLA_OPEN_STATUSES.map((s) => `'${s}'`).join(', ');
 
+const CLAIM_LINE = `queue_id = $1 AND review_state = 'waiting' AND review_rank >= $2
+    AND ($4 OR released_by IS DISTINCT FROM $3)
+    AND NOT ($3 = ANY (reviewed_by))
+    -- Reserved for someone else: not theirs to take until the reservation lapses.
+    AND (assigned_to IS NULL OR assigned_to = $3 OR assigned_until <= now())
+    AND NOT (id = ANY ($7::uuid[]))`;
+
+/**
+ * A reviewer's own reservations come before anything else in their line (a lead assigned the
+ * item to them on purpose), served from the small partial index items_assigned_idx.
+ */
+const CLAIM_ASSIGNED = `assigned_to = $3 AND queue_id = $1 AND review_state = 'waiting'
+    AND review_rank >= $2 AND assigned_until > now()
+    AND NOT ($3 = ANY (reviewed_by)) AND NOT (id = ANY ($7::uuid[]))`;
+
 /**
  * Picks the next item for one reviewer and leases it, in one statement. Postgres is the
  * arbiter (BullMQ's head-only fetch cannot skip items a reviewer already reviewed, or keep
@@ -79,31 +100,26 @@ const OPEN_STATUSES_SQL = SLA_OPEN_STATUSES.map((s) => `'${s}'`).join(', ');
  * under the row lock guarantees one holder. The SET clause is item-state's claim transition.
  * $4 = true also allows the item this reviewer last released (last attempt only); $7 lists the
  * items they skipped recently, passed over while anything else waits for them.
+ * CLAIM_SQL looks at the reviewer's reservations first and, only when there is none (the
+ * uncorrelated NOT EXISTS is a one-time filter: the line scan does not run at all then), at
+ * the line, in the same statement: one round trip per claim instead of two.
  */
-const CLAIM_SQL = claimSql(`queue_id = $1 AND review_state = 'waiting' AND review_rank >= $2
-    AND ($4 OR released_by IS DISTINCT FROM $3)
-    AND NOT ($3 = ANY (reviewed_by))
-    -- Reserved for someone else: not theirs to take until the reservation lapses.
-    AND (assigned_to IS NULL OR assigned_to = $3 OR assigned_until <= now())
-    AND NOT (id = ANY ($7::uuid[]))`);
+const CLAIM_SQL = claimSql(CLAIM_LINE, CLAIM_ASSIGNED);
 
-/**
- * A reviewer's own reservations come before anything else in their line (a lead assigned the
- * item to them on purpose), served from the small partial index items_assigned_idx.
- */
-const CLAIM_ASSIGNED_SQL = claimSql(`assigned_to = $3 AND queue_id = $1 AND review_state = 'waiting'
-    AND review_rank >= $2 AND assigned_until > now() AND $4::boolean IS NOT NULL
-    AND NOT ($3 = ANY (reviewed_by)) AND NOT (id = ANY ($7::uuid[]))`);
+/** The line alone: the later attempts (skipped items again, then the one just released). */
+const CLAIM_LINE_SQL = claimSql(CLAIM_LINE);
 
-function claimSql(candidates: string): string {
+function claimSql(line: string, assigned?: string): string {
+  const pick = (where: string) =>
+    `SELECT id FROM items WHERE ${where} ORDER BY review_rank, queued_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`;
+  const picked = assigned
+    ? `assigned AS (${pick(`${assigned} AND $4::boolean IS NOT NULL`)}),
+line AS (${pick(`NOT EXISTS (SELECT 1 FROM assigned) AND ${line}`)}),
+picked AS (SELECT id, true AS was_assigned FROM assigned UNION ALL SELECT id, false FROM line LIMIT 1)`
+    : `line AS (${pick(line)}),
+picked AS (SELECT id, false AS was_assigned FROM line)`;
   return `
-WITH picked AS (
-  SELECT id FROM items
-  WHERE ${candidates}
-  ORDER BY review_rank, queued_at, id
-  LIMIT 1
-  FOR UPDATE SKIP LOCKED
-), claimed AS (
+WITH ${picked}, claimed AS (
   UPDATE items i SET
     review_state = 'claimed', claimed_by = $3, claimed_at = now(), lease_token = $5,
     lease_expires_at = now() + make_interval(secs => $6), released_by = NULL, updated_at = now(),
@@ -111,7 +127,7 @@ WITH picked AS (
     -- A claim settles any reservation: the assignee took it, or it had lapsed.
     assigned_to = NULL, assigned_to_name = NULL, assigned_until = NULL, assigned_by = NULL
   FROM picked WHERE i.id = picked.id
-  RETURNING i.*
+  RETURNING i.*, picked.was_assigned
 ), cleared AS (
   -- "Just released" holds for one claim: after it, their other released items are fair game
   -- again. SKIP LOCKED: a row someone else is claiming loses the mark anyway, and waiting for it
@@ -247,7 +263,9 @@ export class ItemStore {
     careful = false,
   ): Promise<LockedItem | null> {
     const rows: Record<string, unknown>[] = await manager.query(
-      `SELECT i.*, now() AS db_now${careful ? '' : ', e.seq AS last_event_seq, e.hash AS last_event_hash'}
+      `SELECT i.*, now() AS db_now,
+         EXISTS (SELECT 1 FROM reviews r WHERE r.item_id = i.id) AS had_reviews
+         ${careful ? '' : ', e.seq AS last_event_seq, e.hash AS last_event_hash'}
        FROM items i
        ${careful ? '' : LAST_EVENT_JOIN('i')}
        WHERE i.id = $1 FOR UPDATE OF i${skipLocked ? ' SKIP LOCKED' : ''}`,
@@ -255,7 +273,11 @@ export class ItemStore {
     );
     if (rows.length === 0) return null;
     const lastEvent = careful ? await readLastEvent(manager, id) : lastEventOf(rows[0]);
-    return Object.assign(this.toItem(rows[0]), { dbNow: rows[0].db_now as Date, lastEvent });
+    return Object.assign(this.toItem(rows[0]), {
+      dbNow: rows[0].db_now as Date,
+      lastEvent,
+      hadReviews: rows[0].had_reviews === true,
+    });
   }
 
   /** The item as it stands once no one else is changing it (to say why a write did nothing). */
@@ -285,7 +307,9 @@ export class ItemStore {
         if (!locked) return null;
         const transition = await plan(locked, manager);
         if (!transition) return null;
-        const { dbNow, lastEvent, ...previous } = locked;
+        const { dbNow, lastEvent, hadReviews, ...previous } = locked;
+        // An id of our own, so the caller can show the review without reading it back.
+        if (transition.review) transition.review.id ??= randomUUID();
         const changes: Partial<Item> = { ...transition.changes, updatedAt: dbNow };
         // Kept on the row so claims skip what the claimer already reviewed without a join.
         if (transition.review)
@@ -317,7 +341,7 @@ export class ItemStore {
           params.values,
         );
         const item = Object.assign(new Item(), previous, changes);
-        return { previous: Object.assign(new Item(), previous), item, transition };
+        return { previous: Object.assign(new Item(), previous), item, transition, hadReviews };
       }),
     );
     if (applied && !applied.transition.quiet)
@@ -352,16 +376,16 @@ export class ItemStore {
             request.leaseSeconds,
             exclude,
           ])) as Record<string, unknown>[];
-        let rows = await attempt(false, request.skipped, CLAIM_ASSIGNED_SQL);
-        const wasAssigned = rows.length > 0;
-        if (rows.length === 0) rows = await attempt(false, request.skipped);
+        // Their reservations, else the line without what they skipped lately (one statement).
+        let rows = await attempt(false, request.skipped);
         let fromSkipped = false;
         if (rows.length === 0 && request.skipped.length > 0) {
-          rows = await attempt(false, []);
+          rows = await attempt(false, [], CLAIM_LINE_SQL);
           fromSkipped = true;
         }
-        if (rows.length === 0) rows = await attempt(true, []);
+        if (rows.length === 0) rows = await attempt(true, [], CLAIM_LINE_SQL);
         if (rows.length === 0) return null;
+        const wasAssigned = rows[0].was_assigned === true;
         const item = this.toItem(rows[0]);
         const last = careful ? await readLastEvent(manager, item.id) : lastEventOf(rows[0]);
         const { events, previous } = claimed(item, request.actor, wasAssigned);
@@ -419,7 +443,12 @@ export class ItemStore {
         change,
         actor,
       }),
-      this.itemChanges.announce([item.id]).catch(() => undefined),
+      // Long-polls wait for a final status only (ItemsService.get): waking them on any other
+      // change (a claim, a release, an escalation) would only make each re-read the item and
+      // wait again, at the price of a Redis publish handled on every instance.
+      FINAL_STATUSES.includes(item.status)
+        ? this.itemChanges.announce([item.id]).catch(() => undefined)
+        : undefined,
     ]);
   }
 

@@ -73,11 +73,14 @@ export class ItemsService {
   }
 
   /** The item with its reviews; user ids become pseudonyms unless a person asks (see ItemPrivacy). */
-  async withReviews(item: Item, principal: Principal) {
-    const reviews = await this.reviews.find({
-      where: { itemId: item.id },
-      order: { decidedAt: 'ASC' },
-    });
+  async withReviews(item: Item, principal: Principal, known?: Review[]) {
+    // `known`: the caller holds every review of the item (a first decision just written).
+    const reviews =
+      known ??
+      (await this.reviews.find({
+        where: { itemId: item.id },
+        order: { decidedAt: 'ASC' },
+      }));
     return this.privacy.item(principal, {
       ...toItemView(item),
       reviews: reviews.map(toReviewView),

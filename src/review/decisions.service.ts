@@ -11,6 +11,7 @@ import { QueuesService } from '../queues/queues.service';
 import { cleanLabels, cleanText, decisionProblems } from './decision-body';
 import { assertReviewer, orRefuse, refusalError } from './review-access';
 import type { DecisionDto } from './review.dto';
+import type { Review } from '../items/review.entity';
 
 @Injectable()
 export class DecisionsService {
@@ -55,6 +56,12 @@ export class DecisionsService {
     });
     if (!applied) throw new NotFoundException('item not found');
     this.metrics.reviews.inc({ queue: applied.item.queueSlug, action: dto.action });
-    return this.items.withReviews(applied.item, principal);
+    // The first review of the item is the one just written: no need to read it back.
+    const { review } = applied.transition;
+    return this.items.withReviews(
+      applied.item,
+      principal,
+      !applied.hadReviews && review ? [review as Review] : undefined,
+    );
   }
 }
