@@ -90,6 +90,13 @@ export interface RunningServer {
   kill(): Promise<void>;
 }
 
+/**
+ * Every server process this test file started and that still runs: `serverPerFile` stops them
+ * all after the tests, including one a test restarted itself (a live child would keep the test
+ * process, and so the whole run, from ever ending).
+ */
+const running = new Set<ChildProcess>();
+
 export async function startServer(
   ctx: TestContext,
   env: Record<string, string> = {},
@@ -124,6 +131,8 @@ export async function startServer(
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
   const exited = once(child, 'exit');
+  running.add(child);
+  void exited.then(() => running.delete(child));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -217,6 +226,13 @@ export function serverPerFile(
   });
   after(async () => {
     await Promise.all(servers.map((s) => s.stop()));
+    await Promise.all(
+      [...running].map(async (child) => {
+        const exited = once(child, 'exit');
+        child.kill('SIGTERM');
+        await exited;
+      }),
+    );
     await dropTestState(ctx, env.REDIS_URL);
   });
 }
