@@ -1,6 +1,8 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsDefined, IsInt, IsNumber, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsDefined, IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
+import { ModelField, QueueSlugField, TimeBoundField } from '../common/query-fields';
 
 /** Query strings arrive as text: convert only well-formed numbers, so "abc" still fails validation. */
 const toNumber = ({ value }: { value: unknown }) =>
@@ -8,77 +10,47 @@ const toNumber = ({ value }: { value: unknown }) =>
     ? Number(value)
     : value;
 
+/** An optional whole number in [min, max] read from the query string; the 400 names the property. */
+const WholeNumberField =
+  (min: number, max: number, byDefault: number, description: string): PropertyDecorator =>
+  (target, key) => {
+    const message = `${String(key)} must be a whole number between ${min} and ${max}`;
+    applyDecorators(
+      ApiPropertyOptional({ minimum: min, maximum: max, default: byDefault, description }),
+      IsOptional(),
+      Transform(toNumber),
+      IsInt({ message }),
+      Min(min, { message }),
+      Max(max, { message }),
+    )(target, key);
+  };
+
 export class ScopeQuery {
-  @ApiPropertyOptional({
-    example: 'support-replies',
-    description: 'queue slug (default: every queue)',
-  })
-  @IsOptional()
-  @IsString({ message: 'queue must be a queue slug' })
+  @QueueSlugField('queue slug (default: every queue)')
   queue?: string;
 
-  @ApiPropertyOptional({
-    example: 'support-llm@2026-10-01',
-    description: 'model name, or name@version',
-  })
-  @IsOptional()
-  @IsString({ message: 'model must be a model name or name@version' })
+  @ModelField()
   model?: string;
 }
 
 export class CalibrationQuery extends ScopeQuery {
-  @ApiPropertyOptional({
-    minimum: 1,
-    maximum: 100,
-    default: 10,
-    description: 'equal-width confidence bins on [0, 1]',
-  })
-  @IsOptional()
-  @Transform(toNumber)
-  @IsInt({ message: 'bins must be a whole number between 1 and 100' })
-  @Min(1, { message: 'bins must be a whole number between 1 and 100' })
-  @Max(100, { message: 'bins must be a whole number between 1 and 100' })
+  @WholeNumberField(1, 100, 10, 'equal-width confidence bins on [0, 1]')
   bins?: number;
 
-  @ApiPropertyOptional({
-    example: '2026-11-01',
-    description: 'only items submitted at or after this time (ISO 8601)',
-  })
-  @IsOptional()
-  @IsString({ message: 'since must be an ISO 8601 date or date-time' })
+  @TimeBoundField('2026-11-01', 'only items submitted at or after this time (ISO 8601)')
   since?: string;
 }
 
 export class DriftQuery extends ScopeQuery {
-  @ApiPropertyOptional({
-    minimum: 1,
-    maximum: 366,
-    default: 30,
-    description: 'days of override-rate history',
-  })
-  @IsOptional()
-  @Transform(toNumber)
-  @IsInt({ message: 'days must be a whole number between 1 and 366' })
-  @Min(1, { message: 'days must be a whole number between 1 and 366' })
-  @Max(366, { message: 'days must be a whole number between 1 and 366' })
+  @WholeNumberField(1, 366, 30, 'days of override-rate history')
   days?: number;
 }
 
 export class ReviewersQuery {
-  @ApiPropertyOptional({
-    example: 'support-replies',
-    description: 'queue slug (default: every queue)',
-  })
-  @IsOptional()
-  @IsString({ message: 'queue must be a queue slug' })
+  @QueueSlugField('queue slug (default: every queue)')
   queue?: string;
 
-  @ApiPropertyOptional({
-    example: '2026-11-01',
-    description: 'only reviews decided at or after this time (ISO 8601)',
-  })
-  @IsOptional()
-  @IsString({ message: 'since must be an ISO 8601 date or date-time' })
+  @TimeBoundField('2026-11-01', 'only reviews decided at or after this time (ISO 8601)')
   since?: string;
 }
 
@@ -103,12 +75,10 @@ export class SimulateDto {
   @Max(1, { message: 'blockBelow must be a number in [0, 1]' })
   blockBelow!: number;
 
-  @ApiPropertyOptional({
-    example: '2026-11-01T00:00:00Z',
-    description: 'replay items submitted since then (default: the last 30 days)',
-  })
-  @IsOptional()
-  @IsString({ message: 'since must be an ISO 8601 date or date-time' })
+  @TimeBoundField(
+    '2026-11-01T00:00:00Z',
+    'replay items submitted since then (default: the last 30 days)',
+  )
   since?: string;
 }
 
@@ -128,11 +98,9 @@ export class RecommendationQuery {
   @Max(1, { message: 'maxErrorRate must be a number in (0, 1)' })
   maxErrorRate?: number;
 
-  @ApiPropertyOptional({
-    example: '2026-11-01T00:00:00Z',
-    description: 'evidence from items submitted since then (default: the last 30 days)',
-  })
-  @IsOptional()
-  @IsString({ message: 'since must be an ISO 8601 date or date-time' })
+  @TimeBoundField(
+    '2026-11-01T00:00:00Z',
+    'evidence from items submitted since then (default: the last 30 days)',
+  )
   since?: string;
 }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { IsNull, Repository } from 'typeorm';
 import { ApiKey } from './api-key.entity';
 import { User } from './user.entity';
-import type { Principal } from '../common/principal';
+import { type Principal, userPrincipal } from '../common/principal';
 import { BroadcastChannel, Broadcasts } from '../redis/broadcast';
 
 const CACHE_MS = 5_000;
@@ -101,14 +101,7 @@ export class PrincipalResolver implements OnModuleDestroy {
     const user = await this.users.findOne({ where: { id: payload.sub } });
     // A token from before a password, role, queue or disabled change carries an older version.
     if (!user || user.disabledAt || user.tokenVersion !== payload.tv) return null;
-    return {
-      kind: 'user',
-      id: user.id,
-      email: user.email,
-      name: user.name,
-      roles: user.roles,
-      queues: user.queues,
-    };
+    return userPrincipal(user);
   }
 
   /** Revalidates immediately, bypassing the cache (used at socket handshakes). */

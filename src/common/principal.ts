@@ -25,6 +25,12 @@ export interface ApiKeyPrincipal {
 
 export type Principal = UserPrincipal | ApiKeyPrincipal;
 
+/** The principal a user account acts as (only the fields a principal carries, nothing secret). */
+export function userPrincipal(user: Omit<UserPrincipal, 'kind'>): UserPrincipal {
+  const { id, email, name, roles, queues } = user;
+  return { kind: 'user', id, email, name, roles, queues };
+}
+
 /** How a principal appears in the audit trail. */
 export function actorOf(principal: Principal): string {
   return principal.kind === 'user' ? `user:${principal.id}` : `api-key:${principal.id}`;

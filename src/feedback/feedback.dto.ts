@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ApiJsonObjectProperty } from '../common/openapi';
+import { ModelField, QueueSlugField, TimeBoundField } from '../common/query-fields';
 import { IsIn, IsOptional, IsString } from 'class-validator';
 import { REVIEW_ACTIONS } from '../items/review.entity';
 import { EXPORT_FORMATS } from './export-params';
@@ -18,33 +19,22 @@ export class ExportQuery {
   @IsIn(EXPORT_FORMATS, { message: `format must be one of ${EXPORT_FORMATS.join(', ')}` })
   format?: string;
 
-  @ApiPropertyOptional({ example: 'support-replies', description: 'queue slug' })
-  @IsOptional()
-  @IsString({ message: 'queue must be a queue slug' })
+  @QueueSlugField('queue slug')
   queue?: string;
 
-  @ApiPropertyOptional({
-    example: '2026-11-01',
-    description: "decisions made at or after this time (ISO 8601; the decision's decidedAt)",
-  })
-  @IsOptional()
-  @IsString({ message: 'since must be an ISO 8601 date or date-time' })
+  @TimeBoundField(
+    '2026-11-01',
+    "decisions made at or after this time (ISO 8601; the decision's decidedAt)",
+  )
   since?: string;
 
-  @ApiPropertyOptional({
-    example: '2026-11-30T23:59:59Z',
-    description: 'decisions made at or before this time (inclusive, to the millisecond)',
-  })
-  @IsOptional()
-  @IsString({ message: 'until must be an ISO 8601 date or date-time' })
+  @TimeBoundField(
+    '2026-11-30T23:59:59Z',
+    'decisions made at or before this time (inclusive, to the millisecond)',
+  )
   until?: string;
 
-  @ApiPropertyOptional({
-    example: 'support-llm@2026-10-01',
-    description: 'model name, or name@version',
-  })
-  @IsOptional()
-  @IsString({ message: 'model must be a model name or name@version' })
+  @ModelField()
   model?: string;
 
   @ApiPropertyOptional({

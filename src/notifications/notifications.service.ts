@@ -1,15 +1,7 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  NotFoundException,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
-import type Redis from 'ioredis';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { requireUser } from '../auth/access';
@@ -26,7 +18,6 @@ import { JobsService } from '../jobs/jobs.service';
 import { Queue } from '../queues/queue.entity';
 import { MetricsService } from '../ops/metrics.service';
 import { QueuesService } from '../queues/queues.service';
-import { REDIS, RedisKeys } from '../redis/redis.module';
 import { WEBHOOK_ATTEMPTS, WEBHOOK_BACKOFF } from '../webhooks/webhook-job';
 import { emailMessage, slackMessage, summaryOf, type MessageItem } from './notification-messages';
 import {
@@ -40,7 +31,7 @@ import { maskSlackUrl, NotificationSender, type SendOutcome } from './notificati
 import { NotificationDelivery } from './notification.entity';
 import { findMentions } from './mentions';
 import { OnDomainEvent } from '../common/domain-event-listener.decorator';
-import { Sweep } from '../redis/sweep';
+import { Sweeps } from '../redis/sweep';
 
 /** One message per queue, setting, channel and kind per this window at most. */
 export const WINDOW_MS = 60_000;
@@ -96,31 +87,22 @@ interface StoredMessage {
  * up whatever Redis lost (flushes, deliveries, half-SLA warnings).
  */
 @Injectable()
-export class NotificationsService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class NotificationsService {
   private readonly logger = new Logger('Notifications');
-  private readonly loop: Sweep;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(REDIS) private readonly redis: Redis,
-    private readonly keys: RedisKeys,
     private readonly queues: QueuesService,
     private readonly jobs: JobsService,
     private readonly sender: NotificationSender,
     private readonly metrics: MetricsService,
     private readonly store: ItemStore,
+    sweeps: Sweeps,
   ) {
-    this.loop = new Sweep(
-      {
-        name: 'notification sweep',
-        logger: this.logger,
-        redis,
-        lockKey: keys.key('notifications-sweep-lock'),
-        lockMs: Math.max(500, config.sweepIntervalMs - 100),
-        intervalMs: config.sweepIntervalMs,
-        whenRedisDown: 'run',
-      },
+    sweeps.every(
+      'notification sweep',
+      { logger: this.logger, lock: 'notifications-sweep-lock', whenRedisDown: 'run' },
       () => this.sweep(),
     );
   }
@@ -138,15 +120,6 @@ export class NotificationsService implements OnApplicationBootstrap, OnApplicati
   @OnDomainEvent('item.commented')
   onItemCommented(payload: DomainEventMap['item.commented']) {
     return this.commented(payload);
-  }
-
-  onApplicationBootstrap(): void {
-    if (this.config.appRole === 'api') return;
-    this.loop.start();
-  }
-
-  onApplicationShutdown(): void {
-    this.loop.stop();
   }
 
   // ---- events → entries ------------------------------------------------------------------

@@ -4,6 +4,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { Broadcasts } from './broadcast';
 import { REDIS, REDIS_SUBSCRIBER, RedisKeys } from './redis-keys';
+import { Sweeps } from './sweep';
 import { dependencyDown, dependencyUp } from '../common/outage-log';
 
 export { REDIS, REDIS_SUBSCRIBER, RedisKeys };
@@ -65,7 +66,8 @@ class RedisLifecycle implements OnApplicationShutdown {
     },
     RedisLifecycle,
     Broadcasts,
+    Sweeps,
   ],
-  exports: [REDIS, REDIS_SUBSCRIBER, RedisKeys, Broadcasts],
+  exports: [REDIS, REDIS_SUBSCRIBER, RedisKeys, Broadcasts, Sweeps],
 })
 export class RedisModule {}

@@ -1,22 +1,36 @@
-import type { Logger } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import type Redis from 'ioredis';
 import { warnOrOutage } from '../common/outage-log';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config';
+import { REDIS, RedisKeys } from './redis-keys';
 
-export interface SweepOptions {
-  /** Named in the warning when a run fails ("<name> failed: …"). */
-  name: string;
-  logger: Logger;
+export interface SweepLock {
   redis: Redis;
   /** The (prefixed) Redis key that keeps a run to one instance at a time. */
-  lockKey: string;
+  key: string;
   /** How long the lock holds: a little under the interval, so the next run may take it. */
-  lockMs: number;
-  intervalMs: number;
+  ms: number;
   /**
    * Without Redis, `run` sweeps anyway (safe when each row is re-checked under its own lock
    * in Postgres); `skip` waits for Redis to answer.
    */
   whenRedisDown: 'run' | 'skip';
+}
+
+export interface SweepOptions {
+  /** Named in the warning when a run fails ("<name> failed: …"). */
+  name: string;
+  logger: Logger;
+  /** Without one, every instance runs the work (which takes whatever lock it needs itself). */
+  lock?: SweepLock;
+  intervalMs: number;
   /** Also run once at start, not only after the first interval. */
   runAtStart?: boolean;
 }
@@ -50,13 +64,9 @@ export class Sweep {
   async runOnce(): Promise<boolean> {
     if (this.running) return false;
     this.running = true;
-    const { redis, lockKey, lockMs, whenRedisDown, logger, name } = this.options;
+    const { lock, logger, name } = this.options;
     try {
-      const lock = await redis.set(lockKey, '1', 'PX', lockMs, 'NX').catch((error: unknown) => {
-        if (whenRedisDown === 'run') return 'OK';
-        throw error;
-      });
-      if (lock !== 'OK') return false;
+      if (lock && !(await this.takeLock(lock))) return false;
       await this.work();
       return true;
     } catch (error) {
@@ -65,5 +75,83 @@ export class Sweep {
     } finally {
       this.running = false;
     }
+  }
+
+  private async takeLock({ redis, key, ms, whenRedisDown }: SweepLock): Promise<boolean> {
+    const taken = await redis.set(key, '1', 'PX', ms, 'NX').catch((error: unknown) => {
+      if (whenRedisDown === 'run') return 'OK';
+      throw error;
+    });
+    return taken === 'OK';
+  }
+}
+
+/** How a service asks for a sweep; the interval and lock period come from the configuration. */
+export type SweepPlan = {
+  logger: Logger;
+  /** Also run once at start, not only after the first interval. */
+  runAtStart?: boolean;
+} & (
+  | {
+      /** The lock key, under the Redis prefix. */
+      lock: string;
+      whenRedisDown: SweepLock['whenRedisDown'];
+    }
+  | {
+      /** No shared lock: the work takes its own, so every worker instance runs it. */
+      lock: null;
+    }
+);
+
+/**
+ * Makes the app's sweeps: each runs every SWEEP_INTERVAL_MS, holds its lock a little under
+ * that, and runs only on worker instances (APP_ROLE worker or all), from bootstrap until the
+ * app begins to shut down (before any service closes the connections a run would use).
+ */
+@Injectable()
+export class Sweeps implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly all: Sweep[] = [];
+  private started = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  every(name: string, plan: SweepPlan, work: () => Promise<unknown>): Sweep {
+    const intervalMs = this.config.sweepIntervalMs;
+    const sweep = new Sweep(
+      {
+        name,
+        logger: plan.logger,
+        intervalMs,
+        runAtStart: plan.runAtStart,
+        lock:
+          plan.lock === null
+            ? undefined
+            : {
+                redis: this.redis,
+                key: this.keys.key(plan.lock),
+                ms: Math.max(500, intervalMs - 100),
+                whenRedisDown: plan.whenRedisDown,
+              },
+      },
+      work,
+    );
+    this.all.push(sweep);
+    if (this.started) sweep.start();
+    return sweep;
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.appRole === 'api') return;
+    this.started = true;
+    for (const sweep of this.all) sweep.start();
+  }
+
+  beforeApplicationShutdown(): void {
+    this.started = false;
+    for (const sweep of this.all) sweep.stop();
   }
 }

@@ -5,7 +5,7 @@ import { canReview, isLead, requireUser } from '../auth/access';
 import { User } from '../auth/user.entity';
 import { invalidField } from '../common/errors';
 import { DomainEvents } from '../common/domain-events';
-import { actorOf, type Principal, type UserPrincipal } from '../common/principal';
+import { actorOf, type Principal, userPrincipal } from '../common/principal';
 import { ItemStore } from '../items/item-store';
 import { assigned, unassigned } from '../items/item-state';
 import { toItemView } from '../items/item.view';
@@ -40,14 +40,7 @@ export class AssignmentsService {
     if (!item) throw new NotFoundException('item not found');
     const user = await this.users.findOne({ where: { id: userId } });
     if (!user || user.disabledAt) throw invalidField('userId', 'userId names no active user');
-    const assignee: UserPrincipal = {
-      kind: 'user',
-      id: user.id,
-      email: user.email,
-      name: user.name,
-      roles: user.roles,
-      queues: user.queues,
-    };
+    const assignee = userPrincipal(user);
     if (!canReview(assignee, item.queueSlug))
       throw invalidField('userId', `${user.name} cannot review queue "${item.queueSlug}"`);
     const queue = await this.queues.findBySlug(item.queueSlug);

@@ -1,10 +1,4 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue as BullQueue } from 'bullmq';
 import { dependencyDown, isDependencyDown } from '../common/outage-log';
@@ -16,7 +10,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import type { Item } from '../items/item.entity';
 import { createFastFailRedis, REDIS, RedisKeys } from '../redis/redis.module';
-import { Sweep } from '../redis/sweep';
+import { Sweeps } from '../redis/sweep';
 
 type LineEntry = Pick<Item, 'id' | 'queueSlug' | 'reviewRank'>;
 
@@ -26,30 +20,22 @@ type LineEntry = Pick<Item, 'id' | 'queueSlug' | 'reviewRank'>;
  * jobs are added only after the row commits, and a sweeper re-adds any that Redis lost.
  */
 @Injectable()
-export class ReviewLineService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ReviewLineService implements OnApplicationShutdown {
   private readonly logger = new Logger('ReviewLine');
   private readonly queues = new Map<string, BullQueue>();
   private readonly connection: Redis;
-  private readonly loop: Sweep;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly keys: RedisKeys,
+    sweeps: Sweeps,
   ) {
     this.connection = createFastFailRedis(config.redisUrl, 'verdict-review-line');
-    this.loop = new Sweep(
-      {
-        name: 'sweep',
-        logger: this.logger,
-        redis,
-        lockKey: keys.key('sweep-lock'),
-        lockMs: Math.max(1000, config.sweepIntervalMs - 100),
-        intervalMs: config.sweepIntervalMs,
-        whenRedisDown: 'skip',
-        runAtStart: true,
-      },
+    sweeps.every(
+      'sweep',
+      { logger: this.logger, lock: 'sweep-lock', whenRedisDown: 'skip', runAtStart: true },
       () => this.sweep(),
     );
   }
@@ -125,11 +111,6 @@ export class ReviewLineService implements OnApplicationBootstrap, OnApplicationS
       .catch(() => undefined);
   }
 
-  onApplicationBootstrap(): void {
-    if (this.config.appRole === 'api') return;
-    this.loop.start();
-  }
-
   /**
    * Re-adds jobs for items awaiting review. When the sentinel key is gone Redis lost its data,
    * so every item in the line is re-added; otherwise only those whose push never completed (a
@@ -191,7 +172,6 @@ export class ReviewLineService implements OnApplicationBootstrap, OnApplicationS
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.loop.stop();
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
     this.connection.disconnect();
   }

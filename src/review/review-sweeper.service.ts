@@ -1,20 +1,10 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import type Redis from 'ioredis';
-import { APP_CONFIG } from '../config/config.module';
-import type { AppConfig } from '../config/config';
 import { JobHandler } from '../jobs/job-handler.decorator';
-import { REDIS, RedisKeys } from '../redis/redis.module';
 import { ItemStore } from '../items/item-store';
 import { ClaimsService } from './claims.service';
 import { SlaService } from './sla.service';
-import { Sweep } from '../redis/sweep';
+import { Sweeps } from '../redis/sweep';
 
 const BATCH = 200;
 
@@ -25,29 +15,19 @@ const BATCH = 200;
  * Redis every worker sweeps, which is safe because each item is re-checked under its row lock.
  */
 @Injectable()
-export class ReviewSweeperService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ReviewSweeperService {
   private readonly logger = new Logger('ReviewSweeper');
-  private readonly loop: Sweep;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(REDIS) private readonly redis: Redis,
-    private readonly keys: RedisKeys,
     private readonly store: ItemStore,
     private readonly claims: ClaimsService,
     private readonly sla: SlaService,
+    sweeps: Sweeps,
   ) {
     // Without Redis every worker sweeps: each item is re-checked under its row lock.
-    this.loop = new Sweep(
-      {
-        name: 'sweep',
-        logger: this.logger,
-        redis,
-        lockKey: keys.key('review-sweep-lock'),
-        lockMs: Math.max(500, config.sweepIntervalMs - 100),
-        intervalMs: config.sweepIntervalMs,
-        whenRedisDown: 'run',
-      },
+    sweeps.every(
+      'sweep',
+      { logger: this.logger, lock: 'review-sweep-lock', whenRedisDown: 'run' },
       () => this.sweep(),
     );
   }
@@ -55,15 +35,6 @@ export class ReviewSweeperService implements OnApplicationBootstrap, OnApplicati
   @JobHandler('lease.expire')
   async expireLease(payload: { itemId: string; token: string }, _job: Job): Promise<unknown> {
     return this.claims.expire(payload.itemId, payload.token);
-  }
-
-  onApplicationBootstrap(): void {
-    if (this.config.appRole === 'api') return;
-    this.loop.start();
-  }
-
-  onApplicationShutdown(): void {
-    this.loop.stop();
   }
 
   /** Lapsed leases back in line, overdue SLAs applied (run by the shared Sweep, under its lock). */

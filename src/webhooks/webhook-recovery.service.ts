@@ -1,19 +1,11 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG } from '../config/config.module';
-import type { AppConfig } from '../config/config';
 import type { Item } from '../items/item.entity';
 import { REDIS, RedisKeys } from '../redis/redis.module';
+import { Sweeps } from '../redis/sweep';
 import { WebhookDispatchService } from './webhook-dispatch.service';
-import { warnOrOutage } from '../common/outage-log';
 
 /** Covers the whole retry span (about 68 minutes) with room to spare. */
 const RECOVERY_WINDOW = '2 hours';
@@ -24,82 +16,62 @@ const RECOVERY_WINDOW = '2 hours';
  * ids derive from the change, and the deliverer skips changes already delivered.
  */
 @Injectable()
-export class WebhookRecoveryService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WebhookRecoveryService {
   private readonly logger = new Logger('Webhooks');
-  private timer?: NodeJS.Timeout;
-  private running = false;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly dispatcher: WebhookDispatchService,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (this.config.appRole === 'api') return;
-    this.timer = setInterval(() => void this.check(), this.config.sweepIntervalMs);
-    this.timer.unref();
+    sweeps: Sweeps,
+  ) {
+    // The sentinel is checked before any lock, and the lock then outlasts the whole recovery
+    // (30 s, not one interval), so only one instance re-enqueues after a loss.
+    sweeps.every('webhook recovery check', { logger: this.logger, lock: null }, () => this.check());
   }
 
   async check(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      const sentinel = this.keys.key('webhooks-sentinel');
-      if ((await this.redis.exists(sentinel)) === 1) return;
-      const lock = await this.redis.set(
-        this.keys.key('webhooks-recovery-lock'),
-        '1',
-        'PX',
-        30_000,
-        'NX',
-      );
-      if (lock !== 'OK') return;
-      const rows: {
-        id: string;
-        status: Item['status'];
-        decided_at: Date;
-        callback_url: string | null;
-        queue_slug: string;
-      }[] = await this.dataSource.query(
-        `SELECT i.id, i.status, i.decided_at, i.callback_url, i.queue_slug
+    const sentinel = this.keys.key('webhooks-sentinel');
+    if ((await this.redis.exists(sentinel)) === 1) return;
+    const lock = await this.redis.set(
+      this.keys.key('webhooks-recovery-lock'),
+      '1',
+      'PX',
+      30_000,
+      'NX',
+    );
+    if (lock !== 'OK') return;
+    const rows: {
+      id: string;
+      status: Item['status'];
+      decided_at: Date;
+      callback_url: string | null;
+      queue_slug: string;
+    }[] = await this.dataSource.query(
+      `SELECT i.id, i.status, i.decided_at, i.callback_url, i.queue_slug
              FROM queues q JOIN items i ON i.queue_id = q.id
             WHERE i.decided_at IS NOT NULL AND i.decided_at > now() - interval '${RECOVERY_WINDOW}'
               AND i.status IN ('approved', 'rejected', 'corrected')
               AND (i.callback_url IS NOT NULL OR q.webhook_url IS NOT NULL)
               AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d
                                WHERE d.item_id = i.id AND d.succeeded AND d.created_at >= i.decided_at)`,
+    );
+    for (let i = 0; i < rows.length; i += 500) {
+      await this.dispatcher.dispatch(
+        rows.slice(i, i + 500).map((r) => ({
+          id: r.id,
+          status: r.status,
+          decidedAt: r.decided_at,
+          callbackUrl: r.callback_url,
+          queueSlug: r.queue_slug,
+        })),
       );
-      for (let i = 0; i < rows.length; i += 500) {
-        await this.dispatcher.dispatch(
-          rows.slice(i, i + 500).map((r) => ({
-            id: r.id,
-            status: r.status,
-            decidedAt: r.decided_at,
-            callbackUrl: r.callback_url,
-            queueSlug: r.queue_slug,
-          })),
-        );
-      }
-      await this.redis.set(sentinel, new Date().toISOString());
-      if (rows.length > 0)
-        this.logger.warn(
-          `Redis had lost its data: re-enqueued ${rows.length} undelivered webhook(s)`,
-        );
-    } catch (error) {
-      warnOrOutage(
-        this.logger,
-        error,
-        `webhook recovery check failed: ${(error as Error).message}`,
-      );
-    } finally {
-      this.running = false;
     }
-  }
-
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    await this.redis.set(sentinel, new Date().toISOString());
+    if (rows.length > 0)
+      this.logger.warn(
+        `Redis had lost its data: re-enqueued ${rows.length} undelivered webhook(s)`,
+      );
   }
 }

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
-import { Sweep, SweepOptions } from '../../src/redis/sweep';
+import type { AppConfig } from '../../src/config/config';
+import { RedisKeys } from '../../src/redis/redis-keys';
+import { Sweep, SweepLock, SweepOptions, Sweeps } from '../../src/redis/sweep';
 import { freePort, REDIS_URL } from '../support/harness';
 
 const redis = new Redis(REDIS_URL);
@@ -13,15 +15,11 @@ after(async () => {
   redis.disconnect();
 });
 
-const options = (over: Partial<SweepOptions> = {}): SweepOptions => ({
+const options = (over: Partial<SweepLock> = {}): SweepOptions => ({
   name: 'test sweep',
   logger: new Logger('SweepTest'),
-  redis,
-  lockKey,
-  lockMs: 5_000,
+  lock: { redis, key: lockKey, ms: 5_000, whenRedisDown: 'skip', ...over },
   intervalMs: 60_000,
-  whenRedisDown: 'skip',
-  ...over,
 });
 
 describe('Sweep', () => {
@@ -79,5 +77,64 @@ describe('Sweep', () => {
     } finally {
       down.disconnect();
     }
+  });
+});
+
+describe('Sweeps', () => {
+  const prefix = `vt-sweeps-test-${process.pid}-${Date.now()}`;
+  const config = (appRole: AppConfig['appRole'], sweepIntervalMs = 200) =>
+    ({ appRole, sweepIntervalMs, redisPrefix: prefix }) as AppConfig;
+  const sweepsFor = (c: AppConfig) => new Sweeps(c, redis, new RedisKeys(c));
+  const logger = new Logger('SweepsTest');
+  after(async () => {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+  });
+
+  it('workers run each sweep every interval from bootstrap until shutdown begins', async () => {
+    const sweeps = sweepsFor(config('worker'));
+    let runs = 0;
+    sweeps.every('ticking', { logger, lock: null, runAtStart: true }, async () => {
+      runs += 1;
+    });
+    assert.equal(runs, 0, 'nothing runs before bootstrap');
+    sweeps.onApplicationBootstrap();
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(runs, 1, 'ran once at start');
+    await new Promise((r) => setTimeout(r, 450));
+    assert.ok(runs >= 2, `ran again on the interval (${runs})`);
+    sweeps.beforeApplicationShutdown();
+    const stopped = runs;
+    await new Promise((r) => setTimeout(r, 450));
+    assert.equal(runs, stopped, 'no runs once shutdown began');
+  });
+
+  it('API-only instances never sweep', async () => {
+    const sweeps = sweepsFor(config('api'));
+    let runs = 0;
+    sweeps.every('idle', { logger, lock: null, runAtStart: true }, async () => {
+      runs += 1;
+    });
+    sweeps.onApplicationBootstrap();
+    await new Promise((r) => setTimeout(r, 450));
+    assert.equal(runs, 0);
+    sweeps.beforeApplicationShutdown();
+  });
+
+  it('the lock lives under the prefix and holds a little under the interval', async () => {
+    const sweeps = sweepsFor(config('worker', 2_000));
+    let runs = 0;
+    const sweep = sweeps.every(
+      'locked',
+      { logger, lock: 'the-lock', whenRedisDown: 'skip' },
+      async () => {
+        runs += 1;
+      },
+    );
+    assert.equal(await sweep.runOnce(), true);
+    const ttl = await redis.pttl(`${prefix}:the-lock`);
+    assert.ok(ttl > 1_500 && ttl <= 1_900, `lock ttl ${ttl}`);
+    assert.equal(await sweep.runOnce(), false, 'held until it lapses');
+    assert.equal(runs, 1);
   });
 });
