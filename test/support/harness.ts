@@ -2,6 +2,7 @@
  * Test harness: every test file gets its own database and Redis key prefix and talks to real
  * Verdict server processes over HTTP, exactly as product systems and browsers do.
  */
+import assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
@@ -193,8 +194,12 @@ export interface ServersStarted {
 }
 
 export interface ServerPerFileOptions {
-  /** Extra environment for every server (a REDIS_URL here is also where the keys are dropped). */
-  env?: Record<string, string>;
+  /**
+   * Extra environment for every server (a REDIS_URL here is also where the keys are dropped).
+   * A function is called in `before`, for values only known once the file's earlier `before`
+   * hooks ran (a receiver's or a private Redis's address).
+   */
+  env?: Record<string, string> | (() => Record<string, string>);
   /** How many server processes share the file's state (default 1), started one after another. */
   instances?: number;
 }
@@ -209,9 +214,10 @@ export function serverPerFile(
   onStart: (started: ServersStarted) => Promise<void> | void = () => {},
   options: ServerPerFileOptions = {},
 ): void {
-  const env = options.env ?? {};
+  let env: Record<string, string> = {};
   const servers: RunningServer[] = [];
   before(async () => {
+    env = typeof options.env === 'function' ? options.env() : (options.env ?? {});
     for (let i = 0; i < (options.instances ?? 1); i++) servers.push(await startServer(ctx, env));
     await onStart({ server: servers[0], servers, admin: await adminApi(servers[0].url) });
   });
@@ -350,6 +356,13 @@ export function submission(overrides: Record<string, unknown> = {}) {
     metadata: { amount: 40 },
     ...overrides,
   };
+}
+
+/** Submits an item through `key` (an API key) and expects it accepted. */
+export async function submit(key: Api, slug: string, overrides: Record<string, unknown> = {}) {
+  const res = await key.post(`/v1/queues/${slug}/items`, submission(overrides));
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  return res.body as { id: string; status: string; [k: string]: any };
 }
 
 export async function eventually<T>(
