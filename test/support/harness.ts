@@ -171,6 +171,11 @@ export async function dropTestState(ctx: TestContext, redisUrl = REDIS_URL): Pro
     await client.end();
   }
   databasesMade.delete(ctx.database);
+  await dropRedisKeys(ctx, redisUrl);
+}
+
+/** Deletes every key under the file's Redis prefix (on `redisUrl`), as losing Redis would. */
+export async function dropRedisKeys(ctx: TestContext, redisUrl = REDIS_URL): Promise<void> {
   const redis = new Redis(redisUrl);
   try {
     let cursor = '0';
@@ -196,10 +201,11 @@ export interface ServersStarted {
 export interface ServerPerFileOptions {
   /**
    * Extra environment for every server (a REDIS_URL here is also where the keys are dropped).
-   * A function is called in `before`, for values only known once the file's earlier `before`
-   * hooks ran (a receiver's or a private Redis's address).
+   * A function is called (and awaited) in `before`, ahead of the first start: the place to
+   * start what the env names (a receiver, a private Redis). Not a `before` of its own: at a
+   * file's top level node:test runs `before` hooks side by side, not one after another.
    */
-  env?: Record<string, string> | (() => Record<string, string>);
+  env?: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
   /** How many server processes share the file's state (default 1), started one after another. */
   instances?: number;
 }
@@ -217,7 +223,7 @@ export function serverPerFile(
   let env: Record<string, string> = {};
   const servers: RunningServer[] = [];
   before(async () => {
-    env = typeof options.env === 'function' ? options.env() : (options.env ?? {});
+    env = typeof options.env === 'function' ? await options.env() : (options.env ?? {});
     for (let i = 0; i < (options.instances ?? 1); i++) servers.push(await startServer(ctx, env));
     await onStart({ server: servers[0], servers, admin: await adminApi(servers[0].url) });
   });
