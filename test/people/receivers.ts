@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { createServer, Server } from 'node:http';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { after, before } from 'node:test';
+import { after } from 'node:test';
 import { serverPerFile, type ServersStarted, type TestContext } from '../support/harness';
 
 export interface SlackPost {
@@ -128,8 +128,12 @@ export function serverPerFileWithReceivers(
 ): { slack: SlackReceiver; smtp: MailReceiver } {
   const slack = new SlackReceiver();
   const smtp = new MailReceiver();
-  before(() => Promise.all([slack.start(), smtp.start()]));
-  serverPerFile(ctx, onStart, { env: () => env(smtp.url) });
+  serverPerFile(ctx, onStart, {
+    env: async () => {
+      await Promise.all([slack.start(), smtp.start()]);
+      return env(smtp.url);
+    },
+  });
   after(async () => {
     slack.stop();
     await smtp.stop();

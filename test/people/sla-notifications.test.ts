@@ -1,12 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import Redis from 'ioredis';
 import {
   adminApi,
   createQueue,
+  dropRedisKeys,
   dropTestState,
   eventually,
-  REDIS_URL,
   RunningServer,
   sql,
   startServer,
@@ -18,19 +17,7 @@ import { SlackReceiver } from './receivers';
 const ctx = testContext(__filename);
 
 /** Redis losing its data: every key of this test's prefix goes (jobs, timers, locks). */
-async function wipeRedis(): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${ctx.redisPrefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
+const wipeRedis = () => dropRedisKeys(ctx);
 
 describe('notifications: SLA at risk and breached, across crashes and Redis loss', () => {
   let server: RunningServer | undefined;
