@@ -11,8 +11,7 @@ import {
   testContext,
   userApi,
 } from '../support/harness';
-import { assertNoConsoleErrors, browserPerFile } from '../support/browser';
-import { signedInSession } from './web-support';
+import { assertNoConsoleErrors, browserPerFile, signedInSession } from '../support/browser';
 
 const ctx = testContext(__filename);
 let server: RunningServer;

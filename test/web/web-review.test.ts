@@ -12,8 +12,14 @@ import {
   testContext,
   userApi,
 } from '../support/harness';
-import { assertNoConsoleErrors, browserPerFile, openSession, signIn } from '../support/browser';
-import { signedInSession, startReviewing } from './web-support';
+import {
+  assertNoConsoleErrors,
+  browserPerFile,
+  openSession,
+  signIn,
+  signedInSession,
+} from '../support/browser';
+import { startReviewing } from './web-support';
 
 const ctx = testContext(__filename);
 const QUEUES = [
