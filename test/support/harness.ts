@@ -196,6 +196,11 @@ export interface ServersStarted {
   servers: RunningServer[];
   /** The seeded admin, signed in on the first server. */
   admin: Api;
+  /**
+   * Starts server `index` (default 0) again with the same env, after a test killed or stopped
+   * it, in its place in `servers`: the file's after hook stops the new one.
+   */
+  restart(index?: number): Promise<RunningServer>;
 }
 
 export interface ServerPerFileOptions {
@@ -225,7 +230,8 @@ export function serverPerFile(
   before(async () => {
     env = typeof options.env === 'function' ? await options.env() : (options.env ?? {});
     for (let i = 0; i < (options.instances ?? 1); i++) servers.push(await startServer(ctx, env));
-    await onStart({ server: servers[0], servers, admin: await adminApi(servers[0].url) });
+    const restart = async (index = 0) => (servers[index] = await startServer(ctx, env));
+    await onStart({ server: servers[0], servers, admin: await adminApi(servers[0].url), restart });
   });
   after(async () => {
     await Promise.all(servers.map((s) => s.stop()));
