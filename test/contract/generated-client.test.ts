@@ -4,18 +4,10 @@
  * answer, this file stops compiling or the conformance checks fail.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { components, paths } from '../../sdk/src/generated/openapi';
-import {
-  ADMIN,
-  dropTestState,
-  RunningServer,
-  startServer,
-  testContext,
-  userApi,
-  Api,
-} from '../support/harness';
+import { ADMIN, RunningServer, serverPerFile, testContext, userApi, Api } from '../support/harness';
 import { Conformance } from './openapi-conformance';
 
 type Item = components['schemas']['ItemDto'];
@@ -43,12 +35,8 @@ function client(token?: string) {
   return c;
 }
 
-before(async () => {
-  server = await startServer(ctx);
-});
-after(async () => {
-  await server?.stop();
-  await dropTestState(ctx);
+serverPerFile(ctx, (started) => {
+  server = started.server;
 });
 
 describe('a client generated from openapi.json', () => {

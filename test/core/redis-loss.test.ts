@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import Redis from 'ioredis';
 import {
   Api,
-  adminApi,
   createQueue,
-  dropTestState,
   eventually,
   PrivateRedis,
   privateRedis,
   RunningServer,
+  serverPerFile,
   sql,
-  startServer,
   submission,
   testContext,
 } from '../support/harness';
@@ -30,17 +28,21 @@ async function jobExists(itemId: string): Promise<boolean> {
   }
 }
 
-before(async () => {
-  redis = await privateRedis();
-  server = await startServer(ctx, { REDIS_URL: redis.url });
-  admin = await adminApi(server.url);
-  await createQueue(admin, 'lossy');
-});
-after(async () => {
-  await server?.stop();
-  await redis?.stop();
-  await dropTestState(ctx);
-});
+serverPerFile(
+  ctx,
+  async (started) => {
+    ({ server, admin } = started);
+    await createQueue(admin, 'lossy');
+  },
+  {
+    env: async () => {
+      redis = await privateRedis();
+      return { REDIS_URL: redis.url };
+    },
+  },
+);
+// Registered after serverPerFile, so it runs after it: the file's keys are dropped first.
+after(() => redis?.stop());
 
 describe('Redis is not the source of truth', () => {
   it('an item awaiting review gets a review job', async () => {

@@ -7,21 +7,19 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { parseCsv } from '../feedback/csv';
 import { connectLive } from '../support/live-client';
 import {
   ADMIN,
   Api,
-  adminApi,
   apiKey,
   createQueue,
-  dropTestState,
   eventually,
   login,
   RunningServer,
+  serverPerFile,
   sql,
-  startServer,
   submission,
   testContext,
   userApi,
@@ -61,20 +59,18 @@ function deepBody(depth: number): string {
   return `{"model":{"name":"m"},"confidence":0.5,"output":${'['.repeat(depth)}${']'.repeat(depth)}}`;
 }
 
-before(async () => {
+serverPerFile(
+  ctx,
+  async (started) => {
+    [server, second] = started.servers;
+    admin = started.admin;
+    adminId = (await admin.get('/v1/auth/me')).body.id;
+    await createQueue(admin, 'alpha');
+    await createQueue(admin, 'beta', { webhookUrl: null });
+  },
   // As the quick start says: no JWT_SECRET (the harness sets one; '' unsets it).
-  const env = { JWT_SECRET: '', METRICS_TOKEN };
-  server = await startServer(ctx, env);
-  second = await startServer(ctx, env);
-  admin = await adminApi(server.url);
-  adminId = (await admin.get('/v1/auth/me')).body.id;
-  await createQueue(admin, 'alpha');
-  await createQueue(admin, 'beta', { webhookUrl: null });
-});
-after(async () => {
-  await Promise.all([server?.stop(), second?.stop()]);
-  await dropTestState(ctx);
-});
+  { env: { JWT_SECRET: '', METRICS_TOKEN }, instances: 2 },
+);
 
 describe('JWT secret', () => {
   it('without JWT_SECRET, a token signed with the old public constant is refused (401)', async () => {

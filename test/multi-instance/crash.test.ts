@@ -1,13 +1,13 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   adminApi,
   Api,
   apiKey,
   createQueue,
-  dropTestState,
   RunningServer,
-  startServer,
+  serverPerFile,
+  ServersStarted,
   submission,
   testContext,
   userApi,
@@ -16,14 +16,10 @@ import {
 /** kill -9 under submission load: whatever the server acknowledged survives and can be reviewed. */
 const ctx = testContext(__filename);
 let server: RunningServer;
+let restart: ServersStarted['restart'];
 
-before(async () => {
-  server = await startServer(ctx);
-});
-
-after(async () => {
-  await server.stop();
-  await dropTestState(ctx);
+serverPerFile(ctx, (started) => {
+  ({ server, restart } = started);
 });
 
 void describe('a server killed under load', () => {
@@ -56,7 +52,7 @@ void describe('a server killed under load', () => {
     await Promise.all(senders);
     assert.ok(sent > acked.size, 'some requests were in flight when the server died');
 
-    server = await startServer(ctx);
+    server = await restart();
     const api = new Api(server.url, product.token);
     for (const [externalId, { id }] of acked) {
       const res = await api.get(`/v1/items/${id}`);

@@ -1,14 +1,12 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  adminApi,
   Api,
   apiKey,
   createQueue,
-  dropTestState,
   eventually,
   RunningServer,
-  startServer,
+  serverPerFile,
   submission,
   testContext,
   userApi,
@@ -27,26 +25,25 @@ describe('assignment: a lead reserves a waiting item for one reviewer', () => {
   let annOnB: Api;
   let outsider: Api & { user: { id: string } };
 
-  before(async () => {
-    [a, b] = await Promise.all([startServer(ctx), startServer(ctx)]);
-    admin = await adminApi(a.url);
-    // leaseSeconds 3: a reservation lapses after 12 s.
-    await createQueue(admin, 'line', {
-      policy: { autoApproveAt: 0.9, blockBelow: 0.5 },
-      leaseSeconds: 3,
-    });
-    await createQueue(admin, 'other', {});
-    lead = await userApi(admin, ['lead'], [], 'lead-lee');
-    ann = await userApi(admin, ['reviewer'], ['line'], 'ann');
-    bob = await userApi(admin, ['reviewer'], ['line'], 'bob');
-    outsider = await userApi(admin, ['reviewer'], ['other'], 'otto');
-    annOnB = new Api(b.url, ann.token);
-  });
-
-  after(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
-    await dropTestState(ctx);
-  });
+  serverPerFile(
+    ctx,
+    async (started) => {
+      [a, b] = started.servers;
+      admin = started.admin;
+      // leaseSeconds 3: a reservation lapses after 12 s.
+      await createQueue(admin, 'line', {
+        policy: { autoApproveAt: 0.9, blockBelow: 0.5 },
+        leaseSeconds: 3,
+      });
+      await createQueue(admin, 'other', {});
+      lead = await userApi(admin, ['lead'], [], 'lead-lee');
+      ann = await userApi(admin, ['reviewer'], ['line'], 'ann');
+      bob = await userApi(admin, ['reviewer'], ['line'], 'bob');
+      outsider = await userApi(admin, ['reviewer'], ['other'], 'otto');
+      annOnB = new Api(b.url, ann.token);
+    },
+    { instances: 2 },
+  );
 
   const submit = async (confidence: number, externalId: string) => {
     const res = await admin.post('/v1/queues/line/items', submission({ confidence, externalId }));

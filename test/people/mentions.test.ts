@@ -2,51 +2,31 @@
  * Comment and @mention notifications. These use POST /v1/items/:id/comments, which the
  * `explorer` branch adds: run after that branch is merged.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  adminApi,
-  Api,
-  createQueue,
-  dropTestState,
-  eventually,
-  RunningServer,
-  startServer,
-  submission,
-  testContext,
-  userApi,
-} from '../support/harness';
-import { MailReceiver, SlackReceiver } from './receivers';
+import { Api, createQueue, eventually, submission, testContext, userApi } from '../support/harness';
+import { serverPerFileWithReceivers } from './receivers';
 
 const ctx = testContext(__filename);
 
 describe('comments and @mentions reach people', () => {
-  let server: RunningServer;
   let admin: Api;
-  const slack = new SlackReceiver();
-  const smtp = new MailReceiver();
-
-  before(async () => {
-    await Promise.all([slack.start(), smtp.start()]);
-    server = await startServer(ctx, {
+  const { slack, smtp } = serverPerFileWithReceivers(
+    ctx,
+    async (started) => {
+      admin = started.admin;
+      await createQueue(admin, 'talk', {
+        name: 'Talk queue',
+        notifications: [{ on: ['comment'], slack: { webhookUrl: `${slack.url}/talk` } }],
+      });
+      await createQueue(admin, 'secret', { name: 'Secret queue' });
+    },
+    (smtpUrl) => ({
       WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
-      SMTP_URL: smtp.url,
+      SMTP_URL: smtpUrl,
       PUBLIC_URL: 'http://verdict.example',
-    });
-    admin = await adminApi(server.url);
-    await createQueue(admin, 'talk', {
-      name: 'Talk queue',
-      notifications: [{ on: ['comment'], slack: { webhookUrl: `${slack.url}/talk` } }],
-    });
-    await createQueue(admin, 'secret', { name: 'Secret queue' });
-  });
-
-  after(async () => {
-    await server?.stop();
-    slack.stop();
-    await smtp.stop();
-    await dropTestState(ctx);
-  });
+    }),
+  );
 
   it('a comment sends one Slack message (without its text), and @name emails that user only', async () => {
     const ada = await userApi(admin, ['reviewer'], ['talk'], 'ada');

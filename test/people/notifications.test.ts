@@ -1,10 +1,9 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   adminApi,
   Api,
   createQueue,
-  dropTestState,
   eventually,
   RunningServer,
   startServer,
@@ -12,7 +11,7 @@ import {
   testContext,
   userApi,
 } from '../support/harness';
-import { MailReceiver, SlackReceiver, type SlackPost } from './receivers';
+import { serverPerFileWithReceivers, type SlackPost } from './receivers';
 
 const ctx = testContext(__filename);
 const PUBLIC_URL = 'http://verdict.example';
@@ -31,40 +30,32 @@ describe('notifications: Slack and email', () => {
   let admin: Api;
   let lead: Api;
   let reviewer: Api;
-  const slack = new SlackReceiver();
-  const smtp = new MailReceiver();
-
-  before(async () => {
-    await Promise.all([slack.start(), smtp.start()]);
-    server = await startServer(ctx, {
+  const { slack, smtp } = serverPerFileWithReceivers(
+    ctx,
+    async (started) => {
+      ({ server, admin } = started);
+      await createQueue(admin, 'support', {
+        name: 'Support replies',
+        policy: { autoApproveAt: 0.9, blockBelow: 0.5 },
+        notifications: [
+          {
+            on: ['blocked', 'escalated'],
+            slack: { webhookUrl: `${slack.url}/support` },
+            email: { to: ['leads@example.com'] },
+          },
+        ],
+      });
+      lead = await userApi(admin, ['lead'], [], 'lena');
+      reviewer = await userApi(admin, ['reviewer'], ['support'], 'rory');
+    },
+    (smtpUrl) => ({
       WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
-      SMTP_URL: smtp.url,
+      SMTP_URL: smtpUrl,
       MAIL_FROM: 'Verdict <verdict@example.com>',
       PUBLIC_URL,
       LOG_LEVEL: 'debug',
-    });
-    admin = await adminApi(server.url);
-    await createQueue(admin, 'support', {
-      name: 'Support replies',
-      policy: { autoApproveAt: 0.9, blockBelow: 0.5 },
-      notifications: [
-        {
-          on: ['blocked', 'escalated'],
-          slack: { webhookUrl: `${slack.url}/support` },
-          email: { to: ['leads@example.com'] },
-        },
-      ],
-    });
-    lead = await userApi(admin, ['lead'], [], 'lena');
-    reviewer = await userApi(admin, ['reviewer'], ['support'], 'rory');
-  });
-
-  after(async () => {
-    await server?.stop();
-    slack.stop();
-    await smtp.stop();
-    await dropTestState(ctx);
-  });
+    }),
+  );
 
   it('refuses malformed settings with 400 naming the field', async () => {
     const bad = await admin.patch('/v1/queues/support', {

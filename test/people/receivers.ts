@@ -6,6 +6,8 @@ import { once } from 'node:events';
 import { createServer, Server } from 'node:http';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { after } from 'node:test';
+import { serverPerFile, type ServersStarted, type TestContext } from '../support/harness';
 
 export interface SlackPost {
   path: string;
@@ -113,4 +115,28 @@ export class MailReceiver {
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
+}
+
+/**
+ * The file's server (as serverPerFile) with a Slack and a mail receiver of its own: the
+ * receivers start before the server, whose settings name their addresses, and stop after it.
+ */
+export function serverPerFileWithReceivers(
+  ctx: TestContext,
+  onStart: (started: ServersStarted) => Promise<void>,
+  env: (smtpUrl: string) => Record<string, string>,
+): { slack: SlackReceiver; smtp: MailReceiver } {
+  const slack = new SlackReceiver();
+  const smtp = new MailReceiver();
+  serverPerFile(ctx, onStart, {
+    env: async () => {
+      await Promise.all([slack.start(), smtp.start()]);
+      return env(smtp.url);
+    },
+  });
+  after(async () => {
+    slack.stop();
+    await smtp.stop();
+  });
+  return { slack, smtp };
 }

@@ -1,15 +1,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import Redis from 'ioredis';
 import {
   adminApi,
   createQueue,
-  dropTestState,
+  dropRedisKeys,
   eventually,
-  REDIS_URL,
   RunningServer,
+  serverPerFile,
+  ServersStarted,
   sql,
-  startServer,
   submission,
   testContext,
 } from '../support/harness';
@@ -18,35 +17,22 @@ import { SlackReceiver } from './receivers';
 const ctx = testContext(__filename);
 
 /** Redis losing its data: every key of this test's prefix goes (jobs, timers, locks). */
-async function wipeRedis(): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${ctx.redisPrefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
+const wipeRedis = () => dropRedisKeys(ctx);
 
 describe('notifications: SLA at risk and breached, across crashes and Redis loss', () => {
   let server: RunningServer | undefined;
+  let restart: ServersStarted['restart'];
   const slack = new SlackReceiver();
-  const env = { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', PUBLIC_URL: 'http://verdict.example' };
 
-  before(async () => {
-    await slack.start();
-    server = await startServer(ctx, env);
-  });
-
-  after(async () => {
-    await server?.stop();
-    slack.stop();
-    await dropTestState(ctx);
-  });
+  before(() => slack.start());
+  serverPerFile(
+    ctx,
+    (started) => {
+      ({ server, restart } = started);
+    },
+    { env: { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', PUBLIC_URL: 'http://verdict.example' } },
+  );
+  after(() => slack.stop());
 
   it('says "half the SLA gone" once and "SLA breached" once, although the server crashes and Redis loses everything', async () => {
     const admin = await adminApi(server!.url);
@@ -64,7 +50,7 @@ describe('notifications: SLA at risk and breached, across crashes and Redis loss
     // Crash before half the SLA is gone, and lose Redis (the sla.warn timer with it).
     await server!.kill();
     await wipeRedis();
-    server = await startServer(ctx, env);
+    server = await restart();
     const atRisk = await eventually(
       async () => {
         const p = slack.at('/sla').filter((x) => /half the SLA/.test(x.json.text));
@@ -83,7 +69,7 @@ describe('notifications: SLA at risk and breached, across crashes and Redis loss
     // and the breach (the item rejected by timeout) is still announced.
     await server!.kill();
     await wipeRedis();
-    server = await startServer(ctx, env);
+    server = await restart();
     const breached = await eventually(
       async () => {
         const p = slack.at('/sla').filter((x) => /ran out of SLA/.test(x.json.text));
@@ -101,7 +87,7 @@ describe('notifications: SLA at risk and breached, across crashes and Redis loss
     // One more restart with Redis wiped: sweeps run again, nothing is sent twice.
     await server!.stop();
     await wipeRedis();
-    server = await startServer(ctx, env);
+    server = await restart();
     await new Promise((r) => setTimeout(r, 8_000));
     assert.equal(slack.at('/sla').filter((x) => /half the SLA/.test(x.json.text)).length, 1);
     assert.equal(slack.at('/sla').filter((x) => /ran out of SLA/.test(x.json.text)).length, 1);

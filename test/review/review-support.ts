@@ -1,19 +1,13 @@
 /** Small helpers shared by the reviewing tests (over HTTP, like a product system and reviewers). */
 import assert from 'node:assert/strict';
-import { Api, serverPerFile, submission } from '../support/harness';
+import { Api, serverPerFile, submit } from '../support/harness';
 
-/** Kept here too: the reviewing tests import it from beside them. */
-export { serverPerFile };
+/** Kept here too: the reviewing tests import them from beside them. */
+export { serverPerFile, submit };
 
 export const BLOCK = 0.2;
 export const FLAG = 0.7;
 export const APPROVE = 0.95;
-
-export async function submit(key: Api, slug: string, overrides: Record<string, unknown> = {}) {
-  const res = await key.post(`/v1/queues/${slug}/items`, submission(overrides));
-  assert.equal(res.status, 201, JSON.stringify(res.body));
-  return res.body as { id: string; status: string; [k: string]: any };
-}
 
 /** Submits one at a time so createdAt (and so hand-out order) follows the list. */
 export async function submitInOrder(key: Api, slug: string, confidences: number[]) {

@@ -2,22 +2,22 @@
  * @verdict/client/ai-sdk with the Vercel AI SDK's own MockLanguageModelV4 (no network, no key)
  * against a real Verdict server, while a reviewer decides over REST.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateText, isStepCount, jsonSchema, streamText, tool, type ModelMessage } from 'ai';
 import { MockLanguageModelV4, convertArrayToReadableStream } from 'ai/test';
 import { verdictToolApproval } from '@verdict/client/ai-sdk';
 import { testContext } from '../support/harness';
-import { reviewerDecides, sdkServerPerFile, WebhookReceiver, type SdkQueue } from './sdk-support';
+import {
+  LARGE_REFUND,
+  queueWithReceiver,
+  reviewerDecides,
+  sdkServerPerFile,
+  type SdkQueue,
+} from './sdk-support';
 
 const ctx = testContext(__filename);
 const env = sdkServerPerFile(ctx);
-
-const LARGE_REFUND = {
-  name: 'large refund',
-  when: { '>': [{ var: 'output.toolCall.args.amount' }, 100] },
-  route: 'block',
-};
 
 const usage = {
   inputTokens: { total: 10, noCache: 10, cacheRead: undefined, cacheWrite: undefined },
@@ -100,17 +100,12 @@ const promptOf = (model: MockLanguageModelV4, n: number) =>
 
 describe('Vercel AI SDK tool approval through Verdict', () => {
   let q: SdkQueue;
-  let secret = '';
-  const receiver = new WebhookReceiver(() => secret);
-  before(async () => {
-    await receiver.start();
-    q = await env.queue('ai-refunds', {
-      policy: { autoApproveAt: 0.9, blockBelow: 0.9, rules: [LARGE_REFUND] },
-      webhookUrl: receiver.url,
-    });
-    secret = q.webhookSecret;
-  });
-  after(() => receiver.stop());
+  const receiver = queueWithReceiver(
+    env,
+    'ai-refunds',
+    { policy: { autoApproveAt: 0.9, blockBelow: 0.9, rules: [LARGE_REFUND] } },
+    (made) => (q = made),
+  );
 
   const gate = (timeoutSeconds = 120) =>
     verdictToolApproval({ client: q.client, queue: q.slug, confidence: 0.95, timeoutSeconds });

@@ -10,16 +10,10 @@ import { Command, MemorySaver } from '@langchain/langgraph';
 import { z } from 'zod';
 import { verdictDecisions } from '@verdict/client/langchain';
 import { testContext } from '../support/harness';
-import { reviewerDecides, sdkServerPerFile, type SdkQueue } from './sdk-support';
+import { reviewerDecides, sdkServerPerFile, type SdkQueue, LARGE_REFUND } from './sdk-support';
 
 const ctx = testContext(__filename);
 const env = sdkServerPerFile(ctx);
-
-const LARGE_REFUND = {
-  name: 'large refund',
-  when: { '>': [{ var: 'output.toolCall.args.amount' }, 100] },
-  route: 'block',
-};
 
 /** An agent whose model asks for the given refunds in one turn, then answers. */
 function refundAgent(amounts: number[], ran: number[]) {

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { testContext } from '../support/harness';
-import { reviewerDecides, sdkServerPerFile, type SdkQueue } from './sdk-support';
+import { reviewerDecides, sdkServerPerFile, type SdkQueue, LARGE_REFUND } from './sdk-support';
 
 const ctx = testContext(__filename);
 const env = sdkServerPerFile(ctx);
@@ -17,12 +17,6 @@ const env = sdkServerPerFile(ctx);
 const pkgFile = require.resolve('@verdict/client/package.json');
 const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { bin: Record<string, string> };
 const BIN = join(dirname(pkgFile), pkg.bin['verdict-mcp']);
-
-const LARGE_REFUND = {
-  name: 'large refund',
-  when: { '>': [{ var: 'output.toolCall.args.amount' }, 100] },
-  route: 'block',
-};
 
 describe('verdict-mcp', () => {
   let q: SdkQueue;

@@ -2,7 +2,7 @@
  * @verdict/client/openai-agents with a fake Model (as the Agents SDK's own tests use; no network,
  * no key) against a real Verdict server while a reviewer decides over REST.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   Agent,
@@ -18,17 +18,17 @@ import {
 import { z } from 'zod';
 import { verdictApprovals } from '@verdict/client/openai-agents';
 import { testContext } from '../support/harness';
-import { reviewerDecides, sdkServerPerFile, WebhookReceiver, type SdkQueue } from './sdk-support';
+import {
+  LARGE_REFUND,
+  queueWithReceiver,
+  reviewerDecides,
+  sdkServerPerFile,
+  type SdkQueue,
+} from './sdk-support';
 
 setTracingDisabled(true);
 const ctx = testContext(__filename);
 const env = sdkServerPerFile(ctx);
-
-const LARGE_REFUND = {
-  name: 'large refund',
-  when: { '>': [{ var: 'output.toolCall.args.amount' }, 100] },
-  route: 'block',
-};
 
 /** Asks for `refund` once, then answers with the last tool output it was given. */
 class FakeModel implements Model {
@@ -78,17 +78,12 @@ class FakeModel implements Model {
 
 describe('OpenAI Agents SDK approvals through Verdict', () => {
   let q: SdkQueue;
-  let secret = '';
-  const receiver = new WebhookReceiver(() => secret);
-  before(async () => {
-    await receiver.start();
-    q = await env.queue('oa-refunds', {
-      policy: { autoApproveAt: 0.9, blockBelow: 0.9, rules: [LARGE_REFUND] },
-      webhookUrl: receiver.url,
-    });
-    secret = q.webhookSecret;
-  });
-  after(() => receiver.stop());
+  const receiver = queueWithReceiver(
+    env,
+    'oa-refunds',
+    { policy: { autoApproveAt: 0.9, blockBelow: 0.9, rules: [LARGE_REFUND] } },
+    (made) => (q = made),
+  );
 
   function setup(callId: string, amount: number) {
     const ran: number[] = [];

@@ -9,14 +9,12 @@ import { once } from 'node:events';
 import { createServer, Server } from 'node:http';
 import { verifyWebhook, VerdictClient, type Item } from '@verdict/client';
 import {
-  adminApi,
   Api,
   apiKey,
   createQueue,
-  dropTestState,
   eventually,
   RunningServer,
-  startServer,
+  serverPerFile,
   TestContext,
 } from '../support/harness';
 
@@ -37,27 +35,55 @@ export interface SdkQueue {
 /** Tool queues: everything below 0.9 is held for a person (nothing is merely flagged). */
 export const TOOL_POLICY = { autoApproveAt: 0.9, blockBelow: 0.9 };
 
+/** The refund rule the tool tests share: a refund over 100 is held for a person. */
+export const LARGE_REFUND = {
+  name: 'large refund',
+  when: { '>': [{ var: 'output.toolCall.args.amount' }, 100] },
+  route: 'block',
+};
+
 export function sdkServerPerFile(ctx: TestContext): SdkEnv {
   const env = {} as SdkEnv;
-  before(async () => {
-    env.server = await startServer(ctx, { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
-    env.admin = await adminApi(env.server.url);
-    env.queue = async (slug, extra = {}) => {
-      const created = await createQueue(env.admin, slug, { policy: TOOL_POLICY, ...extra });
-      const key = (await apiKey(env.admin, [slug])).token!;
-      return {
-        slug,
-        webhookSecret: created.webhookSecret,
-        key,
-        client: new VerdictClient({ baseUrl: env.server.url, apiKey: key }),
-      };
+  serverPerFile(
+    ctx,
+    (started) => {
+      ({ server: env.server, admin: env.admin } = started);
+    },
+    { env: { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' } },
+  );
+  env.queue = async (slug, extra = {}) => {
+    const created = await createQueue(env.admin, slug, { policy: TOOL_POLICY, ...extra });
+    const key = (await apiKey(env.admin, [slug])).token!;
+    return {
+      slug,
+      webhookSecret: created.webhookSecret,
+      key,
+      client: new VerdictClient({ baseUrl: env.server.url, apiKey: key }),
     };
-  });
-  after(async () => {
-    await env.server?.stop();
-    await dropTestState(ctx);
-  });
+  };
   return env;
+}
+
+/**
+ * For the enclosing suite: a webhook receiver, then a queue (with `extra`) that delivers to it,
+ * handed to `made` once created. The receiver stops after the suite.
+ */
+export function queueWithReceiver(
+  env: SdkEnv,
+  slug: string,
+  extra: Record<string, unknown>,
+  made: (queue: SdkQueue) => void,
+): WebhookReceiver {
+  let secret = '';
+  const receiver = new WebhookReceiver(() => secret);
+  before(async () => {
+    await receiver.start();
+    const queue = await env.queue(slug, { ...extra, webhookUrl: receiver.url });
+    secret = queue.webhookSecret;
+    made(queue);
+  });
+  after(() => receiver.stop());
+  return receiver;
 }
 
 /**

@@ -89,6 +89,18 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await page.waitForURL((url) => url.pathname !== '/login');
 }
 
+/** A new session signed in as `email` (test users' password unless told otherwise). */
+export async function signedInSession(
+  browser: Browser,
+  baseUrl: string,
+  email: string,
+  password = 'password-123',
+): Promise<BrowserSession> {
+  const s = await openSession(browser, baseUrl);
+  await signIn(s.page, email, password);
+  return s;
+}
+
 /** Console errors other than those the test expects (matched by substring). */
 export function unexpectedProblems(session: BrowserSession, ...expected: string[]): string[] {
   return session.problems.filter((p) => !expected.some((e) => p.includes(e)));

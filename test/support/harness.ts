@@ -2,6 +2,7 @@
  * Test harness: every test file gets its own database and Redis key prefix and talks to real
  * Verdict server processes over HTTP, exactly as product systems and browsers do.
  */
+import assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
@@ -179,6 +180,11 @@ export async function dropTestState(ctx: TestContext, redisUrl = REDIS_URL): Pro
     await client.end();
   }
   databasesMade.delete(ctx.database);
+  await dropRedisKeys(ctx, redisUrl);
+}
+
+/** Deletes every key under the file's Redis prefix (on `redisUrl`), as losing Redis would. */
+export async function dropRedisKeys(ctx: TestContext, redisUrl = REDIS_URL): Promise<void> {
   const redis = new Redis(redisUrl);
   try {
     let cursor = '0';
@@ -199,11 +205,21 @@ export interface ServersStarted {
   servers: RunningServer[];
   /** The seeded admin, signed in on the first server. */
   admin: Api;
+  /**
+   * Starts server `index` (default 0) again with the same env, after a test killed or stopped
+   * it, in its place in `servers`: the file's after hook stops the new one.
+   */
+  restart(index?: number): Promise<RunningServer>;
 }
 
 export interface ServerPerFileOptions {
-  /** Extra environment for every server (a REDIS_URL here is also where the keys are dropped). */
-  env?: Record<string, string>;
+  /**
+   * Extra environment for every server (a REDIS_URL here is also where the keys are dropped).
+   * A function is called (and awaited) in `before`, ahead of the first start: the place to
+   * start what the env names (a receiver, a private Redis). Not a `before` of its own: at a
+   * file's top level node:test runs `before` hooks side by side, not one after another.
+   */
+  env?: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
   /** How many server processes share the file's state (default 1), started one after another. */
   instances?: number;
 }
@@ -218,11 +234,13 @@ export function serverPerFile(
   onStart: (started: ServersStarted) => Promise<void> | void = () => {},
   options: ServerPerFileOptions = {},
 ): void {
-  const env = options.env ?? {};
+  let env: Record<string, string> = {};
   const servers: RunningServer[] = [];
   before(async () => {
+    env = typeof options.env === 'function' ? await options.env() : (options.env ?? {});
     for (let i = 0; i < (options.instances ?? 1); i++) servers.push(await startServer(ctx, env));
-    await onStart({ server: servers[0], servers, admin: await adminApi(servers[0].url) });
+    const restart = async (index = 0) => (servers[index] = await startServer(ctx, env));
+    await onStart({ server: servers[0], servers, admin: await adminApi(servers[0].url), restart });
   });
   after(async () => {
     await Promise.all(servers.map((s) => s.stop()));
@@ -366,6 +384,13 @@ export function submission(overrides: Record<string, unknown> = {}) {
     metadata: { amount: 40 },
     ...overrides,
   };
+}
+
+/** Submits an item through `key` (an API key) and expects it accepted. */
+export async function submit(key: Api, slug: string, overrides: Record<string, unknown> = {}) {
+  const res = await key.post(`/v1/queues/${slug}/items`, submission(overrides));
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  return res.body as { id: string; status: string; [k: string]: any };
 }
 
 export async function eventually<T>(

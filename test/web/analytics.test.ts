@@ -11,7 +11,7 @@ import {
   testContext,
   userApi,
 } from '../support/harness';
-import { assertNoConsoleErrors, browserPerFile, openSession, signIn } from '../support/browser';
+import { assertNoConsoleErrors, browserPerFile, signedInSession } from '../support/browser';
 import { decideAll, PlannedDecision } from '../analytics/decisions';
 
 const ctx = testContext(__filename);
@@ -51,9 +51,8 @@ serverPerFile(ctx, async (started) => {
 
 void describe('analytics in the web app', () => {
   void it('draws the reliability diagram from the calibration data', async () => {
-    const s = await openSession(browser(), server.url);
+    const s = await signedInSession(browser(), server.url, analyst.user.email);
     try {
-      await signIn(s.page, analyst.user.email, 'password-123');
       await s.page.goto('/analytics');
       const diagram = s.page.getByTestId('reliability-diagram');
       await diagram.waitFor();
@@ -95,9 +94,8 @@ void describe('analytics in the web app', () => {
   });
 
   void it('previews the split and the estimated error as the threshold slider moves', async () => {
-    const s = await openSession(browser(), server.url);
+    const s = await signedInSession(browser(), server.url, analyst.user.email);
     try {
-      await signIn(s.page, analyst.user.email, 'password-123');
       await s.page.goto('/analytics');
       await s.page
         .getByRole('textbox', { name: 'Queue' })
@@ -137,9 +135,8 @@ void describe('analytics in the web app', () => {
   });
 
   void it('shows the preview in the policy editor as thresholds are typed', async () => {
-    const s = await openSession(browser(), server.url);
+    const s = await signedInSession(browser(), server.url, ADMIN.email, ADMIN.password);
     try {
-      await signIn(s.page, ADMIN.email, ADMIN.password);
       await s.page.goto('/settings/answers');
       await s.page.getByLabel('Auto-approve at').fill('0.6');
       const sim = (
@@ -156,9 +153,8 @@ void describe('analytics in the web app', () => {
   });
 
   void it('lists drift per model version and runs a background export to completion', async () => {
-    const s = await openSession(browser(), server.url);
+    const s = await signedInSession(browser(), server.url, analyst.user.email);
     try {
-      await signIn(s.page, analyst.user.email, 'password-123');
       await s.page.goto('/analytics');
       await s.page.getByTestId('drift-table').getByText('support-llm').first().waitFor();
       await s.page.getByRole('button', { name: 'Run in background' }).click();

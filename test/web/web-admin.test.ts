@@ -11,13 +11,7 @@ import {
   testContext,
   userApi,
 } from '../support/harness';
-import {
-  assertNoConsoleErrors,
-  browserPerFile,
-  BrowserSession,
-  openSession,
-  signIn,
-} from '../support/browser';
+import { assertNoConsoleErrors, browserPerFile, signedInSession } from '../support/browser';
 
 const ctx = testContext(__filename);
 let server: RunningServer;
@@ -30,11 +24,7 @@ serverPerFile(ctx, async (started) => {
   await createQueue(admin, 'escalations', { name: 'Escalations', labels: ['tone'] });
 });
 
-async function adminSession(): Promise<BrowserSession> {
-  const s = await openSession(browser(), server.url);
-  await signIn(s.page, ADMIN.email, ADMIN.password);
-  return s;
-}
+const adminSession = () => signedInSession(browser(), server.url, ADMIN.email, ADMIN.password);
 
 void describe('lead and admin pages', () => {
   void it('edits the policy, showing the server’s validation message next to the field', async () => {

@@ -7,17 +7,11 @@ import {
   eventually,
   RunningServer,
   serverPerFile,
-  submission,
+  submit as submitItem,
   testContext,
   userApi,
 } from '../support/harness';
-import {
-  assertNoConsoleErrors,
-  browserPerFile,
-  BrowserSession,
-  openSession,
-  signIn,
-} from '../support/browser';
+import { assertNoConsoleErrors, browserPerFile, signedInSession } from '../support/browser';
 
 const ctx = testContext(__filename);
 let server: RunningServer;
@@ -36,17 +30,10 @@ serverPerFile(ctx, async (started) => {
   reviewer = await userApi(admin, ['reviewer'], ['support', 'escalations'], 'robin');
 });
 
-async function submit(slug: string, overrides: Record<string, unknown> = {}) {
-  const res = await product.post(`/v1/queues/${slug}/items`, submission(overrides));
-  assert.equal(res.status, 201, JSON.stringify(res.body));
-  return res.body as { id: string; externalId: string | null };
-}
-
-async function session(who: { user: { email: string } }): Promise<BrowserSession> {
-  const s = await openSession(browser(), server.url);
-  await signIn(s.page, who.user.email, 'password-123');
-  return s;
-}
+const submit = (slug: string, overrides: Record<string, unknown> = {}) =>
+  submitItem(product, slug, overrides);
+const session = (who: { user: { email: string } }) =>
+  signedInSession(browser(), server.url, who.user.email);
 
 void describe('items in the web app', () => {
   void it('finds an item by externalId from the search box and opens it', async () => {

@@ -8,17 +8,18 @@ import {
   createQueue,
   RunningServer,
   serverPerFile,
-  submission,
+  submit as submitItem,
   testContext,
   userApi,
 } from '../support/harness';
 import {
   assertNoConsoleErrors,
   browserPerFile,
-  BrowserSession,
   openSession,
   signIn,
+  signedInSession,
 } from '../support/browser';
+import { startReviewing } from './web-support';
 
 const ctx = testContext(__filename);
 const LABELS = ['hallucination', 'tone'];
@@ -79,23 +80,9 @@ serverPerFile(ctx, async (started) => {
   reviewer = await userApi(admin, ['reviewer'], QUEUES, 'rubricreviewer');
 });
 
-async function submit(slug: string, overrides: Record<string, unknown> = {}) {
-  const res = await product.post(`/v1/queues/${slug}/items`, submission(overrides));
-  assert.equal(res.status, 201, JSON.stringify(res.body));
-  return res.body as { id: string };
-}
-
-async function reviewerSession(): Promise<BrowserSession> {
-  const s = await openSession(browser(), server.url);
-  await signIn(s.page, reviewer.user.email, 'password-123');
-  return s;
-}
-
-async function startReviewing(page: Page, slug: string) {
-  await page.goto(`/review/${slug}`);
-  await page.getByRole('button', { name: 'Start reviewing' }).click();
-  await page.getByTestId('workspace').waitFor();
-}
+const submit = (slug: string, overrides: Record<string, unknown> = {}) =>
+  submitItem(product, slug, overrides);
+const reviewerSession = () => signedInSession(browser(), server.url, reviewer.user.email);
 
 const currentItemId = (page: Page) =>
   page.getByTestId('workspace').getAttribute('data-item-id') as Promise<string>;

@@ -12,11 +12,10 @@ import {
   Api,
   apiKey,
   createQueue,
-  dropTestState,
   eventually,
   RunningServer,
+  serverPerFile,
   sql,
-  startServer,
   submission,
   testContext,
 } from '../support/harness';
@@ -68,26 +67,24 @@ const REFUSED = [
 const strict = testContext(`${__filename}-strict`);
 const open = testContext(`${__filename}-open`);
 const receiver = new Receiver();
-let server: RunningServer; // the default: private networks refused
 let openServer: RunningServer; // WEBHOOK_ALLOW_PRIVATE_NETWORKS=true
 let admin: Api;
 let product: Api;
 
-before(async () => {
-  await receiver.start();
-  [server, openServer] = await Promise.all([
-    startServer(strict),
-    startServer(open, { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' }),
-  ]);
-  admin = await adminApi(server.url);
+before(() => receiver.start());
+serverPerFile(strict, async (started) => {
+  admin = started.admin; // the default: private networks refused
   await createQueue(admin, 'guarded', { policy: { autoApproveAt: 0.9, blockBelow: 0.5 } });
   product = await apiKey(admin, ['guarded']);
 });
-after(async () => {
-  receiver.stop();
-  await Promise.all([server?.stop(), openServer?.stop()]);
-  await Promise.all([dropTestState(strict), dropTestState(open)]);
-});
+serverPerFile(
+  open,
+  (started) => {
+    openServer = started.server;
+  },
+  { env: { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' } },
+);
+after(() => receiver.stop());
 
 describe('refused when saved or submitted', () => {
   it('refuses every private or local address form as webhookUrl, with 400 naming the field', async () => {
