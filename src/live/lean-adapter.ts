@@ -29,7 +29,10 @@ export function leanAdapter(factory: AdapterFactory): AdapterFactory {
   // A plain function, not an arrow: socket.io calls the adapter factory with `new`.
   return function leanAdapterFor(nsp: Namespace): Adapter {
     const adapter = factory(nsp);
-    const internals = adapter as unknown as ClusterAdapterInternals;
+    const internals = adapter as unknown as Partial<ClusterAdapterInternals>;
+    // These are socket.io-adapter internals: an adapter without them is used as it is.
+    if (typeof internals.broadcast !== 'function' || typeof internals._encode !== 'function')
+      return adapter;
     const broadcast = internals.broadcast.bind(adapter);
     const encode = internals._encode.bind(adapter);
     const pending = new WeakMap<object, BroadcastOptions>();

@@ -66,6 +66,9 @@ export class SlaService {
     const applied = await this.store.apply(
       itemId,
       async (locked, manager) => {
+        // The plan may run twice (a retry after an audit-chain race): only the last run counts.
+        early = 0;
+        afterCommit = undefined;
         const due = slaDue(locked);
         if (due === null) return null;
         if (due !== true) {
