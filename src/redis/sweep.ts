@@ -86,6 +86,9 @@ export class Sweep {
   }
 }
 
+/** How long the first sweeps wait for the Redis connection at start before running without it. */
+const REDIS_WAIT_MS = 5_000;
+
 /** How a service asks for a sweep; the interval and lock period come from the configuration. */
 export type SweepPlan = {
   logger: Logger;
@@ -147,7 +150,22 @@ export class Sweeps implements OnApplicationBootstrap, BeforeApplicationShutdown
   onApplicationBootstrap(): void {
     if (this.config.appRole === 'api') return;
     this.started = true;
-    for (const sweep of this.all) sweep.start();
+    const startAll = () => {
+      if (this.started) for (const sweep of this.all) sweep.start();
+    };
+    if (this.redis.status === 'ready') return startAll();
+    // A run before the connection is up would only log Redis as unavailable at every boot; wait
+    // for it a little, then sweep anyway (sweeps that may run without Redis must not wait on it).
+    const fallback = setTimeout(() => {
+      this.redis.off('ready', onReady);
+      startAll();
+    }, REDIS_WAIT_MS);
+    fallback.unref();
+    const onReady = () => {
+      clearTimeout(fallback);
+      startAll();
+    };
+    this.redis.once('ready', onReady);
   }
 
   beforeApplicationShutdown(): void {

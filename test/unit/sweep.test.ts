@@ -109,6 +109,27 @@ describe('Sweeps', () => {
     assert.equal(runs, stopped, 'no runs once shutdown began');
   });
 
+  it('the first runs wait for the Redis connection to be up', async () => {
+    const late = new Redis(REDIS_URL, { lazyConnect: true });
+    try {
+      const cfg = config('worker', 60_000);
+      const sweeps = new Sweeps(cfg, late, new RedisKeys(cfg));
+      let runs = 0;
+      sweeps.every('patient', { logger, lock: null, runAtStart: true }, async () => {
+        runs += 1;
+      });
+      sweeps.onApplicationBootstrap();
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(runs, 0, 'no run while Redis is not connected yet');
+      await late.connect();
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(runs, 1, 'ran once the connection was ready');
+      sweeps.beforeApplicationShutdown();
+    } finally {
+      late.disconnect();
+    }
+  });
+
   it('API-only instances never sweep', async () => {
     const sweeps = sweepsFor(config('api'));
     let runs = 0;
