@@ -33,7 +33,11 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggingParams(config.logLevel)),
-        TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl)),
+        TypeOrmModule.forRoot(
+          dataSourceOptions(config.databaseUrl, {
+            preparedStatements: config.databasePreparedStatements,
+          }),
+        ),
         RedisModule,
         DomainEventsModule,
         MetricsModule,

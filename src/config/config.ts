@@ -9,6 +9,8 @@ export type AppRole = 'api' | 'worker' | 'all';
 export interface AppConfig {
   port: number;
   databaseUrl: string;
+  /** Hot statements go to Postgres as named prepared statements (off behind a transaction-mode pooler). */
+  databasePreparedStatements: boolean;
   redisUrl: string;
   redisPrefix: string;
   /**
@@ -186,6 +188,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       'postgres:',
       'postgresql:',
     ]),
+    databasePreparedStatements: env.DATABASE_PREPARED_STATEMENTS
+      ? bool(env, 'DATABASE_PREPARED_STATEMENTS')
+      : true,
     redisUrl: url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
     redisPrefix,
     jwtSecret,

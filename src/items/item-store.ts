@@ -5,6 +5,7 @@ import { DataSource, EntityManager, EntityMetadata } from 'typeorm';
 import { DomainEvents } from '../common/domain-events';
 import type { PreviousItemState } from './item-domain-events';
 import { isUniqueViolation } from '../common/pg-errors';
+import { prepared } from '../common/prepared-sql';
 import { insertSql, SqlParams, unnestSql, updateSql } from '../common/sql';
 import { Review } from './review.entity';
 import { ItemChangesService } from './item-changes.service';
@@ -100,16 +101,11 @@ const CLAIM_ASSIGNED = `assigned_to = $3 AND queue_id = $1 AND review_state = 'w
  * under the row lock guarantees one holder. The SET clause is item-state's claim transition.
  * $4 = true also allows the item this reviewer last released (last attempt only); $7 lists the
  * items they skipped recently, passed over while anything else waits for them.
- * CLAIM_SQL looks at the reviewer's reservations first and, only when there is none (the
+ * The claim statement looks at the reviewer's reservations first and, only when there is none (the
  * uncorrelated NOT EXISTS is a one-time filter: the line scan does not run at all then), at
  * the line, in the same statement: one round trip per claim instead of two.
  */
-const CLAIM_SQL = claimSql(CLAIM_LINE, CLAIM_ASSIGNED);
-
-/** The line alone: the later attempts (skipped items again, then the one just released). */
-const CLAIM_LINE_SQL = claimSql(CLAIM_LINE);
-
-function claimSql(line: string, assigned?: string): string {
+function claimSql(itemColumns: string, line: string, assigned?: string): string {
   const pick = (where: string) =>
     `SELECT id FROM items WHERE ${where} ORDER BY review_rank, queued_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`;
   const picked = assigned
@@ -127,7 +123,7 @@ WITH ${picked}, claimed AS (
     -- A claim settles any reservation: the assignee took it, or it had lapsed.
     assigned_to = NULL, assigned_to_name = NULL, assigned_until = NULL, assigned_by = NULL
   FROM picked WHERE i.id = picked.id
-  RETURNING i.*, picked.was_assigned
+  RETURNING ${itemColumns}, picked.was_assigned
 ), cleared AS (
   -- "Just released" holds for one claim: after it, their other released items are fair game
   -- again. SKIP LOCKED: a row someone else is claiming loses the mark anyway, and waiting for it
@@ -167,6 +163,7 @@ export interface ClaimRequest {
 export class ItemStore {
   private columns?: [string, string][];
   private readonly metas = new Map<unknown, EntityMetadata>();
+  private statements?: { claim: string; claimLine: string; lock: Map<string, string> };
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -179,6 +176,39 @@ export class ItemStore {
     let meta = this.metas.get(entity);
     if (!meta) this.metas.set(entity, (meta = this.dataSource.getMetadata(entity)));
     return meta;
+  }
+
+  /**
+   * The hot statements, built once the entity metadata is known: item columns are listed by name
+   * (never `i.*`) because they are named prepared statements, whose result columns must not
+   * change when a migration adds a column (src/common/prepared-sql.ts).
+   */
+  private sql(): { claim: string; claimLine: string; lock: Map<string, string> } {
+    if (this.statements) return this.statements;
+    const columns = (alias: string) =>
+      this.meta(Item)
+        .columns.map((c) => `${alias}."${c.databaseName}"`)
+        .join(', ');
+    const lock = new Map<string, string>();
+    for (const careful of [false, true])
+      for (const skipLocked of [false, true])
+        lock.set(
+          `${careful}/${skipLocked}`,
+          prepared(
+            `SELECT ${columns('i')}, now() AS db_now,
+         EXISTS (SELECT 1 FROM reviews r WHERE r.item_id = i.id) AS had_reviews
+         ${careful ? '' : ', e.seq AS last_event_seq, e.hash AS last_event_hash'}
+       FROM items i
+       ${careful ? '' : LAST_EVENT_JOIN('i')}
+       WHERE i.id = $1 FOR UPDATE OF i${skipLocked ? ' SKIP LOCKED' : ''}`,
+          ),
+        );
+    return (this.statements = {
+      claim: prepared(claimSql(columns('i'), CLAIM_LINE, CLAIM_ASSIGNED)),
+      // The line alone: the later attempts (skipped items again, then the one just released).
+      claimLine: prepared(claimSql(columns('i'), CLAIM_LINE)),
+      lock,
+    });
   }
 
   /** Maps a raw `items` row (snake_case, as pg returns it) onto an Item. */
@@ -263,12 +293,7 @@ export class ItemStore {
     careful = false,
   ): Promise<LockedItem | null> {
     const rows: Record<string, unknown>[] = await manager.query(
-      `SELECT i.*, now() AS db_now,
-         EXISTS (SELECT 1 FROM reviews r WHERE r.item_id = i.id) AS had_reviews
-         ${careful ? '' : ', e.seq AS last_event_seq, e.hash AS last_event_hash'}
-       FROM items i
-       ${careful ? '' : LAST_EVENT_JOIN('i')}
-       WHERE i.id = $1 FOR UPDATE OF i${skipLocked ? ' SKIP LOCKED' : ''}`,
+      this.sql().lock.get(`${careful}/${skipLocked}`)!,
       [id],
     );
     if (rows.length === 0) return null;
@@ -337,7 +362,8 @@ export class ItemStore {
           statements.push(insertSql(this.meta(Review), [transition.review], params));
         if (events.length > 0) statements.push(insertSql(this.meta(ItemEvent), events, params));
         await manager.query(
-          `WITH ${statements.map((sql, n) => `w${n} AS (${sql})`).join(', ')} SELECT 1`,
+          // Prepared: a decision's shape repeats (the same columns change for the same action).
+          prepared(`WITH ${statements.map((sql, n) => `w${n} AS (${sql})`).join(', ')} SELECT 1`),
           params.values,
         );
         const item = Object.assign(new Item(), previous, changes);
@@ -355,7 +381,7 @@ export class ItemStore {
   }
 
   /**
-   * Claims the next item for one reviewer (claim transition in CLAIM_SQL, 'claimed' audit event
+   * Claims the next item for one reviewer (claim transition in claimSql, 'claimed' audit event
    * in the same transaction). Their reservations first, then the line as everyone sees it. Skip
    * rotates: items skipped lately wait until everything else has been seen; then the oldest
    * comes back first, and what they just released only when nothing else waits for them.
@@ -366,7 +392,8 @@ export class ItemStore {
   ): Promise<{ item: Item; fromSkipped: boolean; previous: PreviousItemState } | null> {
     return retryOnChainRace((careful) =>
       this.dataSource.transaction(async (manager) => {
-        const attempt = async (allowReleased: boolean, exclude: string[], sql = CLAIM_SQL) =>
+        const { claim, claimLine } = this.sql();
+        const attempt = async (allowReleased: boolean, exclude: string[], sql = claim) =>
           (await manager.query(sql, [
             request.queueId,
             request.minRank,
@@ -380,10 +407,10 @@ export class ItemStore {
         let rows = await attempt(false, request.skipped);
         let fromSkipped = false;
         if (rows.length === 0 && request.skipped.length > 0) {
-          rows = await attempt(false, [], CLAIM_LINE_SQL);
+          rows = await attempt(false, [], claimLine);
           fromSkipped = true;
         }
-        if (rows.length === 0) rows = await attempt(true, [], CLAIM_LINE_SQL);
+        if (rows.length === 0) rows = await attempt(true, [], claimLine);
         if (rows.length === 0) return null;
         const wasAssigned = rows[0].was_assigned === true;
         const item = this.toItem(rows[0]);
@@ -415,7 +442,7 @@ export class ItemStore {
       updateSql(this.meta(Item), head, { column: 'id', value: item.id }, params),
     ];
     await manager.query(
-      `WITH ${statements.map((sql, n) => `w${n} AS (${sql})`).join(', ')} SELECT 1`,
+      prepared(`WITH ${statements.map((sql, n) => `w${n} AS (${sql})`).join(', ')} SELECT 1`),
       params.values,
     );
   }
@@ -476,7 +503,7 @@ export class ItemStore {
     );
     const rows = unnestSql(this.meta(ItemEvent), events, params);
     const inserted: { id: string }[] = await this.dataSource.query(
-      `WITH inserted AS (
+      prepared(`WITH inserted AS (
         INSERT INTO items (${items.columns})
         SELECT * FROM ${items.from}
         ON CONFLICT (queue_id, external_id) WHERE external_id IS NOT NULL DO NOTHING
@@ -489,7 +516,7 @@ export class ItemStore {
         INSERT INTO review_line_outbox (item_id, queued_at)
         SELECT id, queued_at FROM inserted WHERE review_state <> 'none'
       )
-      SELECT id FROM inserted`,
+      SELECT id FROM inserted`),
       params.values,
     );
     return new Set(inserted.map((r) => r.id));
@@ -505,11 +532,11 @@ export class ItemStore {
   ): Promise<{ leaseExpiresAt: Date; leaseToken: string } | null> {
     const rows: { lease_expires_at: Date; lease_token: string }[] = await this.dataSource.query(
       // Wrapped in a CTE so the driver returns plain rows (a bare UPDATE yields [rows, count]).
-      `WITH extended AS (
+      prepared(`WITH extended AS (
          UPDATE items SET lease_expires_at = now() + make_interval(secs => $3), updated_at = now()
          WHERE id = $1 AND review_state = 'claimed' AND claimed_by = $2 AND lease_expires_at > now()
          RETURNING lease_expires_at, lease_token)
-       SELECT * FROM extended`,
+       SELECT * FROM extended`),
       [id, userId, leaseSeconds],
     );
     return rows.length

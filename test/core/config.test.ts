@@ -24,3 +24,18 @@ describe('TRUST_PROXY', () => {
     );
   });
 });
+
+describe('DATABASE_PREPARED_STATEMENTS', () => {
+  it('is on unless turned off, and refuses a value that is not a boolean', () => {
+    assert.equal(loadConfig({}).databasePreparedStatements, true);
+    assert.equal(
+      loadConfig({ DATABASE_PREPARED_STATEMENTS: 'false' }).databasePreparedStatements,
+      false,
+    );
+    assert.throws(
+      () => loadConfig({ DATABASE_PREPARED_STATEMENTS: 'sometimes' }),
+      (error: Error) =>
+        error instanceof ConfigError && /DATABASE_PREPARED_STATEMENTS/.test(error.message),
+    );
+  });
+});
