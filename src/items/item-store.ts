@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, EntityMetadata } from 'typeorm';
 import { DomainEvents } from '../common/domain-events';
 import type { PreviousItemState } from './item-domain-events';
-import { isUniqueViolation } from '../common/pg-errors';
+import { isUniqueViolation, pgCode } from '../common/pg-errors';
 import { prepared } from '../common/prepared-sql';
 import { insertSql, SqlParams, unnestSql, updateSql } from '../common/sql';
 import { Review } from './review.entity';
@@ -163,7 +163,12 @@ export interface ClaimRequest {
 export class ItemStore {
   private columns?: [string, string][];
   private readonly metas = new Map<unknown, EntityMetadata>();
-  private statements?: { claim: string; claimLine: string; lock: Map<string, string> };
+  private statements?: {
+    claim: string;
+    claimLine: string;
+    lock: Map<string, string>;
+    read: string;
+  };
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -183,31 +188,36 @@ export class ItemStore {
    * (never `i.*`) because they are named prepared statements, whose result columns must not
    * change when a migration adds a column (src/common/prepared-sql.ts).
    */
-  private sql(): { claim: string; claimLine: string; lock: Map<string, string> } {
+  private sql(): NonNullable<ItemStore['statements']> {
     if (this.statements) return this.statements;
     const columns = (alias: string) =>
       this.meta(Item)
         .columns.map((c) => `${alias}."${c.databaseName}"`)
         .join(', ');
+    // The item, the database's clock, whether reviews are stored, and (unless careful) the
+    // newest audit link; locked or (read, for applyOptimistic) not.
+    const select = (careful: boolean, lockClause: string) =>
+      prepared(
+        `SELECT ${columns('i')}, now() AS db_now,
+         EXISTS (SELECT 1 FROM reviews r WHERE r.item_id = i.id) AS had_reviews
+         ${careful ? '' : ', e.seq AS last_event_seq, e.hash AS last_event_hash'}
+       FROM items i
+       ${careful ? '' : LAST_EVENT_JOIN('i')}
+       WHERE i.id = $1 ${lockClause}`,
+      );
     const lock = new Map<string, string>();
     for (const careful of [false, true])
       for (const skipLocked of [false, true])
         lock.set(
           `${careful}/${skipLocked}`,
-          prepared(
-            `SELECT ${columns('i')}, now() AS db_now,
-         EXISTS (SELECT 1 FROM reviews r WHERE r.item_id = i.id) AS had_reviews
-         ${careful ? '' : ', e.seq AS last_event_seq, e.hash AS last_event_hash'}
-       FROM items i
-       ${careful ? '' : LAST_EVENT_JOIN('i')}
-       WHERE i.id = $1 FOR UPDATE OF i${skipLocked ? ' SKIP LOCKED' : ''}`,
-          ),
+          select(careful, `FOR UPDATE OF i${skipLocked ? ' SKIP LOCKED' : ''}`),
         );
     return (this.statements = {
       claim: prepared(claimSql(columns('i'), CLAIM_LINE, CLAIM_ASSIGNED)),
       // The line alone: the later attempts (skipped items again, then the one just released).
       claimLine: prepared(claimSql(columns('i'), CLAIM_LINE)),
       lock,
+      read: select(false, ''),
     });
   }
 
@@ -297,11 +307,17 @@ export class ItemStore {
       [id],
     );
     if (rows.length === 0) return null;
-    const lastEvent = careful ? await readLastEvent(manager, id) : lastEventOf(rows[0]);
-    return Object.assign(this.toItem(rows[0]), {
-      dbNow: rows[0].db_now as Date,
+    return this.lockedItem(
+      rows[0],
+      careful ? await readLastEvent(manager, id) : lastEventOf(rows[0]),
+    );
+  }
+
+  private lockedItem(row: Record<string, unknown>, lastEvent: LastEvent): LockedItem {
+    return Object.assign(this.toItem(row), {
+      dbNow: row.db_now as Date,
       lastEvent,
-      hadReviews: rows[0].had_reviews === true,
+      hadReviews: row.had_reviews === true,
     });
   }
 
@@ -324,52 +340,21 @@ export class ItemStore {
       item: LockedItem,
       manager: EntityManager,
     ) => Promise<StateChange | null> | StateChange | null,
-    options: { skipLocked?: boolean } = {},
+    options: { skipLocked?: boolean; optimistic?: boolean } = {},
   ): Promise<Applied | null> {
-    const applied = await retryOnChainRace((careful) =>
-      this.dataSource.transaction(async (manager) => {
-        const locked = await this.lock(manager, id, options.skipLocked, careful);
-        if (!locked) return null;
-        const transition = await plan(locked, manager);
-        if (!transition) return null;
-        const { dbNow, lastEvent, hadReviews, ...previous } = locked;
-        // An id of our own, so the caller can show the review without reading it back.
-        if (transition.review) transition.review.id ??= randomUUID();
-        const changes: Partial<Item> = { ...transition.changes, updatedAt: dbNow };
-        // Kept on the row so claims skip what the claimer already reviewed without a join.
-        if (transition.review)
-          changes.reviewedBy = [...(locked.reviewedBy ?? []), transition.review.reviewerId!];
-        const events = this.itemEvents.chain(
-          id,
-          lastEvent,
-          transition.events.map((e) => ({ ...e, at: e.at ?? dbNow })),
-        );
-        // The head covers the newest event and the item's verdict after this change.
-        const newest = events.length ? events[events.length - 1] : lastEvent;
-        Object.assign(
-          changes,
-          this.itemEvents.auditColumns(
-            { ...previous, ...changes, id } as Item,
-            lastEvent,
-            newest ? { seq: newest.seq, hash: newest.hash } : null,
-          ),
-        );
-        const params = new SqlParams();
-        const statements = [
-          updateSql(this.meta(Item), changes, { column: 'id', value: id }, params),
-        ];
-        if (transition.review)
-          statements.push(insertSql(this.meta(Review), [transition.review], params));
-        if (events.length > 0) statements.push(insertSql(this.meta(ItemEvent), events, params));
-        await manager.query(
-          // Prepared: a decision's shape repeats (the same columns change for the same action).
-          prepared(`WITH ${statements.map((sql, n) => `w${n} AS (${sql})`).join(', ')} SELECT 1`),
-          params.values,
-        );
-        const item = Object.assign(new Item(), previous, changes);
-        return { previous: Object.assign(new Item(), previous), item, transition, hadReviews };
-      }),
-    );
+    const optimistic = options.optimistic ? await this.applyOptimistic(id, plan) : 'locking';
+    const applied =
+      optimistic !== 'locking'
+        ? optimistic
+        : await retryOnChainRace((careful) =>
+            this.dataSource.transaction(async (manager) => {
+              const locked = await this.lock(manager, id, options.skipLocked, careful);
+              if (!locked) return null;
+              const transition = await plan(locked, manager);
+              if (!transition) return null;
+              return this.write(manager, locked, transition);
+            }),
+          );
     if (applied && !applied.transition.quiet)
       await this.announce(
         applied.previous,
@@ -378,6 +363,90 @@ export class ItemStore {
         applied.transition.actor,
       );
     return applied;
+  }
+
+  /**
+   * `apply` without a held transaction, for the hot path (a reviewer's decision): read the item
+   * and its newest audit link (one statement), plan, then write row + review + audit events in
+   * one autocommitted statement. Two round trips instead of four (BEGIN, lock, write, COMMIT).
+   * The audit chain is the arbiter: every status change appends an event, and (item_id, seq) is
+   * unique, so if anything changed the item since the read, the write collides on the seq it
+   * claims and nothing of it is stored; the change is then planned again under the row lock
+   * ('locking'), which sees the newer state. A refusal planned from the read is as of that
+   * read, which is when it answers. Plans with no audit event have no such arbiter and go
+   * through the lock too.
+   */
+  private async applyOptimistic(
+    id: string,
+    plan: (
+      item: LockedItem,
+      manager: EntityManager,
+    ) => Promise<StateChange | null> | StateChange | null,
+  ): Promise<Applied | null | 'locking'> {
+    const rows: Record<string, unknown>[] = await this.dataSource.query(this.sql().read, [id]);
+    if (rows.length === 0) return null;
+    const read = this.lockedItem(rows[0], lastEventOf(rows[0]));
+    const transition = await plan(read, this.dataSource.manager);
+    if (!transition) return null;
+    if (transition.events.length === 0) return 'locking';
+    try {
+      return await this.write(this.dataSource.manager, read, transition);
+    } catch (error) {
+      // Someone appended to the chain since the read (or, should it ever happen, a deadlock
+      // with them): plan again under the row lock. Nothing of this attempt was stored.
+      if (isUniqueViolation(error, 'item_events_item_seq_key') || pgCode(error) === '40P01')
+        return 'locking';
+      throw error;
+    }
+  }
+
+  /** Writes a planned transition: item row, review and audit events in one statement. */
+  private async write(
+    manager: EntityManager,
+    locked: LockedItem,
+    transition: StateChange,
+  ): Promise<Applied> {
+    const { dbNow, lastEvent, hadReviews, ...previous } = locked;
+    const id = locked.id;
+    // An id of our own, so the caller can show the review without reading it back.
+    if (transition.review) transition.review.id ??= randomUUID();
+    const changes: Partial<Item> = { ...transition.changes, updatedAt: dbNow };
+    // Kept on the row so claims skip what the claimer already reviewed without a join.
+    if (transition.review)
+      changes.reviewedBy = [...(locked.reviewedBy ?? []), transition.review.reviewerId!];
+    const events = this.itemEvents.chain(
+      id,
+      lastEvent,
+      transition.events.map((e) => ({ ...e, at: e.at ?? dbNow })),
+    );
+    // The head covers the newest event and the item's verdict after this change.
+    const newest = events.length ? events[events.length - 1] : lastEvent;
+    Object.assign(
+      changes,
+      this.itemEvents.auditColumns(
+        { ...previous, ...changes, id } as Item,
+        lastEvent,
+        newest ? { seq: newest.seq, hash: newest.hash } : null,
+      ),
+    );
+    const params = new SqlParams();
+    const statements = [updateSql(this.meta(Item), changes, { column: 'id', value: id }, params)];
+    if (transition.review)
+      statements.push(insertSql(this.meta(Review), [transition.review], params));
+    if (events.length > 0) statements.push(insertSql(this.meta(ItemEvent), events, params));
+    // The row first, then the inserts: the main query pulls each part in this order (parts no
+    // one reads would run in an unspecified order). Without a held lock (applyOptimistic), an
+    // audit event inserted before the row update could deadlock with a writer that locked the
+    // row and is appending the same seq. Prepared: a decision's shape repeats.
+    await manager.query(
+      prepared(
+        `WITH ${statements.map((sql, n) => `w${n} AS (${sql} RETURNING 1)`).join(', ')}
+         SELECT ${statements.map((_, n) => `(SELECT count(*) FROM w${n}) AS w${n}`).join(', ')}`,
+      ),
+      params.values,
+    );
+    const item = Object.assign(new Item(), previous, changes);
+    return { previous: Object.assign(new Item(), previous), item, transition, hadReviews };
   }
 
   /**

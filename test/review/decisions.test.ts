@@ -177,6 +177,28 @@ void describe('decisions', () => {
     assert.match(metrics, /verdict_reviews_total\{queue="plain",action="approve"\} [1-9]/);
   });
 
+  void it('lands a decision written while comments append to the same audit trail', async () => {
+    // The decision is written without a held lock; audit events appended meanwhile make it
+    // plan again under the lock. Nothing may be lost or refused, and the chain stays valid.
+    for (let round = 0; round < 3; round++) {
+      const item = await held('plain');
+      const comments = Array.from({ length: 4 }, (_, n) =>
+        reviewer.post(`/v1/items/${item.id}/comments`, { body: `note ${round}.${n}` }),
+      );
+      const [decision, ...posted] = await Promise.all([
+        decide(reviewer, item.id, { action: 'approve' }),
+        ...comments,
+      ]);
+      assert.equal(decision.status, 200, JSON.stringify(decision.body));
+      assert.equal(decision.body.status, 'approved');
+      for (const c of posted) assert.equal(c.status, 201, JSON.stringify(c.body));
+      const trail = await events(admin, item.id);
+      assert.equal(trail.filter((e) => e.type === 'decided').length, 1);
+      assert.equal(trail.filter((e) => e.type === 'commented').length, 4);
+      await chainVerifies(admin, item.id);
+    }
+  });
+
   void it('lets only users who review the queue decide', async () => {
     const item = await held('plain');
     assert.equal((await decide(key, item.id, { action: 'approve' })).status, 403);
