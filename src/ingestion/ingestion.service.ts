@@ -199,7 +199,9 @@ export class IngestionService {
         queueId: queue.id,
         queueSlug: queue.slug,
         externalId: dto.externalId ?? null,
-        bodyHash: bodyHash(dto),
+        // Only ever compared when a later submission reuses the externalId (replay or 409):
+        // without one there is nothing to compare it with, so it is not computed.
+        bodyHash: dto.externalId != null ? bodyHash(dto) : '',
         modelName: model.name,
         modelVersion: model.version,
         input: dto.input ?? null,

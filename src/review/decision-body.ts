@@ -5,11 +5,80 @@
 
 import type { FieldProblem } from '../common/errors';
 import { jsonProblems } from '../common/json-guard';
+import { registerFastPath } from '../common/validation';
 import { canonicalJson } from '../items/item-state';
+import { REVIEW_ACTIONS } from '../items/review.entity';
 import type { Queue } from '../queues/queue.entity';
 import { type Answers, checkAnswers } from '../queues/questions';
 import { outputSchemaErrors } from '../routing/output-schema';
-import type { DecisionDto } from './review.dto';
+import { DecisionDto } from './review.dto';
+
+type Plain = Record<string, unknown>;
+
+const isPlainObject = (value: unknown): value is Plain =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** An optional string field: absent, or a string of at most `max` code units. */
+const okOptionalText = (value: unknown, max: number) =>
+  value === undefined || (typeof value === 'string' && value.length <= max);
+
+const isScalar = (value: unknown) =>
+  value === null ||
+  typeof value === 'string' ||
+  typeof value === 'boolean' ||
+  (typeof value === 'number' && Number.isFinite(value));
+
+/**
+ * Answers the fast path hands over as they are: a plain object of scalars or arrays of scalars
+ * (what the question types take). class-transformer copies `answers` (it has no @FreeJson), and
+ * for these values the copy is equal. It drops keys named like Object.prototype's functions
+ * ("constructor", "toString"…) and turns "__proto__" into a prototype: bodies with such keys,
+ * or anything nested deeper, take the slow path.
+ */
+function plainAnswers(value: unknown): boolean {
+  if (!isPlainObject(value) || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  for (const key of Object.keys(value)) {
+    if (key in Object.prototype) return false;
+    const answer = value[key];
+    if (Array.isArray(answer) ? !answer.every(isScalar) : !isScalar(answer)) return false;
+  }
+  return true;
+}
+
+/**
+ * Fast path for the decision body, as submission-check.ts is for submissions: the DecisionDto
+ * for a body that certainly passes its class-validator rules, built as the slow path builds it
+ * (correctedOutput as parsed, unknown fields dropped); anything else, null for an optional field
+ * included, returns undefined and goes through class-transformer + class-validator, so every
+ * 400 and its messages still come from there. Lengths are counted in code units, never more
+ * than the validator's code points, so a string near a limit may take the slow path but never
+ * passes here when it would fail there. test/review/decision-check.test.ts compares both paths
+ * on generated bodies.
+ */
+export function fastDecision(body: unknown): DecisionDto | undefined {
+  if (!isPlainObject(body)) return undefined;
+  const { action, correctedOutput, labels, reason, answers, comment } = body;
+  if (typeof action !== 'string' || !(REVIEW_ACTIONS as readonly string[]).includes(action))
+    return undefined;
+  if (
+    labels !== undefined &&
+    !(Array.isArray(labels) && labels.length <= 100 && labels.every((l) => typeof l === 'string'))
+  )
+    return undefined;
+  if (!okOptionalText(reason, 2000) || !okOptionalText(comment, 5000)) return undefined;
+  if (answers !== undefined && !plainAnswers(answers)) return undefined;
+
+  const dto = new DecisionDto();
+  dto.action = action as DecisionDto['action'];
+  if ('correctedOutput' in body) dto.correctedOutput = correctedOutput;
+  if ('labels' in body) dto.labels = labels as string[] | undefined;
+  if ('reason' in body) dto.reason = reason as string | undefined;
+  if ('answers' in body) dto.answers = answers === undefined ? undefined : { ...answers };
+  if ('comment' in body) dto.comment = comment as string | undefined;
+  return dto;
+}
+
+registerFastPath(DecisionDto, fastDecision);
 
 /** Labels and text fields must also be storable: Postgres text cannot hold U+0000. */
 function textProblems(dto: {

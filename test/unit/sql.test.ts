@@ -100,16 +100,67 @@ describe('insertSql', () => {
 });
 
 describe('unnestSql', () => {
-  it('sends each column as one typed array, whatever the number of rows', () => {
+  it('sends the rows as one JSON parameter, whatever the number of rows', () => {
     const params = new SqlParams();
     const row = (seq: number) => ({ ...eventRow(seq), createdAt: new Date(seq) });
     const { columns, from } = unnestSql(events, [row(1), row(2), row(3)], params, 'e');
     assert.equal(columns, '"item_id", "seq", "type", "actor", "details", "created_at"');
-    assert.match(from, /^unnest\(\$1::uuid\[\], \$2::int\[\], .*\$6::timestamptz\[\]\) AS e\(/);
-    assert.equal(params.values.length, 6);
-    assert.deepEqual(params.values[1], [1, 2, 3]);
-    // jsonb goes as JSON text per row, so a string stays a JSON string.
-    assert.deepEqual(params.values[4], ['{"seq":1}', '{"seq":2}', '{"seq":3}']);
+    assert.equal(
+      from,
+      `(SELECT ${columns} FROM json_populate_recordset(NULL::"item_events", $1::json)) AS e`,
+    );
+    assert.equal(params.values.length, 1);
+    const records = JSON.parse(params.values[0] as string) as Record<string, unknown>[];
+    assert.deepEqual(
+      records.map((r) => r.seq),
+      [1, 2, 3],
+    );
+    // jsonb is nested as JSON (so a string stays a JSON string), dates as ISO text with the zone.
+    assert.deepEqual(records[1], {
+      item_id: 'item-1',
+      seq: 2,
+      type: 'submitted',
+      actor: 'user:u1',
+      details: { seq: 2 },
+      created_at: new Date(2).toISOString(),
+    });
+  });
+  it('sends a property set to null as JSON null (SQL NULL, as before)', () => {
+    const params = new SqlParams();
+    unnestSql(events, [{ ...eventRow(1), details: null }], params);
+    const [record] = JSON.parse(params.values[0] as string) as Record<string, unknown>[];
+    assert.equal(record.details, null);
+  });
+  it('writes the same JSON as JSON.stringify of the rows, for every kind of value', () => {
+    const params = new SqlParams();
+    const rows = [
+      {
+        ...eventRow(1),
+        actor: 'quote " backslash \\ newline \n tab \t é ☃ 😀',
+        createdAt: new Date(1),
+      },
+      {
+        ...eventRow(2),
+        details: { n: -0.1, big: 1e21, t: true, f: false, z: null, s: '"' },
+        createdAt: new Date(2),
+      },
+      {
+        ...eventRow(3),
+        seq: 0,
+        details: ['a', 1, { b: [null] }] as unknown as object,
+        createdAt: new Date(3),
+      },
+    ];
+    unnestSql(events, rows, params);
+    const expected = rows.map((r) => ({
+      item_id: r.itemId,
+      seq: r.seq,
+      type: r.type,
+      actor: r.actor,
+      details: r.details,
+      created_at: r.createdAt,
+    }));
+    assert.equal(params.values[0], JSON.stringify(expected));
   });
   it('refuses array columns (unnest would flatten them)', () => {
     assert.throws(() => unnestSql(items, [{ reviewedBy: ['u1'] }], new SqlParams()), /array/);
