@@ -156,15 +156,25 @@ export class ClaimsService {
     // A timer that fired a little early (clock skew) tries again; an extended lease has its own
     // timer on the instance that extended it.
     if (early > 0 && early < 5_000 && token)
-      this.scheduleExpiry({ id, leaseToken: token, leaseExpiresAt: new Date(Date.now() + early) });
+      this.scheduleExpiry(
+        { id, leaseToken: token, leaseExpiresAt: new Date(Date.now() + early) },
+        false,
+      );
     return applied !== null;
   }
 
   /** Arms this instance's timer for the lease (the Postgres sweep is the backstop). */
-  private scheduleExpiry(item: Pick<Item, 'id' | 'leaseToken' | 'leaseExpiresAt'>): void {
+  private scheduleExpiry(
+    item: Pick<Item, 'id' | 'leaseToken' | 'leaseExpiresAt'>,
+    replace = true,
+  ): void {
     if (!item.leaseToken || !item.leaseExpiresAt) return;
-    this.leaseTimers.arm(item.id, item.leaseToken, item.leaseExpiresAt, (id, token) =>
-      this.expire(id, token),
+    this.leaseTimers.arm(
+      item.id,
+      item.leaseToken,
+      item.leaseExpiresAt,
+      (id, token) => this.expire(id, token),
+      { replace },
     );
   }
 }

@@ -23,14 +23,19 @@ export class LeaseTimers implements BeforeApplicationShutdown {
   private readonly armed = new Map<string, Armed>();
   private closed = false;
 
-  /** (Re)arms the item's timer for `expiresAt`; replaces any earlier timer for the item here. */
+  /**
+   * (Re)arms the item's timer for `expiresAt`, replacing any earlier timer for the item here;
+   * with `replace: false` (a retry after an early firing) a timer armed meanwhile (a newer claim
+   * or an extension here) is kept instead.
+   */
   arm(
     itemId: string,
     token: string,
     expiresAt: Date,
     due: (itemId: string, token: string) => Promise<unknown>,
+    { replace = true }: { replace?: boolean } = {},
   ): void {
-    if (this.closed) return;
+    if (this.closed || (!replace && this.armed.has(itemId))) return;
     this.clear(itemId);
     const delay = Math.max(0, expiresAt.getTime() - Date.now()) + TIMER_SLACK_MS;
     const timer = setTimeout(() => {
