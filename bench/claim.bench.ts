@@ -8,7 +8,6 @@
  * id and queue time), written with SQL into a dedicated database that is kept for the next run;
  * each run tops both queues back up to 10k / 1M waiting. BENCH_DROP=1 drops it afterwards.
  */
-import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { Benchmark } from './bench-types';
@@ -18,7 +17,6 @@ import {
   adminApi,
   apiKey,
   PG_ADMIN_URL,
-  REDIS_URL,
   startServer,
   submission,
   userApi,
@@ -146,11 +144,6 @@ async function pickMs(ctx: TestContext, slug: string): Promise<number> {
 const claimBench: Benchmark = async () => {
   const ctx = claimContext();
   await ensureDatabase(ctx);
-  // Waiting items need no BullMQ jobs for a claim (Postgres picks); tell the sweeper Redis is
-  // intact so a fresh prefix does not make it push a job for each of the million.
-  const redis = new Redis(REDIS_URL);
-  await redis.set(`${ctx.redisPrefix}:sentinel`, new Date().toISOString());
-  redis.disconnect();
   const server = await startServer(ctx, { LOG_LEVEL: 'error', SWEEP_INTERVAL_MS: '10000' });
   try {
     const admin = await adminApi(server.url);

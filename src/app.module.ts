@@ -20,7 +20,6 @@ import { QueueStatsModule } from './analytics/queue-stats.module';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { FeedbackModule } from './feedback/feedback.module';
 import { RedisModule } from './redis/redis.module';
-import { ReviewLineModule } from './review/review-line.module';
 import { ReviewModule } from './review/review.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { NotificationsModule } from './notifications/notifications.module';
@@ -45,7 +44,6 @@ export class AppModule {
         AuthModule,
         QueuesModule,
         ItemsModule,
-        ReviewLineModule,
         IngestionModule,
         ReviewModule.register(NotificationsModule),
         QueueStatsModule,

@@ -517,7 +517,7 @@ export class ItemStore {
   }
 
   /**
-   * After-commit effects: the domain event (the review line, live updates, webhooks and
+   * After-commit effects: the domain event (live updates, webhooks, SLA timers and
    * notifications listen) and the long-poll wake-up. None may fail the caller: the change is
    * already durable, and the sweepers and long-poll re-checks repair anything Redis missed.
    */
@@ -552,8 +552,7 @@ export class ItemStore {
 
   /**
    * One statement, so one round trip and one commit: insert the items (skipping idempotency
-   * conflicts), the first audit events of exactly the rows that were inserted, and an outbox row
-   * for each one entering the review line (cleared once its BullMQ job exists). Columns come
+   * conflicts) and the first audit events of exactly the rows that were inserted. Columns come
    * from the entity metadata, one array parameter each. Returns the ids actually inserted.
    */
   async insertSubmissions(submissions: NewSubmission[]): Promise<Set<string>> {
@@ -576,14 +575,11 @@ export class ItemStore {
         INSERT INTO items (${items.columns})
         SELECT * FROM ${items.from}
         ON CONFLICT (queue_id, external_id) WHERE external_id IS NOT NULL DO NOTHING
-        RETURNING id, review_state, queued_at
+        RETURNING id
       ), events AS (
         INSERT INTO item_events (${rows.columns})
         SELECT * FROM ${rows.from}
         WHERE t.item_id IN (SELECT id FROM inserted)
-      ), outbox AS (
-        INSERT INTO review_line_outbox (item_id, queued_at)
-        SELECT id, queued_at FROM inserted WHERE review_state <> 'none'
       )
       SELECT id FROM inserted`),
       params.values,

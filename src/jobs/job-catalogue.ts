@@ -10,7 +10,10 @@
  * checks it), and so does the boot check.
  */
 export interface JobCatalogue {
-  /** A lease's end: the item returns to the line unless the lease (same token) was extended or settled. */
+  /**
+   * A lease's end: the item returns to the line unless the lease (same token) was extended or
+   * settled. No longer enqueued (see LeaseTimers); handled for jobs left by earlier versions.
+   */
   'lease.expire': { itemId: string; token: string };
   /** An item's SLA deadline (blockedSeconds / flaggedSeconds). */
   'sla.expire': { itemId: string };

@@ -1,4 +1,4 @@
-import { ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { assert, canReview, isLead, requireUser } from '../auth/access';
@@ -9,11 +9,10 @@ import { leaseLapsed, released } from '../items/item-state';
 import { Item } from '../items/item.entity';
 import { ItemsService } from '../items/items.service';
 import { toItemView } from '../items/item.view';
-import { JobsService } from '../jobs/jobs.service';
 import { QueuesService } from '../queues/queues.service';
 import { REDIS, RedisKeys } from '../redis/redis.module';
 import { assertHolder, assertReviewer, orRefuse, reviewableItem } from './review-access';
-import { warnOrOutage } from '../common/outage-log';
+import { LeaseTimers } from './lease-timers';
 
 /** How often a claim looks again when the only candidates were momentarily locked. */
 const CLAIM_ROUNDS_WHEN_LOCKED = 5;
@@ -25,18 +24,13 @@ const CLAIM_ROUNDS_WHEN_LOCKED = 5;
 const SKIPS_KEPT = 200;
 const SKIPS_TTL_SECONDS = 30 * 60;
 
-/** A margin so a lease.expire job never fires a hair before Postgres's clock says the lease ended. */
-const TIMER_SLACK_MS = 100;
-
 @Injectable()
 export class ClaimsService {
-  private readonly logger = new Logger('Claims');
-
   constructor(
     private readonly store: ItemStore,
     private readonly queues: QueuesService,
     private readonly items: ItemsService,
-    private readonly jobs: JobsService,
+    private readonly leaseTimers: LeaseTimers,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly keys: RedisKeys,
   ) {}
@@ -135,12 +129,13 @@ export class ClaimsService {
       return orRefuse(released(locked, user.id, actorOf(principal)));
     });
     if (!applied) throw new NotFoundException('item not found');
+    this.leaseTimers.clear(id, applied.previous.leaseToken);
     await this.rememberSkip(applied.item.queueId, user.id, id);
   }
 
   /**
-   * Returns an item whose lease lapsed to the line (from the lease.expire job or the sweep).
-   * With a token, only that lease: a stale timer for an earlier claim does nothing.
+   * Returns an item whose lease lapsed to the line (from its lease timer or the sweep). With a
+   * token, only that lease: a stale timer for an earlier claim does nothing.
    */
   async expire(id: string, token?: string, skipLocked = false): Promise<boolean> {
     let early = 0;
@@ -156,32 +151,30 @@ export class ClaimsService {
       },
       { skipLocked },
     );
-    // A timer that fired a little early (clock skew) tries again; an extended lease has its own timer.
+    // The sweep lapsed it: a timer of this lease here has nothing left to do.
+    if (applied) this.leaseTimers.clear(id, applied.previous.leaseToken);
+    // A timer that fired a little early (clock skew) tries again; an extended lease has its own
+    // timer on the instance that extended it.
     if (early > 0 && early < 5_000 && token)
-      this.scheduleExpiry({ id, leaseToken: token, leaseExpiresAt: new Date(Date.now() + early) });
+      this.scheduleExpiry(
+        { id, leaseToken: token, leaseExpiresAt: new Date(Date.now() + early) },
+        false,
+      );
     return applied !== null;
   }
 
-  private scheduleExpiry(item: Pick<Item, 'id' | 'leaseToken' | 'leaseExpiresAt'>): void {
+  /** Arms this instance's timer for the lease (the Postgres sweep is the backstop). */
+  private scheduleExpiry(
+    item: Pick<Item, 'id' | 'leaseToken' | 'leaseExpiresAt'>,
+    replace = true,
+  ): void {
     if (!item.leaseToken || !item.leaseExpiresAt) return;
-    const at = item.leaseExpiresAt.getTime();
-    void this.jobs
-      .enqueue(
-        'lease.expire',
-        { itemId: item.id, token: item.leaseToken },
-        {
-          delay: Math.max(0, at - Date.now()) + TIMER_SLACK_MS,
-          jobId: `lease-${item.id}-${item.leaseToken}-${at}`,
-          removeOnComplete: true,
-        },
-      )
-      // The periodic Postgres sweep expires the lease anyway; the timer only makes it prompt.
-      .catch((error: Error) =>
-        warnOrOutage(
-          this.logger,
-          error,
-          `could not schedule lease expiry for ${item.id}: ${error.message}`,
-        ),
-      );
+    this.leaseTimers.arm(
+      item.id,
+      item.leaseToken,
+      item.leaseExpiresAt,
+      (id, token) => this.expire(id, token),
+      { replace },
+    );
   }
 }

@@ -10,6 +10,7 @@ import type { Answers } from '../queues/questions';
 import { QueuesService } from '../queues/queues.service';
 import { cleanLabels, cleanText, decisionProblems } from './decision-body';
 import { assertReviewer, orRefuse, refusalError } from './review-access';
+import { LeaseTimers } from './lease-timers';
 import type { DecisionDto } from './review.dto';
 import type { Review } from '../items/review.entity';
 
@@ -20,6 +21,7 @@ export class DecisionsService {
     private readonly queues: QueuesService,
     private readonly items: ItemsService,
     private readonly metrics: MetricsService,
+    private readonly leaseTimers: LeaseTimers,
   ) {}
 
   /**
@@ -61,6 +63,8 @@ export class DecisionsService {
       { optimistic: true },
     );
     if (!applied) throw new NotFoundException('item not found');
+    // The lease ended with the decision: its timer here would only find nothing to do.
+    this.leaseTimers.clear(id, applied.previous.leaseToken);
     this.metrics.reviews.inc({ queue: applied.item.queueSlug, action: dto.action });
     // The first review of the item is the one just written: no need to read it back.
     const { review } = applied.transition;

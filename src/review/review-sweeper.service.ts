@@ -9,9 +9,10 @@ import { Sweeps } from '../redis/sweep';
 const BATCH = 200;
 
 /**
- * Timers, twice over. BullMQ delayed jobs (lease.expire, sla.expire) act on time; this sweep
- * finds lapsed leases and overdue SLAs in Postgres every SWEEP_INTERVAL_MS, so neither depends
- * on Redis keeping its data. A Redis lock keeps the sweep to one instance at a time; without
+ * Timers, twice over. In-process lease timers (LeaseTimers, on the instance that granted or
+ * extended the lease) and BullMQ delayed jobs (sla.expire) act on time; this sweep finds lapsed
+ * leases and overdue SLAs in Postgres every SWEEP_INTERVAL_MS, so neither depends on the
+ * instance that armed the timer surviving, nor on Redis keeping its data. A Redis lock keeps the sweep to one instance at a time; without
  * Redis every worker sweeps, which is safe because each item is re-checked under its row lock.
  */
 @Injectable()
@@ -32,6 +33,10 @@ export class ReviewSweeperService {
     );
   }
 
+  /**
+   * Nothing enqueues lease.expire any more (leases are timed in process); kept so the delayed
+   * jobs an earlier version left in Redis still run, instead of failing, during an upgrade.
+   */
   @JobHandler('lease.expire')
   async expireLease(payload: { itemId: string; token: string }, _job: Job): Promise<unknown> {
     return this.claims.expire(payload.itemId, payload.token);

@@ -3,6 +3,7 @@ import { QueuesModule } from '../queues/queues.module';
 import { AssignmentsController } from './assignments.controller';
 import { AssignmentsService } from './assignments.service';
 import { ClaimsService } from './claims.service';
+import { LeaseTimers } from './lease-timers';
 import { DecisionsService } from './decisions.service';
 import { ReportsService } from './reports.service';
 import { ReviewSweeperService } from './review-sweeper.service';
@@ -18,6 +19,7 @@ import { JobsModule } from '../jobs/jobs.module';
   imports: [QueuesModule, JobsModule, MetricsModule, DomainEventsModule, ItemsModule],
   controllers: [ReviewController, AssignmentsController],
   providers: [
+    LeaseTimers,
     ClaimsService,
     AssignmentsService,
     DecisionsService,

@@ -19,15 +19,6 @@ let redis: PrivateRedis;
 let server: RunningServer;
 let admin: Api;
 
-async function jobExists(itemId: string): Promise<boolean> {
-  const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
-  try {
-    return (await client.exists(`${ctx.redisPrefix}:review-lossy:${itemId}`)) === 1;
-  } finally {
-    client.disconnect();
-  }
-}
-
 serverPerFile(
   ctx,
   async (started) => {
@@ -44,60 +35,56 @@ serverPerFile(
 // Registered after serverPerFile, so it runs after it: the file's keys are dropped first.
 after(() => redis?.stop());
 
-describe('Redis is not the source of truth', () => {
-  it('an item awaiting review gets a review job', async () => {
-    const res = await admin.post('/v1/queues/lossy/items', submission());
+const BLOCK = 0.2;
+const FLAG = 0.6;
+
+/** Submits one at a time, so queued times (and so hand-out order within a class) follow the list. */
+async function submitInOrder(confidences: number[]): Promise<{ id: string; confidence: number }[]> {
+  const items = [];
+  for (const confidence of confidences) {
+    const res = await admin.post('/v1/queues/lossy/items', submission({ confidence }));
     assert.equal(res.status, 201);
-    // Pushed right after the commit, off the response path.
-    await eventually(() => jobExists(res.body.id), 5_000, 50);
-  });
-  it('an item committed but never pushed (a crash between commit and push) gets its job from the sweeper', async () => {
-    const res = await admin.post('/v1/queues/lossy/items', submission());
-    // Pushed after the commit, then its outbox row is cleared.
-    await eventually(
-      async () =>
-        (await sql(ctx, 'SELECT 1 FROM review_line_outbox WHERE item_id = $1', [res.body.id]))
-          .length === 0 && (await jobExists(res.body.id)),
-      5_000,
-      50,
-    );
-    // What a crash right after the commit leaves behind: the row and its outbox entry, no job.
-    const client = new Redis(redis.url);
-    await client.del(`${ctx.redisPrefix}:review-lossy:${res.body.id}`);
-    client.disconnect();
-    // Checked before the outbox row exists: once it does, the sweeper (every second) may act at once.
-    assert.equal(await jobExists(res.body.id), false);
-    await sql(
-      ctx,
-      "INSERT INTO review_line_outbox (item_id, queued_at) VALUES ($1, now() - interval '1 minute')",
-      [res.body.id],
-    );
-    await eventually(() => jobExists(res.body.id), 15_000, 250);
-    await eventually(
-      async () =>
-        (await sql(ctx, 'SELECT 1 FROM review_line_outbox WHERE item_id = $1', [res.body.id]))
-          .length === 0,
-      5_000,
-      100,
-    );
-  });
-  it('after FLUSHALL the sweeper restores every waiting job from Postgres', async () => {
-    const items = await Promise.all(
-      Array.from({ length: 10 }, (_, i) =>
-        admin.post('/v1/queues/lossy/items', submission({ confidence: i % 2 ? 0.6 : 0.2 })),
-      ),
-    );
+    items.push({ id: res.body.id as string, confidence });
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return items;
+}
+
+/** Claims and approves until the queue answers 204; the ids in the order they were handed out. */
+async function reviewAll(): Promise<string[]> {
+  const handed: string[] = [];
+  for (;;) {
+    const claim = await admin.post('/v1/queues/lossy/claim');
+    if (claim.status === 204) return handed;
+    assert.equal(claim.status, 200, JSON.stringify(claim.body));
+    handed.push(claim.body.item.id);
+    const decision = await admin.post(`/v1/items/${claim.body.item.id}/decision`, {
+      action: 'approve',
+    });
+    assert.equal(decision.status, 200);
+  }
+}
+
+/** Blocked before flagged, older first within each: the contract's hand-out order. */
+function handOutOrder(items: { id: string; confidence: number }[]): string[] {
+  return [
+    ...items.filter((i) => i.confidence === BLOCK),
+    ...items.filter((i) => i.confidence === FLAG),
+  ].map((i) => i.id);
+}
+
+describe('Redis is not the source of truth', () => {
+  it('after FLUSHALL every waiting item is still handed out, in order, at once', async () => {
+    const items = await submitInOrder(Array.from({ length: 10 }, (_, i) => (i % 3 ? FLAG : BLOCK)));
     const client = new Redis(redis.url);
     await client.flushall();
     client.disconnect();
-    assert.equal(await jobExists(items[0].body.id), false);
-    await eventually(
-      async () => (await Promise.all(items.map((i) => jobExists(i.body.id)))).every(Boolean),
-      30_000,
-      250,
-    );
+    // No repair to wait for: the review line is the items waiting in Postgres.
+    assert.deepEqual(await reviewAll(), handOutOrder(items));
   });
-  it('with Redis down a submission is either stored durably (2xx) or refused with 503, and health says so', async () => {
+
+  it('with Redis down a submission is either stored durably (2xx) or refused with 503, and every stored item is reviewed once it is back', async () => {
+    const before = await submitInOrder([FLAG, BLOCK]);
     await redis.stop();
     const health = await new Api(server.url).get('/health');
     assert.equal(health.status, 503);
@@ -105,17 +92,19 @@ describe('Redis is not the source of truth', () => {
     assert.equal(health.body.checks.database, 'up');
     const res = await admin.post(
       '/v1/queues/lossy/items',
-      submission({ externalId: 'while-redis-down' }),
+      submission({ externalId: 'while-redis-down', confidence: FLAG }),
     );
     assert.ok([201, 503].includes(res.status), `got ${res.status}`);
     const rows = await sql(ctx, "SELECT id FROM items WHERE external_id = 'while-redis-down'");
     if (res.status === 201) assert.equal(rows.length, 1, 'a 2xx is never lost');
     await redis.start();
-    if (res.status === 201) await eventually(() => jobExists(res.body.id), 30_000, 250);
     await eventually(
       async () => (await new Api(server.url).get('/health')).status === 200,
       30_000,
       250,
     );
+    const expected = handOutOrder(before);
+    if (res.status === 201) expected.push(res.body.id as string);
+    assert.deepEqual(await reviewAll(), expected);
   });
 });

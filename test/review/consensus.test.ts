@@ -149,16 +149,14 @@ void describe('consensus and escalation', () => {
     assert.equal(escalated.actor, `user:${a.id}`);
   });
 
-  void it('the review line, live updates, webhooks and notifications are found as listeners', () => {
+  void it('live updates, webhooks and notifications are found as listeners', () => {
     const listeners = app().get(DomainEvents).listenerNames();
     for (const name of [
-      'ReviewLineService.onItemChanged',
       'LiveUpdatesService.onItemChanged',
       'WebhookDispatchService.onItemChanged',
       'NotificationsService.onItemChanged',
     ])
       assert.ok(listeners['item.changed'].includes(name), name);
-    assert.ok(listeners['items.submitted'].includes('ReviewLineService.onItemsSubmitted'));
     assert.ok(listeners['items.submitted'].includes('SlaService.onItemsSubmitted'));
   });
 });

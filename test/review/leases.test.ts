@@ -99,7 +99,7 @@ void describe('leases', () => {
     const item = await submit(key, 'flushed', { confidence: FLAG });
     const r = await userApi(admin, ['reviewer'], ['flushed']);
     assert.equal((await claimItem(r, 'flushed')).id, item.id);
-    // Drop every key of this server (its delayed lease.expire job included), as a Redis restart would.
+    // Drop every key of this server, as a Redis restart would: the lease needs none of them.
     const redis = new Redis(REDIS_URL);
     try {
       let cursor = '0';
