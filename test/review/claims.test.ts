@@ -1,5 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { Client } from 'pg';
+import type { QueryRunner } from 'typeorm';
+import { BackfillItemsReviewedBy1796040000000 } from '../../migrations/1796040000000-BackfillItemsReviewedBy';
 import { Api, apiKey, createQueue, sql, testContext, userApi } from '../support/harness';
 import {
   APPROVE,
@@ -137,6 +140,35 @@ void describe('claiming', () => {
     assert.equal(second.id, item.id);
     assert.equal(second.reviews.length, 1, 'the second reviewer sees the first review');
     assert.equal(second.reviews[0].reviewer, a.user.id);
+  });
+
+  void it('never hands back an item reviewed before reviewers were recorded on the item (backfill migration)', async () => {
+    await createQueue(admin, 'legacy-twice', { requiredReviews: 2 });
+    const key = await apiKey(admin, ['legacy-twice']);
+    const item = await submit(key, 'legacy-twice', { confidence: FLAG });
+    const a = await userApi(admin, ['reviewer'], ['legacy-twice']);
+    const b = await userApi(admin, ['reviewer'], ['legacy-twice']);
+    assert.equal((await claimItem(a, 'legacy-twice')).id, item.id);
+    assert.equal((await decide(a, item.id, { action: 'approve' })).status, 200);
+    // As a database upgraded past ItemsReviewedBy holds it: the review, but an empty list.
+    await sql(ctx, `UPDATE items SET reviewed_by = '{}' WHERE id = $1`, [item.id]);
+    const client = new Client({ connectionString: ctx.databaseUrl });
+    await client.connect();
+    try {
+      const runner = { query: (text: string) => client.query(text) } as unknown as QueryRunner;
+      await new BackfillItemsReviewedBy1796040000000().up(runner);
+      await new BackfillItemsReviewedBy1796040000000().up(runner); // a second run changes nothing
+    } finally {
+      await client.end();
+    }
+    const [row] = await sql<{ reviewed_by: string[] }>(
+      ctx,
+      'SELECT reviewed_by FROM items WHERE id = $1',
+      [item.id],
+    );
+    assert.deepEqual(row.reviewed_by, [a.user.id]);
+    assert.equal((await claim(a, 'legacy-twice')).status, 204, 'a never sees it again');
+    assert.equal((await claimItem(b, 'legacy-twice')).id, item.id);
   });
 
   void it('does not hand a released item back to the same reviewer while others wait, but does when it is the only one', async () => {
