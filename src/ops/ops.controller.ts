@@ -20,11 +20,19 @@ import { MetricsService } from './metrics.service';
 import { HealthDto, VersionDto } from './ops.dto';
 import { readVersionInfo, type VersionInfo } from './version';
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms)),
-  ]);
+/** The probe's answer, or a rejection after `ms`; the timer goes with the answer (no 2 s timer left per health check). */
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<T>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Constant-time comparison (of digests, so lengths may differ). */
