@@ -3,7 +3,7 @@ import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 
 /**
  * The one place SQL text is assembled from values: positional parameters, WHERE clauses, and
- * INSERT / UPDATE / unnest() built from TypeORM entity metadata, so a change (item row, review,
+ * INSERT / UPDATE / record sets built from TypeORM entity metadata, so a change (item row, review,
  * audit events, a batch of submissions) goes to Postgres as one statement instead of one round
  * trip each, and a new column needs no second hand-written list. Values are sent the way
  * TypeORM would store them: jsonb as JSON text (a JS string or array must not be mistaken for
@@ -139,7 +139,7 @@ function jsonText(value: unknown): string {
  * yields them. The first row's properties decide the columns; array columns are refused (the
  * callers never set one, and a JS array would read as jsonb-like text, not a Postgres array).
  *
- * (The name is from the first version, one `unnest` array per column: pg escaped every element
+ * (The first version sent one `unnest` array per column: pg escaped every element
  * of every column array on its own — the largest allocation of a submission, ~28 KB of
  * short-lived strings each, and the young-generation GC pauses that followed were the 200/s
  * tail. One JSON text of the rows is a fraction of that; Postgres parses the JSON in C.)
@@ -147,7 +147,7 @@ function jsonText(value: unknown): string {
  * Dates go as ISO text with their zone (every date column is timestamptz), numbers as JSON
  * numbers (float8 reads JSON's shortest round-trip form back to the same double).
  */
-export function unnestSql(
+export function recordSetSql(
   meta: EntityMetadata,
   rows: object[],
   params: SqlParams,
@@ -155,7 +155,7 @@ export function unnestSql(
 ): { columns: string; from: string } {
   const columns = columnsOf(meta, rows[0]);
   for (const c of columns)
-    if (c.isArray) throw new Error(`unnestSql cannot send array column ${c.databaseName}`);
+    if (c.isArray) throw new Error(`recordSetSql cannot send array column ${c.databaseName}`);
   // The JSON text is written directly (keys once per column, scalars without JSON.stringify):
   // building an object per row with ~40 computed keys and stringifying it was no faster than
   // the escaping it replaces.

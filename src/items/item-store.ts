@@ -6,7 +6,7 @@ import { DomainEvents } from '../common/domain-events';
 import type { PreviousItemState } from './item-domain-events';
 import { isUniqueViolation, pgCode } from '../common/pg-errors';
 import { prepared } from '../common/prepared-sql';
-import { insertSql, SqlParams, unnestSql, updateSql } from '../common/sql';
+import { insertSql, SqlParams, recordSetSql, updateSql } from '../common/sql';
 import { Review } from './review.entity';
 import { ItemChangesService } from './item-changes.service';
 import { ItemEvent } from './item-event.entity';
@@ -564,12 +564,12 @@ export class ItemStore {
       return chain;
     });
     const params = new SqlParams();
-    const items = unnestSql(
+    const items = recordSetSql(
       this.meta(Item),
       submissions.map((s) => s.item),
       params,
     );
-    const rows = unnestSql(this.meta(ItemEvent), events, params);
+    const rows = recordSetSql(this.meta(ItemEvent), events, params);
     const inserted: { id: string }[] = await this.dataSource.query(
       prepared(`WITH inserted AS (
         INSERT INTO items (${items.columns})

@@ -7,7 +7,7 @@ import { before, describe, it } from 'node:test';
 import { DataSource, EntityMetadata } from 'typeorm';
 import { Item } from '../../src/items/item.entity';
 import { ItemEvent } from '../../src/items/item-event.entity';
-import { insertSql, itemScopeSql, SqlParams, unnestSql, updateSql } from '../../src/common/sql';
+import { insertSql, itemScopeSql, SqlParams, recordSetSql, updateSql } from '../../src/common/sql';
 
 let items: EntityMetadata;
 let events: EntityMetadata;
@@ -99,11 +99,11 @@ describe('insertSql', () => {
   });
 });
 
-describe('unnestSql', () => {
+describe('recordSetSql', () => {
   it('sends the rows as one JSON parameter, whatever the number of rows', () => {
     const params = new SqlParams();
     const row = (seq: number) => ({ ...eventRow(seq), createdAt: new Date(seq) });
-    const { columns, from } = unnestSql(events, [row(1), row(2), row(3)], params, 'e');
+    const { columns, from } = recordSetSql(events, [row(1), row(2), row(3)], params, 'e');
     assert.equal(columns, '"item_id", "seq", "type", "actor", "details", "created_at"');
     assert.equal(
       from,
@@ -127,7 +127,7 @@ describe('unnestSql', () => {
   });
   it('sends a property set to null as JSON null (SQL NULL, as before)', () => {
     const params = new SqlParams();
-    unnestSql(events, [{ ...eventRow(1), details: null }], params);
+    recordSetSql(events, [{ ...eventRow(1), details: null }], params);
     const [record] = JSON.parse(params.values[0] as string) as Record<string, unknown>[];
     assert.equal(record.details, null);
   });
@@ -151,7 +151,7 @@ describe('unnestSql', () => {
         createdAt: new Date(3),
       },
     ];
-    unnestSql(events, rows, params);
+    recordSetSql(events, rows, params);
     const expected = rows.map((r) => ({
       item_id: r.itemId,
       seq: r.seq,
@@ -163,7 +163,7 @@ describe('unnestSql', () => {
     assert.equal(params.values[0], JSON.stringify(expected));
   });
   it('refuses array columns (unnest would flatten them)', () => {
-    assert.throws(() => unnestSql(items, [{ reviewedBy: ['u1'] }], new SqlParams()), /array/);
+    assert.throws(() => recordSetSql(items, [{ reviewedBy: ['u1'] }], new SqlParams()), /array/);
   });
 });
 
