@@ -38,6 +38,9 @@ export function launchBrowser(): Promise<Browser> {
 
 /** One browser for the whole file: launched before its tests, closed after them. */
 export function browserPerFile(): () => Browser {
+  // Checked now, while the file loads: failing in a before hook instead left the file's server
+  // running, so the file (and the whole run) waited forever instead of failing.
+  assertWebAppBuilt();
   let browser: Browser | undefined;
   before(async () => {
     browser = await launchBrowser();
