@@ -58,8 +58,8 @@ export class DecisionsService {
           ? await this.store.roundVotes(manager, locked)
           : [];
         return orRefuse(decided(locked, decision, queue.requiredReviews, votes));
-        // Optimistic: no held transaction; a concurrent change makes it plan again under the lock.
       },
+      // No held transaction; a concurrent change makes it plan again under the row lock.
       { optimistic: true },
     );
     if (!applied) throw new NotFoundException('item not found');
