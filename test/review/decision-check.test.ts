@@ -5,39 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { HttpException, ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
 import fc from 'fast-check';
-import {
-  createValidationPipe,
-  VALIDATION_OPTIONS,
-  VerdictValidationPipe,
-} from '../../src/common/validation';
+import { fast, jsonish, notString, outcome, stock } from '../support/fast-path-check';
 // Registers the fast path, as the decisions service's import of it does in the app.
 import { fastDecision } from '../../src/review/decision-body';
 import { DecisionDto } from '../../src/review/review.dto';
-
-// The same global pipe without its fast paths: depth check, free JSON set aside, class-validator.
-const stock = new VerdictValidationPipe(VALIDATION_OPTIONS, false);
-const fast = createValidationPipe();
-
-type Outcome = { ok: true; value: unknown } | { ok: false; status: number; body: unknown };
-
-async function outcome(
-  pipe: ValidationPipe,
-  raw: string,
-  metatype: ArgumentMetadata['metatype'],
-): Promise<Outcome> {
-  // Each pipe parses its own copy, as the body parser would, so neither sees the other's value.
-  try {
-    return {
-      ok: true,
-      value: await pipe.transform(JSON.parse(raw), { type: 'body', metatype }),
-    };
-  } catch (error) {
-    if (!(error instanceof HttpException)) throw error;
-    return { ok: false, status: error.getStatus(), body: error.getResponse() };
-  }
-}
 
 const text = (max: number) =>
   fc.oneof(
@@ -46,8 +18,6 @@ const text = (max: number) =>
     fc.constant(''),
     fc.constant('😀'.repeat(Math.floor(max / 2)) + 'x'),
   );
-const notString = fc.oneof(fc.constant(null), fc.integer(), fc.boolean(), fc.constant({}));
-const jsonish = fc.jsonValue({ maxDepth: 3 });
 const scalar = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null));
 
 const answers = fc.oneof(
