@@ -12,8 +12,9 @@ const BATCH = 200;
  * Timers, twice over. In-process lease timers (LeaseTimers, on the instance that granted or
  * extended the lease) and BullMQ delayed jobs (sla.expire) act on time; this sweep finds lapsed
  * leases and overdue SLAs in Postgres every SWEEP_INTERVAL_MS, so neither depends on the
- * instance that armed the timer surviving, nor on Redis keeping its data. A Redis lock keeps the sweep to one instance at a time; without
- * Redis every worker sweeps, which is safe because each item is re-checked under its row lock.
+ * instance that armed the timer surviving, nor on Redis keeping its data. A Redis lock keeps the
+ * sweep to one instance at a time; without Redis every worker sweeps, which is safe because each
+ * item is re-checked under its row lock.
  */
 @Injectable()
 export class ReviewSweeperService {
