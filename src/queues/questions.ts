@@ -22,6 +22,11 @@ const MAX_QUESTIONS = 50;
 const MAX_OPTIONS = 50;
 /** Keys become CSV column names (`answers.<key>`) and JSON Logic paths: keep them plain. */
 const KEY_FORMAT = /^[a-z][a-z0-9_]{0,62}$/;
+/**
+ * Keys the request pipeline deletes from every body (Nest strips them against prototype
+ * pollution), so an answer under them would never arrive: refused when the question is defined.
+ */
+const RESERVED_KEYS = new Set(['constructor', 'prototype']);
 const MAX_TEXT_ANSWER = 5_000;
 /** A rating scale longer than this is not a rating any more (and would not fit a keyboard). */
 const MAX_RATING_SPAN = 100;
@@ -80,6 +85,8 @@ export function validateQuestions(raw: unknown, problems: FieldProblem[]): Quest
         'key',
         'must be 1-63 lowercase letters, digits or underscores, starting with a letter',
       );
+    } else if (RESERVED_KEYS.has(key)) {
+      problem('key', `"${key}" is reserved (answers under it would be dropped); choose another`);
     } else if (keys.has(key)) {
       problem('key', `"${key}" is used by another question`);
     } else keys.add(key);

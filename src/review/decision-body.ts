@@ -32,13 +32,14 @@ const isScalar = (value: unknown) =>
  * Answers the fast path hands over as they are: a plain object of scalars or arrays of scalars
  * (what the question types take). class-transformer copies `answers` (it has no @FreeJson), and
  * for these values the copy is equal. It drops keys named like Object.prototype's functions
- * ("constructor", "toString"…) and turns "__proto__" into a prototype: bodies with such keys,
- * or anything nested deeper, take the slow path.
+ * ("constructor", "toString"…) and turns "__proto__" into a prototype, and Nest's pipe deletes
+ * "__proto__", "prototype" and "constructor" keys at every depth: bodies with such keys, or
+ * anything nested deeper, take the slow path.
  */
 function plainAnswers(value: unknown): boolean {
   if (!isPlainObject(value) || Object.getPrototypeOf(value) !== Object.prototype) return false;
   for (const key of Object.keys(value)) {
-    if (key in Object.prototype) return false;
+    if (key in Object.prototype || key === 'prototype') return false;
     const answer = value[key];
     if (Array.isArray(answer) ? !answer.every(isScalar) : !isScalar(answer)) return false;
   }

@@ -23,7 +23,11 @@ const scalar = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc
 const answers = fc.oneof(
   { weight: 6, arbitrary: fc.dictionary(fc.string(), fc.oneof(scalar, fc.array(scalar))) },
   { weight: 2, arbitrary: fc.dictionary(fc.string(), jsonish) },
-  fc.constantFrom('{"__proto__":{"a":1}}', '{"constructor":1,"toString":"x"}'),
+  fc.constantFrom(
+    '{"__proto__":{"a":1}}',
+    '{"constructor":1,"toString":"x"}',
+    '{"prototype":false,"helpful":4}',
+  ),
   jsonish,
 );
 

@@ -32,6 +32,9 @@ void describe('queue guidelines and questions', () => {
         'questions[1].key',
       ],
       [[{ key: 'Bad Key', label: 'A', type: 'boolean' }], 'questions[0].key'],
+      // The request pipeline deletes answers under these keys, so they cannot be questions.
+      [[{ key: 'prototype', label: 'A', type: 'boolean' }], 'questions[0].key'],
+      [[{ key: 'constructor', label: 'A', type: 'boolean' }], 'questions[0].key'],
       [[{ key: 'a', label: 'A', type: 'single' }], 'questions[0].options'],
       [[{ key: 'a', label: 'A', type: 'multi', options: ['x', 'x'] }], 'questions[0].options'],
       [[{ key: 'a', label: 'A', type: 'rating', min: 5, max: 1 }], 'questions[0].max'],
