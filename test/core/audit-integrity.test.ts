@@ -109,10 +109,11 @@ serverPerFile(ctx, async (started) => {
 describe('audit trail integrity', () => {
   it('detects an edited event', async () => {
     const id = await decidedItem();
-    await sql(ctx, `UPDATE item_events SET actor = 'system' WHERE item_id = $1 AND seq = 4`, [id]);
+    // Events: 1 submitted, 2 claimed, 3 decided. Edit the claim's actor.
+    await sql(ctx, `UPDATE item_events SET actor = 'system' WHERE item_id = $1 AND seq = 2`, [id]);
     const result = await verify(id);
     assert.equal(result.valid, false);
-    assert.equal(result.firstInvalidSeq, 4);
+    assert.equal(result.firstInvalidSeq, 2);
   });
 
   it('detects a deleted last event', async () => {
@@ -130,7 +131,7 @@ describe('audit trail integrity', () => {
 
   it('detects an actor edited and every hash recomputed with plain SHA-256', async () => {
     const id = await decidedItem();
-    await sql(ctx, `UPDATE item_events SET actor = 'system' WHERE item_id = $1 AND seq > 3`, [id]);
+    await sql(ctx, `UPDATE item_events SET actor = 'system' WHERE item_id = $1 AND seq > 1`, [id]);
     await rewriteChain(id);
     const result = await verify(id);
     assert.equal(result.valid, false);
@@ -190,7 +191,7 @@ describe('items from before audit keying', () => {
     assert.equal(reported.status, 201);
     assert.equal((await verify(id)).valid, true);
     // Tampering with a legacy event is caught through the head.
-    await sql(ctx, `UPDATE item_events SET actor = 'system' WHERE item_id = $1 AND seq = 4`, [id]);
+    await sql(ctx, `UPDATE item_events SET actor = 'system' WHERE item_id = $1 AND seq = 2`, [id]);
     await rewriteChain(id);
     assert.equal((await verify(id)).valid, false);
   });

@@ -207,7 +207,7 @@ describe('idempotency by externalId', () => {
     ]);
     assert.deepEqual(
       events.map((e) => e.type),
-      ['submitted', 'routed', 'queued'],
+      ['submitted'],
     );
   });
   it('the same externalId in another queue is a different item', async () => {
@@ -444,18 +444,21 @@ describe('audit trail', () => {
     assert.equal(res.status, 200);
     assert.deepEqual(
       res.body.events.map((e: { type: string }) => e.type),
-      ['submitted', 'routed', 'queued'],
+      ['submitted'],
     );
+    // The one event carries the routing and the review class the item waits in.
+    assert.equal(res.body.events[0].details.routing, 'block');
+    assert.equal(res.body.events[0].details.reviewClass, 'blocked');
     assert.match(res.body.events[0].actor, /^api-key:/);
     const verify = await admin.get(`/v1/items/${created.body.id}/events/verify`);
     assert.equal(verify.body.valid, true);
     await sql(
       ctx,
-      'UPDATE item_events SET details = \'{"routing":"approve"}\' WHERE item_id = $1 AND seq = 2',
+      'UPDATE item_events SET details = \'{"routing":"approve"}\' WHERE item_id = $1 AND seq = 1',
       [created.body.id],
     );
     const tampered = await admin.get(`/v1/items/${created.body.id}/events/verify`);
     assert.equal(tampered.body.valid, false);
-    assert.equal(tampered.body.firstInvalidSeq, 2);
+    assert.equal(tampered.body.firstInvalidSeq, 1);
   });
 });
