@@ -3,13 +3,19 @@ import type { Namespace, Socket } from 'socket.io';
 import type { Item } from '../items/item.entity';
 import {
   ClientToServerEvents,
+  InterServerEvents,
+  LiveItemEntry,
   LiveItemEvent,
   roomOf,
   ServerToClientEvents,
   toLiveItem,
 } from './live.events';
 
-export type LiveNamespace = Namespace<ClientToServerEvents, ServerToClientEvents>;
+export type LiveNamespace = Namespace<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  InterServerEvents
+>;
 export type LiveSocket = Socket<
   ClientToServerEvents,
   ServerToClientEvents,
@@ -31,10 +37,35 @@ export class LiveEmitter {
 
   attach(nsp: LiveNamespace): void {
     this.nsp = nsp;
+    // Another instance's batch: its sockets got theirs there; these are for the sockets here.
+    nsp.on('live:items', (entries) => this.emitLocally(entries));
   }
 
   item(event: LiveItemEvent, item: Item, actor?: string): void {
     this.toQueue(item.queueSlug, event, toLiveItem(item, actor));
+  }
+
+  /**
+   * Many item events at once (a submission flush: up to a thousand items): each socket still
+   * gets one event per item, in order, but the other instances get them as one message instead
+   * of one Redis stream entry each, which was a fifth of a batch submission's CPU. The message
+   * goes through the same stream as single emits, so the order between them holds everywhere.
+   */
+  items(entries: { event: LiveItemEvent; item: Item }[]): void {
+    if (!this.nsp || entries.length === 0) return;
+    const live = entries.map(({ event, item }): LiveItemEntry => [
+      item.queueSlug,
+      event,
+      toLiveItem(item),
+    ]);
+    this.emitLocally(live);
+    this.nsp.serverSideEmit('live:items', live);
+  }
+
+  private emitLocally(entries: LiveItemEntry[]): void {
+    const nsp = this.nsp;
+    if (!nsp || !Array.isArray(entries)) return;
+    for (const [slug, event, item] of entries) nsp.local.to(roomOf(slug)).emit(event, item);
   }
 
   toQueue<E extends keyof ServerToClientEvents>(

@@ -4,6 +4,7 @@ import type { DomainEventMap } from '../common/domain-events';
 import { CommentsService } from '../items/comments.service';
 import { FINAL_STATUSES, type Item } from '../items/item.entity';
 import { LiveEmitter, type LiveSocket } from './live-emitter.service';
+import type { LiveItemEvent } from './live.events';
 import { warnOrOutage } from '../common/outage-log';
 import { OnDomainEvent } from '../common/domain-event-listener.decorator';
 
@@ -80,12 +81,14 @@ export class LiveUpdatesService implements OnApplicationShutdown {
   }
 
   private submitted(items: Item[]): void {
+    const events: { event: LiveItemEvent; item: Item }[] = [];
     for (const item of items) {
       // Auto-approval is the policy's decision; an audit-sampled item is also queued for review.
-      if (FINAL_STATUSES.includes(item.status)) this.emitter.item('item.decided', item);
-      if (item.reviewState === 'waiting') this.emitter.item('item.queued', item);
+      if (FINAL_STATUSES.includes(item.status)) events.push({ event: 'item.decided', item });
+      if (item.reviewState === 'waiting') events.push({ event: 'item.queued', item });
       this.scheduleStats(item);
     }
+    this.emitter.items(events);
   }
 
   /**

@@ -91,6 +91,40 @@ void describe('two instances', () => {
     );
   });
 
+  void it("deliver a batch's item events on both instances, one per item, in order", async () => {
+    await createQueue(adminA, 'fanout');
+    const product = await apiKey(adminA, ['fanout']);
+    const here = await connectLive(a.url, adminA.token);
+    const there = await connectLive(b.url, adminA.token);
+    clients.push(here, there);
+    assert.deepEqual(await here.subscribe('fanout'), { ok: true });
+    assert.deepEqual(await there.subscribe('fanout'), { ok: true });
+    // Alternating: blocked (queued) and auto-approved (decided) items.
+    const batch = await product.post('/v1/queues/fanout/items/batch', {
+      items: Array.from({ length: 40 }, (_, i) => submission({ confidence: i % 2 ? 0.99 : 0.1 })),
+    });
+    assert.equal(batch.status, 200);
+    const ids = (batch.body.results as { id: string }[]).map((i) => i.id);
+    for (const watcher of [here, there]) {
+      await watcher.waitFor('item.decided', (d) => d.id === ids[39]);
+      const seen = watcher.received
+        .filter((r) => r.event === 'item.queued' || r.event === 'item.decided')
+        .map((r) => `${r.event} ${r.data.id}`);
+      assert.deepEqual(
+        seen,
+        ids.map((id, i) => `${i % 2 ? 'item.decided' : 'item.queued'} ${id}`),
+      );
+    }
+    // A single event after the batch still comes after it, on the other instance too.
+    const lead = await userApi(adminA, ['lead']);
+    const claim = await on(lead, b).post('/v1/queues/fanout/claim');
+    const claimed = claim.body.item.id as string;
+    assert.ok(ids.indexOf(claimed) % 2 === 0, 'a blocked item of the batch');
+    await here.waitFor('item.claimed', (d) => d.id === claimed);
+    const order = here.received.map((r) => `${r.event} ${r.data.id}`);
+    assert.ok(order.indexOf(`item.claimed ${claimed}`) > order.indexOf(`item.queued ${claimed}`));
+  });
+
   void it('never hand one item to two of 8 reviewers racing across both', async () => {
     const total = 60;
     const batch = await productB.post('/v1/queues/race/items/batch', {
