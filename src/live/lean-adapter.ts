@@ -1,4 +1,4 @@
-import type { Adapter, BroadcastOptions } from 'socket.io-adapter';
+import { MessageType, type Adapter, type BroadcastOptions } from 'socket.io-adapter';
 import type { Namespace } from 'socket.io';
 
 /** The parts of socket.io-adapter's ClusterAdapter (0.2–2.x) that this file relies on. */
@@ -7,7 +7,32 @@ interface ClusterAdapterInternals {
   broadcast(packet: unknown, opts: BroadcastOptions): Promise<void> | void;
   _encode(packet: unknown, packetOpts: unknown): unknown[];
   onRawMessage?(rawMessage: { uid?: string }, offset: string): void;
+  onMessage?(message: ClusterMessage, offset?: string): unknown;
 }
+
+interface ClusterMessage {
+  uid?: string;
+  type?: number;
+  data?: { packet?: { data?: unknown[] }; opts?: { rooms?: unknown[] } };
+}
+
+/**
+ * The room instances send each other batches through (LiveEmitter.items): a broadcast to it
+ * travels the adapter's stream like any other, in order with them, and no socket ever joins it
+ * (sockets only join `queue:<slug>` rooms), so nothing is delivered to sockets as it is.
+ */
+export const BATCH_ROOM = 'verdict:batches';
+
+/** An adapter that hands batches broadcast to BATCH_ROOM by other instances to `onBatch`. */
+export interface BatchingAdapter {
+  onBatch?: (payload: unknown) => void;
+}
+
+/** Whether this adapter delivers BATCH_ROOM broadcasts to onBatch (leanAdapter installed it). */
+export const deliversBatches = (adapter: unknown): adapter is BatchingAdapter =>
+  typeof adapter === 'object' && adapter !== null && BATCHES in adapter;
+
+const BATCHES = Symbol('verdict batches');
 
 type AdapterFactory = (nsp: Namespace) => Adapter;
 
@@ -51,6 +76,23 @@ export function leanAdapter(factory: AdapterFactory): AdapterFactory {
         if (rawMessage?.uid === internals.uid) return;
         onRawMessage(rawMessage, offset);
       };
+    const onMessage = internals.onMessage?.bind(adapter);
+    if (onMessage) {
+      const batching = adapter as Adapter & BatchingAdapter & { [BATCHES]: true };
+      batching[BATCHES] = true;
+      internals.onMessage = (message, offset) => {
+        if (
+          message?.type === MessageType.BROADCAST &&
+          message.uid !== internals.uid &&
+          message.data?.opts?.rooms?.includes(BATCH_ROOM)
+        ) {
+          // packet.data is [event name, payload].
+          batching.onBatch?.(message.data.packet?.data?.[1]);
+          return;
+        }
+        return onMessage(message, offset);
+      };
+    }
     return adapter;
   };
 }

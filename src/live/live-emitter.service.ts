@@ -3,19 +3,15 @@ import type { Namespace, Socket } from 'socket.io';
 import type { Item } from '../items/item.entity';
 import {
   ClientToServerEvents,
-  InterServerEvents,
   LiveItemEntry,
   LiveItemEvent,
   roomOf,
   ServerToClientEvents,
   toLiveItem,
 } from './live.events';
+import { BATCH_ROOM, deliversBatches } from './lean-adapter';
 
-export type LiveNamespace = Namespace<
-  ClientToServerEvents,
-  ServerToClientEvents,
-  InterServerEvents
->;
+export type LiveNamespace = Namespace<ClientToServerEvents, ServerToClientEvents>;
 export type LiveSocket = Socket<
   ClientToServerEvents,
   ServerToClientEvents,
@@ -37,8 +33,9 @@ export class LiveEmitter {
 
   attach(nsp: LiveNamespace): void {
     this.nsp = nsp;
-    // Another instance's batch: its sockets got theirs there; these are for the sockets here.
-    nsp.on('live:items', (entries) => this.emitLocally(entries));
+    if (deliversBatches(nsp.adapter))
+      // Another instance's batch: its sockets got theirs there; these are for the sockets here.
+      nsp.adapter.onBatch = (entries) => this.emitLocally(entries as LiveItemEntry[]);
   }
 
   item(event: LiveItemEvent, item: Item, actor?: string): void {
@@ -46,20 +43,30 @@ export class LiveEmitter {
   }
 
   /**
-   * Many item events at once (a submission flush: up to a thousand items): each socket still
-   * gets one event per item, in order, but the other instances get them as one message instead
-   * of one Redis stream entry each, which was a fifth of a batch submission's CPU. The message
-   * goes through the same stream as single emits, so the order between them holds everywhere.
+   * Many item events at once (a submission flush: up to a thousand items). Each socket still
+   * gets one event per item, in order, but the other instances get them as one message on the
+   * adapter's stream instead of one stream entry each, which was a fifth of a batch
+   * submission's CPU. It travels the same stream as single emits, so the order between them
+   * holds on every instance. Without the lean adapter's batch hook: one emit per item.
    */
   items(entries: { event: LiveItemEvent; item: Item }[]): void {
-    if (!this.nsp || entries.length === 0) return;
+    const nsp = this.nsp;
+    if (!nsp || entries.length === 0) return;
+    if (!deliversBatches(nsp.adapter)) {
+      for (const { event, item } of entries) this.item(event, item);
+      return;
+    }
     const live = entries.map(({ event, item }): LiveItemEntry => [
       item.queueSlug,
       event,
       toLiveItem(item),
     ]);
     this.emitLocally(live);
-    this.nsp.serverSideEmit('live:items', live);
+    // Not a ServerToClientEvents event: no socket is in BATCH_ROOM to receive it.
+    (nsp.to(BATCH_ROOM) as unknown as { emit(event: string, payload: unknown): void }).emit(
+      'live:items',
+      live,
+    );
   }
 
   private emitLocally(entries: LiveItemEntry[]): void {

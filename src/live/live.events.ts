@@ -71,12 +71,6 @@ export type LiveItemEvent = 'item.queued' | 'item.claimed' | 'item.released' | '
 /** One item event of a batch that instances pass to each other as a single message. */
 export type LiveItemEntry = [slug: string, event: LiveItemEvent, item: LiveItem];
 
-/** Events instances send each other through the adapter (Namespace.serverSideEmit). */
-export interface InterServerEvents {
-  /** Item events of one submission flush, for each instance to emit to its own sockets. */
-  'live:items': (entries: LiveItemEntry[]) => void;
-}
-
 export function toLiveItem(item: Item, actor?: string): LiveItem {
   return {
     id: item.id,
