@@ -23,9 +23,13 @@ interface ClusterMessage {
  */
 export const BATCH_ROOM = 'verdict:batches';
 
-/** An adapter that hands batches broadcast to BATCH_ROOM by other instances to `onBatch`. */
+/**
+ * An adapter that hands batches broadcast to BATCH_ROOM by other instances to `onBatch`, and
+ * tells `onRemoteBroadcast` of every other broadcast from another instance once delivered here.
+ */
 export interface BatchingAdapter {
   onBatch?: (payload: unknown) => void;
+  onRemoteBroadcast?: (event: unknown, rooms: unknown[]) => void;
 }
 
 /** Whether this adapter delivers BATCH_ROOM broadcasts to onBatch (leanAdapter installed it). */
@@ -81,16 +85,18 @@ export function leanAdapter(factory: AdapterFactory): AdapterFactory {
       const batching = adapter as Adapter & BatchingAdapter & { [BATCHES]: true };
       batching[BATCHES] = true;
       internals.onMessage = (message, offset) => {
-        if (
-          message?.type === MessageType.BROADCAST &&
-          message.uid !== internals.uid &&
-          message.data?.opts?.rooms?.includes(BATCH_ROOM)
-        ) {
-          // packet.data is [event name, payload].
-          batching.onBatch?.(message.data.packet?.data?.[1]);
+        const remoteBroadcast =
+          message?.type === MessageType.BROADCAST && message.uid !== internals.uid;
+        const rooms = remoteBroadcast ? message.data?.opts?.rooms : undefined;
+        // packet.data is [event name, payload].
+        const data = message?.data?.packet?.data;
+        if (rooms?.includes(BATCH_ROOM)) {
+          batching.onBatch?.(data?.[1]);
           return;
         }
-        return onMessage(message, offset);
+        const result = onMessage(message, offset);
+        if (rooms) batching.onRemoteBroadcast?.(data?.[0], rooms);
+        return result;
       };
     }
     return adapter;

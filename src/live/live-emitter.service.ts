@@ -3,9 +3,11 @@ import type { Namespace, Socket } from 'socket.io';
 import type { Item } from '../items/item.entity';
 import {
   ClientToServerEvents,
+  LIVE_ITEM_EVENTS,
   LiveItemEntry,
   LiveItemEvent,
   roomOf,
+  slugOfRoom,
   ServerToClientEvents,
   toLiveItem,
 } from './live.events';
@@ -30,12 +32,47 @@ export interface LiveSocketData {
 @Injectable()
 export class LiveEmitter {
   private nsp?: LiveNamespace;
+  private readonly remoteListeners: ((slug: string) => void)[] = [];
 
   attach(nsp: LiveNamespace): void {
     this.nsp = nsp;
-    if (deliversBatches(nsp.adapter))
-      // Another instance's batch: its sockets got theirs there; these are for the sockets here.
-      nsp.adapter.onBatch = (entries) => this.emitLocally(entries as LiveItemEntry[]);
+    const adapter = nsp.adapter;
+    if (!deliversBatches(adapter)) return;
+    // Another instance's batch: its sockets got theirs there; these are for the sockets here.
+    adapter.onBatch = (payload) => {
+      const entries = payload as LiveItemEntry[];
+      this.emitLocally(entries);
+      if (Array.isArray(entries)) this.heard(new Set(entries.map((e) => e[0])));
+    };
+    adapter.onRemoteBroadcast = (event, rooms) => {
+      if (!LIVE_ITEM_EVENTS.has(event)) return;
+      const slugs = rooms.map(slugOfRoom).filter((slug): slug is string => slug !== null);
+      this.heard(new Set(slugs));
+    };
+  }
+
+  /**
+   * Whether this instance hears of the item events other instances emit (the lean adapter's
+   * hooks are in place). Then each instance can keep per-queue work, like the queue.stats
+   * count, to the queues someone watches here.
+   */
+  get hearsOtherInstances(): boolean {
+    return deliversBatches(this.nsp?.adapter);
+  }
+
+  /** `listener` learns the queue of every item event another instance emits. */
+  onOtherInstanceItemEvent(listener: (slug: string) => void): void {
+    this.remoteListeners.push(listener);
+  }
+
+  /** Whether a socket connected to this instance is subscribed to the queue. */
+  watchedHere(slug: string): boolean {
+    return (this.nsp?.adapter.rooms.get(roomOf(slug))?.size ?? 0) > 0;
+  }
+
+  private heard(slugs: Set<unknown>): void {
+    for (const slug of slugs)
+      if (typeof slug === 'string') for (const listener of this.remoteListeners) listener(slug);
   }
 
   item(event: LiveItemEvent, item: Item, actor?: string): void {
@@ -81,6 +118,15 @@ export class LiveEmitter {
     ...args: Parameters<ServerToClientEvents[E]>
   ): void {
     this.nsp?.to(roomOf(slug)).emit(event, ...args);
+  }
+
+  /** To the queue's subscribers connected to this instance only. */
+  toQueueHere<E extends keyof ServerToClientEvents>(
+    slug: string,
+    event: E,
+    ...args: Parameters<ServerToClientEvents[E]>
+  ): void {
+    this.nsp?.local.to(roomOf(slug)).emit(event, ...args);
   }
 
   toSocket<E extends keyof ServerToClientEvents>(

@@ -3,6 +3,7 @@ import { QueueStatsService } from '../analytics/queue-stats.service';
 import type { DomainEventMap } from '../common/domain-events';
 import { CommentsService } from '../items/comments.service';
 import { FINAL_STATUSES, type Item } from '../items/item.entity';
+import { QueuesService } from '../queues/queues.service';
 import { LiveEmitter, type LiveSocket } from './live-emitter.service';
 import type { LiveItemEvent } from './live.events';
 import { warnOrOutage } from '../common/outage-log';
@@ -44,7 +45,21 @@ export class LiveUpdatesService implements OnApplicationShutdown {
     private readonly emitter: LiveEmitter,
     private readonly stats: QueueStatsService,
     private readonly comments: CommentsService,
-  ) {}
+    private readonly queues: QueuesService,
+  ) {
+    emitter.onOtherInstanceItemEvent((slug) => this.changedElsewhere(slug));
+  }
+
+  /** Another instance changed an item of the queue: count again if someone watches it here. */
+  private changedElsewhere(slug: string): void {
+    if (this.closed || !this.emitter.watchedHere(slug)) return;
+    const slot = this.slots.get(slug);
+    if (slot) return this.scheduleStats({ queueSlug: slug, queueId: slot.queueId });
+    this.queues.findBySlug(slug).then(
+      (queue) => this.scheduleStats({ queueSlug: slug, queueId: queue.id }),
+      () => undefined, // deleted meanwhile, or the database is away: the next change retries
+    );
+  }
 
   @OnDomainEvent('items.submitted')
   onItemsSubmitted({ items }: DomainEventMap['items.submitted']) {
@@ -120,8 +135,15 @@ export class LiveUpdatesService implements OnApplicationShutdown {
     this.scheduleStats(item);
   }
 
+  /**
+   * The counts are a query over the queue's line, so they are only made for queues someone
+   * watches on this instance (each instance counts for its own subscribers, and hears of other
+   * instances' changes through their item events). An adapter without the hooks that tell of
+   * other instances' events: count on every change here and send the counts to every instance.
+   */
   private scheduleStats(item: Pick<Item, 'queueSlug' | 'queueId'>): void {
     if (this.closed) return;
+    if (this.emitter.hearsOtherInstances && !this.emitter.watchedHere(item.queueSlug)) return;
     let slot = this.slots.get(item.queueSlug);
     if (!slot)
       this.slots.set(
@@ -153,7 +175,9 @@ export class LiveUpdatesService implements OnApplicationShutdown {
     try {
       const stats = await this.stats.lineStats(slot.queueId, 0);
       slot.lastCostMs = Date.now() - started;
-      this.emitter.toQueue(slug, 'queue.stats', { queue: slug, ...stats });
+      const event = { queue: slug, ...stats };
+      if (this.emitter.hearsOtherInstances) this.emitter.toQueueHere(slug, 'queue.stats', event);
+      else this.emitter.toQueue(slug, 'queue.stats', event);
     } catch (error) {
       warnOrOutage(
         this.logger,

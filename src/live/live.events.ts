@@ -67,6 +67,12 @@ export interface ClientToServerEvents {
 }
 
 export type LiveItemEvent = 'item.queued' | 'item.claimed' | 'item.released' | 'item.decided';
+export const LIVE_ITEM_EVENTS: ReadonlySet<unknown> = new Set<LiveItemEvent>([
+  'item.queued',
+  'item.claimed',
+  'item.released',
+  'item.decided',
+]);
 
 /** One item event of a batch that instances pass to each other as a single message. */
 export type LiveItemEntry = [slug: string, event: LiveItemEvent, item: LiveItem];
@@ -95,3 +101,7 @@ export function toLiveItem(item: Item, actor?: string): LiveItem {
 }
 
 export const roomOf = (slug: string) => `queue:${slug}`;
+
+/** The queue slug of a room named by roomOf, else null. */
+export const slugOfRoom = (room: unknown): string | null =>
+  typeof room === 'string' && room.startsWith('queue:') ? room.slice('queue:'.length) : null;

@@ -115,6 +115,9 @@ void describe('two instances', () => {
         ids.map((id, i) => `${i % 2 ? 'item.decided' : 'item.queued'} ${id}`),
       );
     }
+    // Each instance counts for its own subscribers, the other one too: 20 blocked items wait.
+    for (const watcher of [here, there])
+      await watcher.waitFor('queue.stats', (st) => st.queue === 'fanout' && st.pending === 20);
     // A single event after the batch still comes after it, on the other instance too.
     const lead = await userApi(adminA, ['lead']);
     const claim = await on(lead, b).post('/v1/queues/fanout/claim');
