@@ -241,9 +241,9 @@ export function submitted(
     updatedAt: now,
   } satisfies Item);
   // One event says all that happened at submission: who sent it, how the policy routed it and
-  // which review class it waits in (null: not queued). Items submitted before v1.1's
-  // performance work carry this as three events (submitted, routed, queued); one event per
-  // item is a third of the chain's rows and HMACs on the hottest path.
+  // which review class it waits in (null: not queued). Items stored by earlier versions carry
+  // this as three events (submitted, routed, queued); one event per item is a third of the
+  // chain's rows and HMACs on the hottest path.
   const events: NewItemEvent[] = [
     {
       type: 'submitted',

@@ -142,7 +142,7 @@ export class ItemEventDto {
   @ApiProperty({
     example: 'decided',
     description:
-      'submitted (details: externalId, routing, reasons, policyVersion, reviewClass — null when not queued), claimed, released, lease_expired, decided, escalated, reported, timed_out, webhook_delivered, webhook_failed, commented, webhook_redelivery_requested, assigned, unassigned; items submitted before v1.1 start with submitted, routed and queued instead',
+      'submitted (details: externalId, routing, reasons, policyVersion, reviewClass — null when not queued), claimed, released, lease_expired, decided, escalated, reported, timed_out, webhook_delivered, webhook_failed, commented, webhook_redelivery_requested, assigned, unassigned; items stored by earlier versions start with submitted, routed and queued instead',
   })
   type!: string;
   @ApiProperty({
