@@ -159,14 +159,35 @@ export function recordSetSql(
   // The JSON text is written directly (keys once per column, scalars without JSON.stringify):
   // building an object per row with ~40 computed keys and stringifying it was no faster than
   // the escaping it replaces.
+  // A null (or undefined) value leaves its key out: json_populate_recordset reads a missing key
+  // as NULL, exactly what JSON null gives, and a new item has a dozen null columns. Rows of one
+  // flush share their Date objects (one `now`), so the last ISO text is reused.
   const list = quoted(columns);
-  const keys = columns.map((c, i) => `${i === 0 ? '{' : ','}${JSON.stringify(c.databaseName)}:`);
+  const keys = columns.map((c) => `${JSON.stringify(c.databaseName)}:`);
+  const props = columns.map((c) => c.propertyName);
+  let lastDate: Date | undefined;
+  let lastTime = NaN;
+  let lastIso = '';
   let text = '[';
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r] as Record<string, unknown>;
-    if (r > 0) text += ',';
-    for (let i = 0; i < columns.length; i++)
-      text += keys[i] + jsonText(row[columns[i].propertyName]);
+    text += r > 0 ? ',{' : '{';
+    let first = true;
+    for (let i = 0; i < props.length; i++) {
+      const value = row[props[i]];
+      if (value === null || value === undefined) continue;
+      let json: string;
+      if (value instanceof Date) {
+        if (value !== lastDate || value.getTime() !== lastTime) {
+          lastDate = value;
+          lastTime = value.getTime();
+          lastIso = `"${value.toISOString()}"`;
+        }
+        json = lastIso;
+      } else json = jsonText(value);
+      text += (first ? '' : ',') + keys[i] + json;
+      first = false;
+    }
     text += '}';
   }
   const param = params.add(`${text}]`, 'json');

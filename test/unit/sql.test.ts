@@ -125,11 +125,13 @@ describe('recordSetSql', () => {
       created_at: new Date(2).toISOString(),
     });
   });
-  it('sends a property set to null as JSON null (SQL NULL, as before)', () => {
+  it('leaves a property set to null out of its record (read back as SQL NULL, as JSON null was)', () => {
     const params = new SqlParams();
-    recordSetSql(events, [{ ...eventRow(1), details: null }], params);
-    const [record] = JSON.parse(params.values[0] as string) as Record<string, unknown>[];
-    assert.equal(record.details, null);
+    recordSetSql(events, [eventRow(1), { ...eventRow(2), details: null }], params);
+    const records = JSON.parse(params.values[0] as string) as Record<string, unknown>[];
+    assert.ok('details' in records[0]);
+    assert.ok(!('details' in records[1]));
+    assert.deepEqual(Object.keys(records[1]), ['item_id', 'seq', 'type', 'actor']);
   });
   it('writes the same JSON as JSON.stringify of the rows, for every kind of value', () => {
     const params = new SqlParams();
@@ -151,6 +153,8 @@ describe('recordSetSql', () => {
         createdAt: new Date(3),
       },
     ];
+    // Rows of one flush share a Date object; then another one.
+    rows.push({ ...rows[2], seq: 4 }, { ...rows[2], seq: 5, createdAt: new Date(5) });
     recordSetSql(events, rows, params);
     const expected = rows.map((r) => ({
       item_id: r.itemId,
