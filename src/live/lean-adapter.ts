@@ -87,7 +87,8 @@ export function leanAdapter(factory: AdapterFactory): AdapterFactory {
       internals.onMessage = (message, offset) => {
         const remoteBroadcast =
           message?.type === MessageType.BROADCAST && message.uid !== internals.uid;
-        const rooms = remoteBroadcast ? message.data?.opts?.rooms : undefined;
+        const sent = remoteBroadcast ? message.data?.opts?.rooms : undefined;
+        const rooms = Array.isArray(sent) ? sent : undefined;
         // packet.data is [event name, payload].
         const data = message?.data?.packet?.data;
         if (rooms?.includes(BATCH_ROOM)) {

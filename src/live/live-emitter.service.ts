@@ -42,7 +42,8 @@ export class LiveEmitter {
     adapter.onBatch = (payload) => {
       const entries = payload as LiveItemEntry[];
       this.emitLocally(entries);
-      if (Array.isArray(entries)) this.heard(new Set(entries.map((e) => e[0])));
+      if (Array.isArray(entries))
+        this.heard(new Set(entries.map((e: unknown) => (Array.isArray(e) ? e[0] : undefined))));
     };
     adapter.onRemoteBroadcast = (event, rooms) => {
       if (!LIVE_ITEM_EVENTS.has(event)) return;
@@ -106,10 +107,21 @@ export class LiveEmitter {
     );
   }
 
+  /**
+   * Entries from another instance arrive through Redis: anything but [slug, item event, object]
+   * is skipped, so a malformed message can neither throw inside the adapter's stream reader nor
+   * emit a name Socket.IO reserves.
+   */
   private emitLocally(entries: LiveItemEntry[]): void {
     const nsp = this.nsp;
     if (!nsp || !Array.isArray(entries)) return;
-    for (const [slug, event, item] of entries) nsp.local.to(roomOf(slug)).emit(event, item);
+    for (const entry of entries) {
+      if (!Array.isArray(entry)) continue;
+      const [slug, event, item] = entry;
+      if (typeof slug !== 'string' || !LIVE_ITEM_EVENTS.has(event) || typeof item !== 'object')
+        continue;
+      nsp.local.to(roomOf(slug)).emit(event, item);
+    }
   }
 
   toQueue<E extends keyof ServerToClientEvents>(

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   Api,
   apiKey,
+  REDIS_URL,
   createQueue,
   RunningServer,
   serverPerFile,
@@ -10,6 +11,7 @@ import {
   testContext,
   userApi,
 } from '../support/harness';
+import Redis from 'ioredis';
 import { connectLive, LiveClient } from '../support/live-client';
 
 /** Two servers on one database and one Redis act as one service. */
@@ -126,6 +128,48 @@ void describe('two instances', () => {
     await here.waitFor('item.claimed', (d) => d.id === claimed);
     const order = here.received.map((r) => `${r.event} ${r.data.id}`);
     assert.ok(order.indexOf(`item.claimed ${claimed}`) > order.indexOf(`item.queued ${claimed}`));
+  });
+
+  void it('skip malformed batch messages from the stream and keep delivering', async () => {
+    const watcher = await connectLive(b.url, adminA.token);
+    clients.push(watcher);
+    assert.deepEqual(await watcher.subscribe('pair'), { ok: true });
+    // Another "instance" writes junk batches where the adapter reads: bad entries, a reserved
+    // event name, rooms that are not a list.
+    const redis = new Redis(REDIS_URL);
+    const junk = (data: unknown) =>
+      redis.xadd(
+        `${ctx.redisPrefix}:socket.io`,
+        '*',
+        'uid',
+        'intruder',
+        'nsp',
+        '/live',
+        'type',
+        '3',
+        'data',
+        JSON.stringify(data),
+      );
+    const packet = (entries: unknown) => ({ type: 2, data: ['live:items', entries], nsp: '/live' });
+    await junk({
+      packet: packet([null, 5, ['pair', 'connect', {}], ['pair']]),
+      opts: { rooms: ['verdict:batches'], except: [], flags: {} },
+    });
+    await junk({
+      packet: packet('x'),
+      opts: { rooms: ['verdict:batches'], except: [], flags: {} },
+    });
+    await junk({
+      packet: { type: 2, data: ['item.queued', {}], nsp: '/live' },
+      opts: { rooms: 'queue:pair', except: [], flags: {} },
+    });
+    redis.disconnect();
+    const item = await productA.post('/v1/queues/pair/items', submission({ confidence: 0.2 }));
+    const queued = await watcher.waitFor('item.queued', (d) => d.id === item.body.id);
+    assert.equal(queued.routing, 'block');
+    assert.ok(!watcher.received.some((r) => r.event === 'connect'));
+    const health = await fetch(`${b.url}/health`);
+    assert.equal(health.status, 200);
   });
 
   void it('never hand one item to two of 8 reviewers racing across both', async () => {
