@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Client } from 'pg';
+import { Client, type QueryResult } from 'pg';
+import { runPipeline, type PipelineStep } from './pg-pipeline';
 
 /**
  * Named prepared statements for the hot paths (claim, decision, submission flush).
@@ -37,36 +38,147 @@ export function preparedCount(): number {
   return names.size;
 }
 
+/**
+ * Statements whose result no one reads (an audit append inside the claim's transaction): inside a
+ * transaction they are held back and sent in the same write as whatever comes next, normally the
+ * COMMIT. Their error, should there be one, is then the COMMIT's (the transaction fails either
+ * way). Register with `sentWithCommit(prepared(sql))`.
+ */
+const withCommit = new Set<string>();
+
+export function sentWithCommit(text: string): string {
+  if (withCommit.size < MAX_PREPARED) withCommit.add(text);
+  return text;
+}
+
 const RESULT_TYPE_CHANGED = 'cached plan must not change result type';
+
+/** What pg would have answered for a statement that was not sent (nothing to send yet). */
+const unsent = (command: string) => ({ command, rowCount: null, rows: [], fields: [] });
 
 /**
  * The pg client the pool hands out (pg's `Pool({ Client })` option): sends registered texts as
  * named statements, everything else exactly as pg would. Its `query` keeps pg's typings.
+ *
+ * It also saves round trips inside TypeORM transactions (src/common/pg-pipeline.ts says why):
+ * - START TRANSACTION is not sent on its own but in the same pipeline as the transaction's first
+ *   statement (a transaction that sends nothing sends no BEGIN and no COMMIT either);
+ * - a `sentWithCommit` statement is held back and sent in the same pipeline as the next
+ *   statement, normally the COMMIT.
+ * The statements, their order and the transaction they run in are exactly those the caller
+ * issued; only the number of writes changes. A statement not yet prepared on this connection is
+ * sent the ordinary way (so it gets prepared), and forms other than (text, values) always are.
  */
 export class PreparingClient extends Client {
   /** Texts whose prepared form broke on this connection (the schema changed under it). */
   unnamed?: Set<string>;
+  /** START TRANSACTION seen and not yet sent; open: sent; none: no transaction we track. */
+  transaction: 'none' | 'deferred' | 'open' = 'none';
+  /** A sentWithCommit statement waiting for the next statement of its transaction. */
+  held?: PipelineStep;
 }
 
 type AnyQuery = (this: Client, ...args: unknown[]) => unknown;
+type PreparingQuery = (this: PreparingClient, ...args: unknown[]) => unknown;
 const pgQuery = Client.prototype.query as unknown as AnyQuery;
 
+/** The named form of a registered text, or null where it must be sent unnamed on this client. */
+function nameOn(client: PreparingClient, text: string): string | undefined {
+  const name = names.get(text);
+  return name && !client.unnamed?.has(text) ? name : undefined;
+}
+
+/** Sends one statement as pg would, by name when registered. */
+function sendOne(client: PreparingClient, text: string, values?: unknown[]): Promise<QueryResult> {
+  const name = values ? nameOn(client, text) : undefined;
+  if (!name) return pgQuery.call(client, text, values) as Promise<QueryResult>;
+  return (pgQuery.call(client, { name, text, values }) as Promise<QueryResult>).catch(
+    (error: unknown) => {
+      if (error instanceof Error && error.message.includes(RESULT_TYPE_CHANGED))
+        (client.unnamed ??= new Set()).add(text);
+      throw error;
+    },
+  );
+}
+
+/**
+ * Sends `steps` and answers with the result of the last one: as one pipeline when every named
+ * step is already prepared on this connection, else one by one (pg's queue keeps the order),
+ * failing with the first step's error, as awaiting each in turn would.
+ */
+function send(client: PreparingClient, steps: PipelineStep[]): Promise<QueryResult> {
+  const parsed = (client as unknown as { connection: { parsedStatements: Record<string, string> } })
+    .connection.parsedStatements;
+  const ready = steps.every((step) => {
+    if (!step.values) return true;
+    const name = nameOn(client, step.text);
+    if (name && parsed[name] !== step.text) return false;
+    step.name = name;
+    return true;
+  });
+  if (ready) return runPipeline(client, steps, steps.length - 1);
+  const sent = steps.map((step) => sendOne(client, step.text, step.values));
+  return Promise.allSettled(sent).then((outcomes) => {
+    const failed = outcomes.find((o) => o.status === 'rejected');
+    if (failed) throw failed.reason;
+    return (outcomes[outcomes.length - 1] as PromiseFulfilledResult<QueryResult>).value;
+  });
+}
+
 // pg's query() has many overloads (callbacks, submittables, config objects): only the
-// (text, values) promise form is rewritten, every other call passes through untouched.
-(PreparingClient.prototype as unknown as { query: AnyQuery }).query = function (
+// (text, values) promise form is rewritten, every other call passes through untouched (after
+// whatever this client held back, so the order holds).
+(PreparingClient.prototype as unknown as { query: PreparingQuery }).query = function (
   this: PreparingClient,
   ...args: unknown[]
 ): unknown {
   const [text, values] = args;
-  if (typeof text !== 'string' || !Array.isArray(values) || args.length !== 2)
+  const control = typeof text === 'string' && values === undefined && args.length <= 2;
+  if (control && text === 'START TRANSACTION') {
+    if (this.transaction === 'none') {
+      this.transaction = 'deferred';
+      return Promise.resolve(unsent('BEGIN'));
+    }
+    // Out of step with TypeORM: stop holding anything back.
+    this.transaction = 'none';
+  }
+  if (control && (text === 'COMMIT' || text === 'ROLLBACK')) {
+    const { transaction, held } = this;
+    this.transaction = 'none';
+    this.held = undefined;
+    if (transaction === 'deferred') return Promise.resolve(unsent(text));
+    // A ROLLBACK drops a held statement: it would be undone anyway.
+    if (held && text === 'COMMIT') return send(this, [held, { text }]);
     return pgQuery.apply(this, args);
-  const name = names.get(text);
-  if (!name || this.unnamed?.has(text)) return pgQuery.apply(this, args);
-  return (pgQuery.call(this, { name, text, values }) as Promise<unknown>).catch(
-    (error: unknown) => {
-      if (error instanceof Error && error.message.includes(RESULT_TYPE_CHANGED))
-        (this.unnamed ??= new Set()).add(text);
-      throw error;
-    },
-  );
+  }
+  const before: PipelineStep[] = [];
+  if (this.transaction === 'deferred') {
+    this.transaction = 'open';
+    before.push({ text: 'START TRANSACTION' });
+  }
+  if (this.held) before.push(this.held);
+  this.held = undefined;
+  const plain = typeof text === 'string' && Array.isArray(values) && args.length === 2;
+  if (!plain) {
+    if (before.length === 0) return pgQuery.apply(this, args);
+    const earlier = send(this, before);
+    const result = pgQuery.apply(this, args) as Promise<unknown> | undefined;
+    if (typeof result?.then !== 'function') {
+      earlier.catch(() => undefined);
+      return result;
+    }
+    return earlier.then(
+      () => result,
+      async (error: unknown) => {
+        await result.catch(() => undefined);
+        throw error;
+      },
+    );
+  }
+  if (before.length === 0 && this.transaction === 'open' && withCommit.has(text)) {
+    this.held = { text, values };
+    return Promise.resolve(unsent('SELECT'));
+  }
+  if (before.length > 0) return send(this, [...before, { text, values }]);
+  return sendOne(this, text, values);
 };

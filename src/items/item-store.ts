@@ -5,7 +5,7 @@ import { DataSource, EntityManager, EntityMetadata } from 'typeorm';
 import { DomainEvents } from '../common/domain-events';
 import type { PreviousItemState } from './item-domain-events';
 import { isUniqueViolation, pgCode } from '../common/pg-errors';
-import { prepared } from '../common/prepared-sql';
+import { prepared, sentWithCommit } from '../common/prepared-sql';
 import { insertSql, SqlParams, recordSetSql, updateSql } from '../common/sql';
 import { Review } from './review.entity';
 import { ItemChangesService } from './item-changes.service';
@@ -510,8 +510,11 @@ export class ItemStore {
       insertSql(this.meta(ItemEvent), rows, params),
       updateSql(this.meta(Item), head, { column: 'id', value: item.id }, params),
     ];
+    // Nothing reads its result: it goes out in the same write as the COMMIT (prepared-sql.ts).
     await manager.query(
-      prepared(`WITH ${statements.map((sql, n) => `w${n} AS (${sql})`).join(', ')} SELECT 1`),
+      sentWithCommit(
+        prepared(`WITH ${statements.map((sql, n) => `w${n} AS (${sql})`).join(', ')} SELECT 1`),
+      ),
       params.values,
     );
   }

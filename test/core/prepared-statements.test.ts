@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { prepared, preparedCount, PreparingClient } from '../../src/common/prepared-sql';
+import {
+  prepared,
+  preparedCount,
+  PreparingClient,
+  sentWithCommit,
+} from '../../src/common/prepared-sql';
 import {
   Api,
   apiKey,
@@ -32,6 +37,127 @@ async function preparedTexts(c: PreparingClient): Promise<string[]> {
   );
   return rows.map((r) => r.statement);
 }
+
+/** Counts the client's socket writes (each is a round trip's first half). */
+function countWrites(c: PreparingClient): () => number {
+  const stream = (c as unknown as { connection: { stream: Record<string, unknown> } }).connection
+    .stream as unknown as Record<'_write' | '_writev', (...args: unknown[]) => unknown>;
+  let writes = 0;
+  for (const method of ['_write', '_writev'] as const) {
+    const original = stream[method].bind(stream);
+    stream[method] = (...args: unknown[]) => {
+      writes++;
+      return original(...args);
+    };
+  }
+  return () => writes;
+}
+
+/** What TypeORM sends for `dataSource.transaction(...)`: START TRANSACTION, the work, COMMIT. */
+async function transaction(c: PreparingClient, work: () => Promise<void>): Promise<void> {
+  await c.query('START TRANSACTION', undefined);
+  try {
+    await work();
+    await c.query('COMMIT', undefined);
+  } catch (error) {
+    await c.query('ROLLBACK', undefined);
+    throw error;
+  }
+}
+
+describe('transactions in fewer round trips', () => {
+  const insert = prepared('INSERT INTO pipeline_probe (id, note) VALUES ($1, $2) RETURNING id');
+  const append = sentWithCommit(prepared('INSERT INTO pipeline_probe (id, note) VALUES ($1, $2)'));
+  const count = async (c: PreparingClient) =>
+    (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM pipeline_probe', [])).rows[0].n;
+
+  it('sends BEGIN with the first statement and a with-commit statement with the COMMIT: two writes for four statements', async () => {
+    await sql(ctx, 'CREATE TABLE pipeline_probe (id int PRIMARY KEY, note text)');
+    const c = await client();
+    try {
+      // The first time on a connection the statements go one by one (so they get prepared).
+      await transaction(c, async () => {
+        await c.query(insert, [1, 'first']);
+        await c.query(append, [2, 'first']);
+      });
+      const writes = countWrites(c);
+      await transaction(c, async () => {
+        const { rows } = await c.query<{ id: number }>(insert, [3, 'second']);
+        assert.deepEqual(rows, [{ id: 3 }]);
+        await c.query(append, [4, 'second']);
+      });
+      assert.equal(writes(), 2);
+      assert.equal(await count(c), 4);
+    } finally {
+      await c.end();
+    }
+  });
+
+  it('keeps the transaction: others see nothing before the COMMIT', async () => {
+    const c = await client();
+    const other = await client();
+    try {
+      await c.query(insert, [10, 'warm-up']);
+      await c.query('START TRANSACTION', undefined);
+      await c.query(insert, [11, 'inside']);
+      await c.query(append, [12, 'inside']);
+      const seen = async () =>
+        (
+          await other.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM pipeline_probe WHERE id IN (11, 12)',
+            [],
+          )
+        ).rows[0].n;
+      assert.equal(await seen(), 0);
+      await c.query('COMMIT', undefined);
+      assert.equal(await seen(), 2);
+    } finally {
+      await Promise.all([c.end(), other.end()]);
+    }
+  });
+
+  it("fails the COMMIT with the held statement's own error, and the whole transaction is undone", async () => {
+    const c = await client();
+    try {
+      const before = await count(c);
+      await assert.rejects(
+        transaction(c, async () => {
+          await c.query(insert, [20, 'undone']);
+          await c.query(append, [3, 'duplicate key']);
+        }),
+        (error: { code?: string; constraint?: string }) =>
+          error.code === '23505' && error.constraint === 'pipeline_probe_pkey',
+      );
+      assert.equal(await count(c), before);
+      // The connection is usable and out of any transaction afterwards.
+      assert.equal(c.getTransactionStatus(), 'I');
+      await transaction(c, async () => {
+        await c.query(insert, [20, 'now it stays']);
+      });
+      assert.equal(await count(c), before + 1);
+    } finally {
+      await c.end();
+    }
+  });
+
+  it('drops a held statement on ROLLBACK and sends nothing for a transaction without statements', async () => {
+    const c = await client();
+    try {
+      const before = await count(c);
+      await c.query('START TRANSACTION', undefined);
+      await c.query(insert, [30, 'rolled back']);
+      await c.query(append, [31, 'rolled back']);
+      await c.query('ROLLBACK', undefined);
+      assert.equal(await count(c), before);
+      const writes = countWrites(c);
+      await transaction(c, async () => undefined);
+      assert.equal(writes(), 0);
+      assert.equal(c.getTransactionStatus(), 'I');
+    } finally {
+      await c.end();
+    }
+  });
+});
 
 describe('named prepared statements', () => {
   it('sends a registered statement by name, parsed once per connection; others stay unnamed', async () => {
