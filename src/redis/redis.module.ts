@@ -14,10 +14,15 @@ export function redisOptions(extra: RedisOptions = {}): RedisOptions {
 }
 
 /** A client for request paths: fails fast when Redis is down instead of queueing commands. */
-export function createFastFailRedis(url: string, name: string): Redis {
+export function createFastFailRedis(url: string, name: string, extra: RedisOptions = {}): Redis {
   const client = new Redis(
     url,
-    redisOptions({ connectionName: name, maxRetriesPerRequest: 1, enableOfflineQueue: false }),
+    redisOptions({
+      connectionName: name,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      ...extra,
+    }),
   );
   watchOutages(client);
   return client;
@@ -57,7 +62,10 @@ class RedisLifecycle implements OnApplicationShutdown {
     {
       provide: REDIS,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => createFastFailRedis(config.redisUrl, 'verdict-commands'),
+      // Auto-pipelining: the commands concurrent requests issue in the same tick (a claim's
+      // skip-list read, a decision's long-poll wake-up) share one write. Not for BullMQ's client.
+      useFactory: (config: AppConfig) =>
+        createFastFailRedis(config.redisUrl, 'verdict-commands', { enableAutoPipelining: true }),
     },
     {
       provide: REDIS_SUBSCRIBER,
