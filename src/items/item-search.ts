@@ -8,12 +8,13 @@
  */
 export const SEARCH_CONFIG = 'simple';
 
-/** An item's externalId, the string values of its input and output, and its reasons. */
-export const itemSearchVector = (alias: string) =>
-  `(to_tsvector('simple'::regconfig, COALESCE(${alias}.external_id, ''::text))` +
-  ` || jsonb_to_tsvector('simple'::regconfig, COALESCE(${alias}.input, 'null'::jsonb), '["string"]'::jsonb)` +
-  ` || jsonb_to_tsvector('simple'::regconfig, ${alias}.output, '["string"]'::jsonb)` +
-  ` || jsonb_to_tsvector('simple'::regconfig, ${alias}.reasons, '["string"]'::jsonb))`;
+/*
+ * An item's own document (its externalId, the string values of its input and output, and its
+ * reasons) is stored in `item_search`, one row per item with a GIN index, kept by triggers on
+ * `items` (migrations/1796060000000-ItemSearchDocuments.ts): written once per INSERT statement
+ * and again only when one of those four columns changes. An expression index on `items` itself
+ * re-tokenised the whole input and output on every claim and decision.
+ */
 
 /** A review's reason and comment (an escalation note is the escalating decision's comment). */
 export const reviewSearchVector = (alias: string) =>
@@ -31,7 +32,7 @@ export const commentSearchVector = (alias: string) =>
 export function textMatches(param: string): string[] {
   const query = `websearch_to_tsquery('simple'::regconfig, :${param})`;
   return [
-    `${itemSearchVector('i')} @@ ${query}`,
+    `i.id IN (SELECT s.item_id FROM item_search s WHERE s.document @@ ${query})`,
     `i.id IN (SELECT r.item_id FROM reviews r WHERE ${reviewSearchVector('r')} @@ ${query})`,
     `i.id IN (SELECT c.item_id FROM item_comments c WHERE ${commentSearchVector('c')} @@ ${query})`,
   ];

@@ -62,11 +62,9 @@ export const REVIEW_CLASS_RANK: Record<ReviewClass, number> = {
 @Index('items_created_idx', ['createdAt', 'id'])
 @Index('items_model_created_idx', ['modelName', 'createdAt', 'id'])
 @Index('items_status_created_idx', ['status', 'createdAt', 'id'])
-// Full-text search over externalId, input, output and reasons (see item-search.ts): a GIN
-// expression index TypeORM cannot describe, created in the migration; `synchronize: false`
-// keeps generated migrations from dropping it. Its pending list is kept small (256 kB) by
-// migration 1796050000000, so no single submission pays for a large merge.
-@Index('items_search_idx', { synchronize: false })
+// Full-text search over externalId, input, output and reasons lives in the item_search table,
+// kept by triggers on this one (see item-search.ts and migration 1796060000000): an index here
+// would be written again on every claim and decision.
 export class Item {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Api, apiKey, createQueue, testContext, userApi } from '../support/harness';
+import { Api, apiKey, createQueue, sql, testContext, userApi } from '../support/harness';
 import {
   APPROVE,
   BLOCK,
@@ -168,6 +168,39 @@ void describe('GET /v1/items: filters', () => {
     assert.deepEqual(await found(admin, '?q=refund&routing=flag&label=tone'), named('a1'));
     assert.deepEqual(await found(admin, '?q=refund&status=approved'), []);
     assert.deepEqual(await found(admin, '?status=&routing=&q='), named('a3', 'b1', 'a2', 'a1'));
+  });
+});
+
+void describe('GET /v1/items: the search document', () => {
+  void it('finds a reported reason at once, and a claim or decision leaves the document unwritten', async () => {
+    await createQueue(admin, 'searched');
+    const key = await apiKey(admin, ['searched']);
+    const lead = await userApi(admin, ['lead'], ['searched']);
+    const item = await submit(key, 'searched', {
+      confidence: APPROVE,
+      output: { reply: 'The armadillo ships on Friday.' },
+    });
+    assert.deepEqual(await found(admin, '?q=armadillo'), [item.id]);
+    const reported = await key.post(`/v1/items/${item.id}/reports`, {
+      reason: 'the quokka was never mentioned',
+    });
+    assert.equal(reported.status, 201, JSON.stringify(reported.body));
+    assert.deepEqual(await found(admin, '?q=quokka'), [item.id]);
+
+    // The document is stored once per change of its text: a status change does not rewrite it.
+    const version = async () =>
+      (
+        await sql<{ v: string }>(
+          ctx,
+          'SELECT xmin::text AS v FROM item_search WHERE item_id = $1',
+          [item.id],
+        )
+      )[0].v;
+    const before = await version();
+    assert.equal((await claimItem(lead, 'searched')).id, item.id);
+    assert.equal((await decide(lead, item.id, { action: 'approve' })).status, 200);
+    assert.equal(await version(), before);
+    assert.deepEqual(await found(admin, '?q=armadillo%20quokka'), [item.id]);
   });
 });
 
