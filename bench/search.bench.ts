@@ -41,7 +41,7 @@ async function seed(ctx: TestContext, reviewerId: string, log: (m: string) => vo
     );
     const done = await db.query(`SELECT rows FROM bench_seed WHERE version = $1`, [SEED_VERSION]);
     if (done.rows.length) return;
-    await db.query(`TRUNCATE items, reviews, item_events, item_comments`);
+    await db.query(`TRUNCATE items, item_search, reviews, item_events, item_comments`);
     await db.query(`SET synchronous_commit = off`);
     for (let start = 1; start <= ITEMS; start += CHUNK) {
       const end = Math.min(ITEMS, start + CHUNK - 1);
@@ -85,6 +85,7 @@ async function seed(ctx: TestContext, reviewerId: string, log: (m: string) => vo
     }
     await db.query(`VACUUM ANALYZE items`);
     await db.query(`VACUUM ANALYZE reviews`);
+    await db.query(`VACUUM ANALYZE item_search`);
     await db.query(`INSERT INTO bench_seed (version, rows) VALUES ($1, $2)`, [SEED_VERSION, ITEMS]);
   });
 }
