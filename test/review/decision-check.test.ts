@@ -81,9 +81,12 @@ describe('decision body fast path', () => {
       }),
       { numRuns: 3000 },
     );
-    // Not vacuous: a good share of the generated bodies are valid, and most of those go fast.
+    // Not vacuous: a good share of the generated bodies are valid, and many of those go fast.
+    // About half of the generated bodies carry a `constructor` key (the record's optional field)
+    // or a `prototype` answer, which take the slow path by design, so "many" is a third: the
+    // share is ~0.5 with a spread of ~0.02, and "more than half" failed one run in a few.
     assert.ok(accepted > 300, `only ${accepted} valid bodies generated`);
-    assert.ok(fastOnes > accepted / 2, `only ${fastOnes} of ${accepted} valid bodies went fast`);
+    assert.ok(fastOnes > accepted / 3, `only ${fastOnes} of ${accepted} valid bodies went fast`);
   });
 
   it('takes the usual decision bodies, and hands correctedOutput over exactly as parsed', async () => {
