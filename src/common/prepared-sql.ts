@@ -116,7 +116,13 @@ function send(client: PreparingClient, steps: PipelineStep[]): Promise<QueryResu
     step.name = name;
     return true;
   });
-  if (ready) return runPipeline(client, steps, steps.length - 1);
+  if (ready)
+    return runPipeline(client, steps, steps.length - 1).catch((error: unknown) => {
+      // As sendOne does, not knowing which step it was: these go unnamed on this connection.
+      if (error instanceof Error && error.message.includes(RESULT_TYPE_CHANGED))
+        for (const step of steps) if (step.name) (client.unnamed ??= new Set()).add(step.text);
+      throw error;
+    });
   const sent = steps.map((step) => sendOne(client, step.text, step.values));
   return Promise.allSettled(sent).then((outcomes) => {
     const failed = outcomes.find((o) => o.status === 'rejected');

@@ -159,6 +159,31 @@ describe('transactions in fewer round trips', () => {
   });
 });
 
+describe('transactions in fewer round trips, after a migration', () => {
+  it('falls back to unnamed when a migration changes the result of a statement sent with BEGIN', async () => {
+    await sql(ctx, 'CREATE TABLE pipeline_changed (id int PRIMARY KEY)');
+    await sql(ctx, 'INSERT INTO pipeline_changed VALUES (1)');
+    const c = await client();
+    try {
+      const star = prepared('SELECT * FROM pipeline_changed WHERE id = $1');
+      const read = async () => {
+        let rows: unknown[] = [];
+        await transaction(c, async () => {
+          rows = (await c.query(star, [1])).rows;
+        });
+        return rows;
+      };
+      assert.deepEqual(await read(), [{ id: 1 }]);
+      assert.deepEqual(await read(), [{ id: 1 }]);
+      await sql(ctx, 'ALTER TABLE pipeline_changed ADD COLUMN note text');
+      await assert.rejects(read(), /cached plan must not change result type/);
+      assert.deepEqual(await read(), [{ id: 1, note: null }]);
+    } finally {
+      await c.end();
+    }
+  });
+});
+
 describe('named prepared statements', () => {
   it('sends a registered statement by name, parsed once per connection; others stay unnamed', async () => {
     const c = await client();
