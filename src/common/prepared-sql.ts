@@ -53,6 +53,16 @@ export function sentWithCommit(text: string): string {
 
 const RESULT_TYPE_CHANGED = 'cached plan must not change result type';
 
+/**
+ * After "cached plan must not change result type" (the schema changed under a prepared
+ * statement), the texts involved are sent unnamed on this connection from then on; rethrows.
+ */
+function unnameOnResultChange(client: PreparingClient, texts: string[], error: unknown): never {
+  if (error instanceof Error && error.message.includes(RESULT_TYPE_CHANGED))
+    for (const text of texts) (client.unnamed ??= new Set()).add(text);
+  throw error;
+}
+
 /** What pg would have answered for a statement that was not sent (nothing to send yet). */
 const unsent = (command: string) => ({ command, rowCount: null, rows: [], fields: [] });
 
@@ -93,11 +103,7 @@ function sendOne(client: PreparingClient, text: string, values?: unknown[]): Pro
   const name = values ? nameOn(client, text) : undefined;
   if (!name) return pgQuery.call(client, text, values) as Promise<QueryResult>;
   return (pgQuery.call(client, { name, text, values }) as Promise<QueryResult>).catch(
-    (error: unknown) => {
-      if (error instanceof Error && error.message.includes(RESULT_TYPE_CHANGED))
-        (client.unnamed ??= new Set()).add(text);
-      throw error;
-    },
+    (error: unknown) => unnameOnResultChange(client, [text], error),
   );
 }
 
@@ -117,12 +123,14 @@ function send(client: PreparingClient, steps: PipelineStep[]): Promise<QueryResu
     return true;
   });
   if (ready)
-    return runPipeline(client, steps, steps.length - 1).catch((error: unknown) => {
-      // As sendOne does, not knowing which step it was: these go unnamed on this connection.
-      if (error instanceof Error && error.message.includes(RESULT_TYPE_CHANGED))
-        for (const step of steps) if (step.name) (client.unnamed ??= new Set()).add(step.text);
-      throw error;
-    });
+    // Not knowing which step it was: every named one goes unnamed on this connection.
+    return runPipeline(client, steps, steps.length - 1).catch((error: unknown) =>
+      unnameOnResultChange(
+        client,
+        steps.filter((step) => step.name).map((step) => step.text),
+        error,
+      ),
+    );
   const sent = steps.map((step) => sendOne(client, step.text, step.values));
   return Promise.allSettled(sent).then((outcomes) => {
     const failed = outcomes.find((o) => o.status === 'rejected');
