@@ -154,6 +154,7 @@ const ingestionBench: Benchmark = async () => {
           metric: 'server CPU per submission',
           value: Math.round(closed.cpuPerRequestUs),
           unit: 'µs',
+          baseline: Math.round(baseline.cpuPerRequestUs),
           load: closedLoad,
         },
         {

@@ -46,6 +46,8 @@ export interface Load {
   failed: number;
   /** Server CPU per request during the measured window, in µs (when given the server's pid). */
   cpuPerRequestUs: number;
+  /** Postgres CPU per request during the measured window, in µs (every postgres process). */
+  postgresPerRequestUs: number;
 }
 
 export const CONNECTIONS = 32;
@@ -66,6 +68,7 @@ export async function closedLoop(
   await autocannon({ url, method: 'POST', headers, body, connections, duration: 2 });
   await beforeMeasuring?.();
   const cpuBefore = cpuSeconds(pid);
+  const pgBefore = postgresCpuSeconds();
   const result = await autocannon({
     url,
     method: 'POST',
@@ -81,6 +84,8 @@ export async function closedLoop(
     p99: result.latency.p99,
     failed: result.non2xx + result.errors,
     cpuPerRequestUs: ((cpuSeconds(pid) - cpuBefore) * 1e6) / Math.max(1, result.requests.total),
+    postgresPerRequestUs:
+      ((postgresCpuSeconds() - pgBefore) * 1e6) / Math.max(1, result.requests.total),
   };
 }
 
@@ -229,10 +234,13 @@ export function naiveBaseline(
     });
     await once(server, 'message');
     try {
+      // With its pid: the baseline's own CPU per request, which the review benchmark compares
+      // the cycle's CPU with (steadier across machine states than requests/s, see benchmarks.md).
       const result = await closedLoop(
         `http://127.0.0.1:${port}/`,
         { 'content-type': 'application/json' },
         body,
+        server.pid,
       );
       return { ...result, load: load1() };
     } finally {
