@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Client, type QueryResult } from 'pg';
-import { runPipeline, type PipelineStep } from './pg-pipeline';
+import { runPipeline, type PipelineStep, type RowLayout } from './pg-pipeline';
 
 /**
  * Named prepared statements for the hot paths (claim, decision, submission flush).
@@ -86,6 +86,8 @@ export class PreparingClient extends Client {
   transaction: 'none' | 'deferred' | 'open' = 'none';
   /** A sentWithCommit statement waiting for the next statement of its transaction. */
   held?: PipelineStep;
+  /** Row layouts of this connection's named statements (pg-pipeline.ts says why). */
+  readonly layouts = new Map<string, RowLayout>();
 }
 
 type AnyQuery = (this: Client, ...args: unknown[]) => unknown;
@@ -98,13 +100,24 @@ function nameOn(client: PreparingClient, text: string): string | undefined {
   return name && !client.unnamed?.has(text) ? name : undefined;
 }
 
-/** Sends one statement as pg would, by name when registered. */
+function parsedOn(client: PreparingClient): Record<string, string> {
+  return (client as unknown as { connection: { parsedStatements: Record<string, string> } })
+    .connection.parsedStatements;
+}
+
+/**
+ * Sends one statement as pg would, by name when registered. Once prepared on this connection it
+ * goes as a pipeline of one, which reuses the statement's row layout instead of asking Postgres
+ * to describe the result again.
+ */
 function sendOne(client: PreparingClient, text: string, values?: unknown[]): Promise<QueryResult> {
   const name = values ? nameOn(client, text) : undefined;
   if (!name) return pgQuery.call(client, text, values) as Promise<QueryResult>;
-  return (pgQuery.call(client, { name, text, values }) as Promise<QueryResult>).catch(
-    (error: unknown) => unnameOnResultChange(client, [text], error),
-  );
+  const sent =
+    parsedOn(client)[name] === text
+      ? runPipeline(client, [{ text, values, name }], 0, client.layouts)
+      : (pgQuery.call(client, { name, text, values }) as Promise<QueryResult>);
+  return sent.catch((error: unknown) => unnameOnResultChange(client, [text], error));
 }
 
 /**
@@ -113,8 +126,7 @@ function sendOne(client: PreparingClient, text: string, values?: unknown[]): Pro
  * failing with the first step's error, as awaiting each in turn would.
  */
 function send(client: PreparingClient, steps: PipelineStep[]): Promise<QueryResult> {
-  const parsed = (client as unknown as { connection: { parsedStatements: Record<string, string> } })
-    .connection.parsedStatements;
+  const parsed = parsedOn(client);
   const ready = steps.every((step) => {
     if (!step.values) return true;
     const name = nameOn(client, step.text);
@@ -124,7 +136,7 @@ function send(client: PreparingClient, steps: PipelineStep[]): Promise<QueryResu
   });
   if (ready)
     // Not knowing which step it was: every named one goes unnamed on this connection.
-    return runPipeline(client, steps, steps.length - 1).catch((error: unknown) =>
+    return runPipeline(client, steps, steps.length - 1, client.layouts).catch((error: unknown) =>
       unnameOnResultChange(
         client,
         steps.filter((step) => step.name).map((step) => step.text),
