@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, EntityMetadata } from 'typeorm';
+import { DirectSql, type Sql } from '../common/direct-sql';
 import { DomainEvents } from '../common/domain-events';
 import type { PreviousItemState } from './item-domain-events';
 import { isUniqueViolation, pgCode } from '../common/pg-errors';
@@ -64,7 +65,7 @@ async function retryOnChainRace<T>(work: (careful: boolean) => Promise<T>): Prom
   }
 }
 
-async function readLastEvent(manager: EntityManager, itemId: string): Promise<LastEvent> {
+async function readLastEvent(manager: Sql, itemId: string): Promise<LastEvent> {
   const rows: Record<string, unknown>[] = await manager.query(
     'SELECT seq AS last_event_seq, hash AS last_event_hash FROM item_events WHERE item_id = $1 ORDER BY seq DESC LIMIT 1',
     [itemId],
@@ -170,12 +171,17 @@ export class ItemStore {
     read: string;
   };
 
+  /** The hot statements go straight to TypeORM's pool (common/direct-sql.ts says why). */
+  private readonly direct: DirectSql;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly domainEvents: DomainEvents,
     private readonly itemChanges: ItemChangesService,
     private readonly itemEvents: ItemEventsService,
-  ) {}
+  ) {
+    this.direct = new DirectSql(dataSource);
+  }
 
   private meta(entity: typeof Item | typeof Review | typeof ItemEvent): EntityMetadata {
     let meta = this.metas.get(entity);
@@ -383,14 +389,14 @@ export class ItemStore {
       manager: EntityManager,
     ) => Promise<StateChange | null> | StateChange | null,
   ): Promise<Applied | null | 'locking'> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(this.sql().read, [id]);
+    const rows: Record<string, unknown>[] = await this.direct.query(this.sql().read, [id]);
     if (rows.length === 0) return null;
     const read = this.lockedItem(rows[0], lastEventOf(rows[0]));
     const transition = await plan(read, this.dataSource.manager);
     if (!transition) return null;
     if (transition.events.length === 0) return 'locking';
     try {
-      return await this.write(this.dataSource.manager, read, transition);
+      return await this.write(this.direct, read, transition);
     } catch (error) {
       // Someone appended to the chain since the read (or, should it ever happen, a deadlock
       // with them): plan again under the row lock. Nothing of this attempt was stored.
@@ -401,11 +407,7 @@ export class ItemStore {
   }
 
   /** Writes a planned transition: item row, review and audit events in one statement. */
-  private async write(
-    manager: EntityManager,
-    locked: LockedItem,
-    transition: StateChange,
-  ): Promise<Applied> {
+  private async write(manager: Sql, locked: LockedItem, transition: StateChange): Promise<Applied> {
     const { dbNow, lastEvent, hadReviews, ...previous } = locked;
     const id = locked.id;
     // An id of our own, so the caller can show the review without reading it back.
@@ -460,7 +462,7 @@ export class ItemStore {
     request: ClaimRequest,
   ): Promise<{ item: Item; fromSkipped: boolean; previous: PreviousItemState } | null> {
     return retryOnChainRace((careful) =>
-      this.dataSource.transaction(async (manager) => {
+      this.direct.transaction(async (manager) => {
         const { claim, claimLine } = this.sql();
         const attempt = async (allowReleased: boolean, exclude: string[], sql = claim) =>
           (await manager.query(sql, [
@@ -496,7 +498,7 @@ export class ItemStore {
    * the caller's statement), moving the chain head in the same statement.
    */
   private async appendAfter(
-    manager: EntityManager,
+    manager: Sql,
     item: Item,
     last: LastEvent,
     events: NewItemEvent[],
@@ -573,7 +575,7 @@ export class ItemStore {
       params,
     );
     const rows = recordSetSql(this.meta(ItemEvent), events, params);
-    const inserted: { id: string }[] = await this.dataSource.query(
+    const inserted: { id: string }[] = await this.direct.query(
       prepared(`WITH inserted AS (
         INSERT INTO items (${items.columns})
         SELECT * FROM ${items.from}
@@ -598,7 +600,7 @@ export class ItemStore {
     userId: string,
     leaseSeconds: number,
   ): Promise<{ leaseExpiresAt: Date; leaseToken: string } | null> {
-    const rows: { lease_expires_at: Date; lease_token: string }[] = await this.dataSource.query(
+    const rows: { lease_expires_at: Date; lease_token: string }[] = await this.direct.query(
       // Wrapped in a CTE so the driver returns plain rows (a bare UPDATE yields [rows, count]).
       prepared(`WITH extended AS (
          UPDATE items SET lease_expires_at = now() + make_interval(secs => $3), updated_at = now()
