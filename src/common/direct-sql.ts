@@ -30,32 +30,48 @@ export class DirectSql implements Sql {
   }
 
   async query<T = any>(text: string, values?: unknown[]): Promise<T> {
-    const client = await this.pool().connect();
-    try {
-      return (await client.query(text, values)).rows as T;
-    } finally {
-      client.release();
-    }
+    return this.withClient(async (client) => (await client.query(text, values)).rows as T);
   }
 
   /** `work` in a transaction on one pooled connection: committed, or rolled back on any error. */
   async transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
-    const client: PoolClient = await this.pool().connect();
-    let broken = false;
-    try {
+    return this.withClient(async (client, broken) => {
       await client.query('START TRANSACTION');
-      const result = await work({
-        query: async <R>(text: string, values?: unknown[]) =>
-          (await client.query(text, values)).rows as R,
+      try {
+        const result = await work({
+          query: async <R>(text: string, values?: unknown[]) =>
+            (await client.query(text, values)).rows as R,
+        });
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        // A connection that cannot even roll back is not given to anyone else.
+        await client.query('ROLLBACK').catch(broken);
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * A pooled client for `work`, then back to the pool, or destroyed if its connection failed.
+   * While checked out, a client has no 'error' listener of the pool's (pg-pool keeps one only on
+   * idle clients): a connection lost mid-query would be an unhandled 'error' event, which ends
+   * the process. The query itself fails with the error either way (pg rejects what is pending).
+   */
+  private async withClient<T>(
+    work: (client: PoolClient, broken: (error: unknown) => void) => Promise<T>,
+  ): Promise<T> {
+    const client = await this.pool().connect();
+    let failed: Error | undefined;
+    const onError = (error: Error) => (failed = error);
+    client.on('error', onError);
+    try {
+      return await work(client, (error) => {
+        failed ??= error instanceof Error ? error : new Error(String(error));
       });
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      // A connection that cannot even roll back is not given to anyone else.
-      await client.query('ROLLBACK').catch(() => (broken = true));
-      throw error;
     } finally {
-      client.release(broken);
+      client.off('error', onError);
+      client.release(failed);
     }
   }
 }
