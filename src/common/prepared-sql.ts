@@ -100,9 +100,11 @@ function nameOn(client: PreparingClient, text: string): string | undefined {
   return name && !client.unnamed?.has(text) ? name : undefined;
 }
 
-function parsedOn(client: PreparingClient): Record<string, string> {
-  return (client as unknown as { connection: { parsedStatements: Record<string, string> } })
+/** Whether `name` is prepared on this connection as `text` (pg records what it parsed). */
+function parsedOn(client: PreparingClient, name: string, text: string): boolean {
+  const parsed = (client as unknown as { connection: { parsedStatements: Record<string, string> } })
     .connection.parsedStatements;
+  return parsed[name] === text;
 }
 
 /**
@@ -113,10 +115,9 @@ function parsedOn(client: PreparingClient): Record<string, string> {
 function sendOne(client: PreparingClient, text: string, values?: unknown[]): Promise<QueryResult> {
   const name = values ? nameOn(client, text) : undefined;
   if (!name) return pgQuery.call(client, text, values) as Promise<QueryResult>;
-  const sent =
-    parsedOn(client)[name] === text
-      ? runPipeline(client, [{ text, values, name }], 0, client.layouts)
-      : (pgQuery.call(client, { name, text, values }) as Promise<QueryResult>);
+  const sent = parsedOn(client, name, text)
+    ? runPipeline(client, [{ text, values, name }], 0, client.layouts)
+    : (pgQuery.call(client, { name, text, values }) as Promise<QueryResult>);
   return sent.catch((error: unknown) => unnameOnResultChange(client, [text], error));
 }
 
@@ -126,11 +127,10 @@ function sendOne(client: PreparingClient, text: string, values?: unknown[]): Pro
  * failing with the first step's error, as awaiting each in turn would.
  */
 function send(client: PreparingClient, steps: PipelineStep[]): Promise<QueryResult> {
-  const parsed = parsedOn(client);
   const ready = steps.every((step) => {
     if (!step.values) return true;
     const name = nameOn(client, step.text);
-    if (name && parsed[name] !== step.text) return false;
+    if (name && !parsedOn(client, name, step.text)) return false;
     step.name = name;
     return true;
   });
