@@ -63,12 +63,18 @@ export class DirectSql implements Sql {
   ): Promise<T> {
     const client = await this.pool().connect();
     let failed: Error | undefined;
+    const broken = (error: unknown) => {
+      failed ??= error instanceof Error ? error : new Error(String(error));
+    };
     const onError = (error: Error) => (failed = error);
     client.on('error', onError);
     try {
-      return await work(client, (error) => {
-        failed ??= error instanceof Error ? error : new Error(String(error));
-      });
+      return await work(client, broken);
+    } catch (error) {
+      // A FATAL error (the backend was terminated, Postgres is shutting down) arrives before the
+      // socket closes: handed back now, the client would go to the next caller and fail there.
+      if ((error as { severity?: unknown } | null)?.severity === 'FATAL') broken(error);
+      throw error;
     } finally {
       client.off('error', onError);
       client.release(failed);
