@@ -33,15 +33,23 @@ export class DirectSql implements Sql {
     return this.withClient(async (client) => (await client.query(text, values)).rows as T);
   }
 
-  /** `work` in a transaction on one pooled connection: committed, or rolled back on any error. */
-  async transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
+  /**
+   * `work` in a transaction on one pooled connection: committed, or rolled back on any error.
+   * `work` learns when the transaction was begun here (performance.now(), before BEGIN was sent):
+   * the transaction's now() is no earlier than that.
+   */
+  async transaction<T>(work: (sql: Sql, begun: number) => Promise<T>): Promise<T> {
     return this.withClient(async (client, broken) => {
+      const begun = performance.now();
       await client.query('START TRANSACTION');
       try {
-        const result = await work({
-          query: async <R>(text: string, values?: unknown[]) =>
-            (await client.query(text, values)).rows as R,
-        });
+        const result = await work(
+          {
+            query: async <R>(text: string, values?: unknown[]) =>
+              (await client.query(text, values)).rows as R,
+          },
+          begun,
+        );
         await client.query('COMMIT');
         return result;
       } catch (error) {

@@ -9,6 +9,7 @@ import { isUniqueViolation, pgCode } from '../common/pg-errors';
 import { prepared, sentWithCommit } from '../common/prepared-sql';
 import { insertSql, SqlParams, recordSetSql, updateSql } from '../common/sql';
 import { Review } from './review.entity';
+import { ClaimSnapshots } from './claim-snapshots';
 import { ItemChangesService } from './item-changes.service';
 import { ItemEvent } from './item-event.entity';
 import { ItemEventsService } from './item-events.service';
@@ -136,7 +137,9 @@ WITH ${picked}, claimed AS (
     AND id NOT IN (SELECT id FROM picked)
     AND EXISTS (SELECT 1 FROM picked)
 )
-SELECT c.*, e.seq AS last_event_seq, e.hash AS last_event_hash
+SELECT c.*, e.seq AS last_event_seq, e.hash AS last_event_hash,
+  EXISTS (SELECT 1 FROM reviews r WHERE r.item_id = c.id) AS had_reviews,
+  pg_column_size(c.input) + pg_column_size(c.output) AS payload_bytes
 FROM claimed c
 ${LAST_EVENT_JOIN('c')}`;
 }
@@ -173,6 +176,9 @@ export class ItemStore {
 
   /** The hot statements go straight to TypeORM's pool (common/direct-sql.ts says why). */
   private readonly direct: DirectSql;
+
+  /** Items as this instance's claims committed them, for the holder's decision (claim-snapshots.ts). */
+  private readonly claimed = new ClaimSnapshots();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -348,6 +354,8 @@ export class ItemStore {
     ) => Promise<StateChange | null> | StateChange | null,
     options: { skipLocked?: boolean; optimistic?: boolean } = {},
   ): Promise<Applied | null> {
+    // Whatever changes the item here makes this instance's claim snapshot of it useless.
+    if (!options.optimistic) this.claimed.forget(id);
     const optimistic = options.optimistic ? await this.applyOptimistic(id, plan) : 'locking';
     const applied =
       optimistic !== 'locking'
@@ -389,12 +397,20 @@ export class ItemStore {
       manager: EntityManager,
     ) => Promise<StateChange | null> | StateChange | null,
   ): Promise<Applied | null | 'locking'> {
-    const rows: Record<string, unknown>[] = await this.direct.query(this.sql().read, [id]);
-    if (rows.length === 0) return null;
-    const read = this.lockedItem(rows[0], lastEventOf(rows[0]));
-    const transition = await plan(read, this.dataSource.manager);
-    if (!transition) return null;
-    if (transition.events.length === 0) return 'locking';
+    // Planned from this instance's own claim of the item when it has one (no read): anything
+    // but a plan with audit events is planned again from a fresh read (claim-snapshots.ts).
+    const held = this.claimed.take(id);
+    let planned = held ? await this.planFrom(held, plan) : null;
+    if (!planned) {
+      const rows: Record<string, unknown>[] = await this.direct.query(this.sql().read, [id]);
+      if (rows.length === 0) return null;
+      const read = this.lockedItem(rows[0], lastEventOf(rows[0]));
+      const transition = await plan(read, this.dataSource.manager);
+      if (!transition) return null;
+      if (transition.events.length === 0) return 'locking';
+      planned = { read, transition };
+    }
+    const { read, transition } = planned;
     try {
       return await this.write(this.direct, read, transition);
     } catch (error) {
@@ -403,6 +419,23 @@ export class ItemStore {
       if (isUniqueViolation(error, 'item_events_item_seq_key') || pgCode(error) === '40P01')
         return 'locking';
       throw error;
+    }
+  }
+
+  /** A plan from a claim snapshot, if it plans a change with audit events; null otherwise. */
+  private async planFrom(
+    held: LockedItem,
+    plan: (
+      item: LockedItem,
+      manager: EntityManager,
+    ) => Promise<StateChange | null> | StateChange | null,
+  ): Promise<{ read: LockedItem; transition: StateChange } | null> {
+    try {
+      const transition = await plan(held, this.dataSource.manager);
+      return transition && transition.events.length > 0 ? { read: held, transition } : null;
+    } catch {
+      // A refusal (or a 400/403) as of the snapshot: the fresh read gives the answer that counts.
+      return null;
     }
   }
 
@@ -458,11 +491,11 @@ export class ItemStore {
    * comes back first, and what they just released only when nothing else waits for them.
    * The caller announces (with `previous`) after scheduling the lease timer.
    */
-  claimNext(
+  async claimNext(
     request: ClaimRequest,
   ): Promise<{ item: Item; fromSkipped: boolean; previous: PreviousItemState } | null> {
-    return retryOnChainRace((careful) =>
-      this.direct.transaction(async (manager) => {
+    const outcome = await retryOnChainRace((careful) =>
+      this.direct.transaction(async (manager, begun) => {
         const { claim, claimLine } = this.sql();
         const attempt = async (allowReleased: boolean, exclude: string[], sql = claim) =>
           (await manager.query(sql, [
@@ -487,10 +520,31 @@ export class ItemStore {
         const item = this.toItem(rows[0]);
         const last = careful ? await readLastEvent(manager, item.id) : lastEventOf(rows[0]);
         const { events, previous } = claimed(item, request.actor, wasAssigned);
-        await this.appendAfter(manager, item, last, events);
-        return { item, fromSkipped, previous };
+        const newest = await this.appendAfter(manager, item, last, events);
+        return {
+          item,
+          fromSkipped,
+          previous,
+          newest,
+          hadReviews: rows[0].had_reviews === true,
+          payloadBytes: Number(rows[0].payload_bytes ?? 0),
+          begun,
+        };
       }),
     );
+    if (!outcome) return null;
+    // Committed: the holder's decision can start from this (claim-snapshots.ts).
+    const { item, fromSkipped, previous, newest, hadReviews, payloadBytes, begun } = outcome;
+    // claimed_at is the transaction's now(): with `begun`, the database's clock from here on.
+    this.claimed.remember(
+      Object.assign(new Item(), item),
+      newest,
+      hadReviews,
+      item.claimedAt!,
+      begun,
+      payloadBytes,
+    );
+    return { item, fromSkipped, previous };
   }
 
   /**
@@ -502,11 +556,13 @@ export class ItemStore {
     item: Item,
     last: LastEvent,
     events: NewItemEvent[],
-  ): Promise<void> {
-    if (events.length === 0) return;
+  ): Promise<LastEvent> {
+    if (events.length === 0) return last;
     const rows = this.itemEvents.chain(item.id, last, events);
     const newest = rows[rows.length - 1];
     const head = this.itemEvents.auditColumns(item, last, { seq: newest.seq, hash: newest.hash });
+    // The item as stored after this statement (its new chain head).
+    Object.assign(item, head);
     const params = new SqlParams();
     const statements = [
       insertSql(this.meta(ItemEvent), rows, params),
@@ -519,6 +575,7 @@ export class ItemStore {
       ),
       params.values,
     );
+    return { seq: newest.seq, hash: newest.hash };
   }
 
   /**
@@ -600,6 +657,7 @@ export class ItemStore {
     userId: string,
     leaseSeconds: number,
   ): Promise<{ leaseExpiresAt: Date; leaseToken: string } | null> {
+    this.claimed.forget(id);
     const rows: { lease_expires_at: Date; lease_token: string }[] = await this.direct.query(
       // Wrapped in a CTE so the driver returns plain rows (a bare UPDATE yields [rows, count]).
       prepared(`WITH extended AS (
@@ -630,6 +688,7 @@ export class ItemStore {
    */
   async append(manager: EntityManager, itemId: string, events: NewItemEvent[]): Promise<void> {
     if (events.length === 0) return;
+    this.claimed.forget(itemId);
     const item = await manager.findOne(Item, {
       where: { id: itemId },
       lock: { mode: 'pessimistic_write' },

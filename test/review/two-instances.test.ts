@@ -9,10 +9,20 @@ import {
   REDIS_URL,
   RunningServer,
   serverPerFile,
+  sql,
   testContext,
   userApi,
 } from '../support/harness';
-import { BLOCK, claim, decide, FLAG, submit } from './review-support';
+import {
+  BLOCK,
+  chainVerifies,
+  claim,
+  claimItem,
+  decide,
+  events,
+  FLAG,
+  submit,
+} from './review-support';
 
 const ctx = testContext(__filename);
 let one: RunningServer;
@@ -100,6 +110,65 @@ void describe('two instances, one service', () => {
     );
     assert.equal(got.length, 40);
     assert.equal(new Set(got).size, 40);
+  });
+
+  // The claiming server plans the holder's decision from its own claim, without reading the
+  // item again (items/claim-snapshots.ts): what the other server did since must still count.
+  void it('decides on the claiming server from the item as it stands after the other server changed it', async () => {
+    await createQueue(admin, 'stale', { leaseSeconds: 3 });
+    const key = await apiKey(admin, ['stale']);
+    const reviewer = await userApi(admin, ['reviewer'], ['stale']);
+
+    // Released on the other server: the holder's late decision is refused, nothing is written.
+    const released = await submit(key, 'stale', { confidence: FLAG });
+    await claimItem(on(one, reviewer), 'stale');
+    assert.equal((await on(two, reviewer).delete(`/v1/items/${released.id}/lease`)).status, 204);
+    const late = await decide(on(one, reviewer), released.id, { action: 'approve' });
+    assert.equal(late.status, 409, JSON.stringify(late.body));
+    const after = await admin.get(`/v1/items/${released.id}`);
+    assert.equal(after.body.status, 'pending');
+    assert.equal((await events(admin, released.id)).filter((e) => e.type === 'decided').length, 0);
+    await chainVerifies(admin, released.id);
+
+    // Commented on the other server: the decision lands after the comment in the audit trail.
+    const commented = await submit(key, 'stale', { confidence: FLAG });
+    assert.equal((await claimItem(on(one, reviewer), 'stale')).id, commented.id);
+    const comment = await on(two, reviewer).post(`/v1/items/${commented.id}/comments`, {
+      body: 'checked the source',
+    });
+    assert.equal(comment.status, 201);
+    const decided = await decide(on(one, reviewer), commented.id, { action: 'approve' });
+    assert.equal(decided.status, 200, JSON.stringify(decided.body));
+    assert.equal(decided.body.status, 'approved');
+    assert.deepEqual((await events(admin, commented.id)).map((e) => e.type).slice(-3), [
+      'claimed',
+      'commented',
+      'decided',
+    ]);
+    await chainVerifies(admin, commented.id);
+
+    // Extended on the other server: a decision after the first lease would have ended, within
+    // the extended one, is the holder's and lands.
+    const extended = await submit(key, 'stale', { confidence: FLAG });
+    const claimedAt = Date.now();
+    assert.equal((await claimItem(on(one, reviewer), 'stale')).id, extended.id);
+    await new Promise((r) => setTimeout(r, 1_500));
+    assert.equal((await on(two, reviewer).post(`/v1/items/${extended.id}/lease`)).status, 200);
+    await new Promise((r) => setTimeout(r, Math.max(0, claimedAt + 3_400 - Date.now())));
+    const kept = await decide(on(one, reviewer), extended.id, { action: 'approve' });
+    assert.equal(kept.status, 200, JSON.stringify(kept.body));
+    assert.equal(kept.body.status, 'approved');
+    // Times come from the database's clock: the decision is after the claim, and not ahead of
+    // the database by more than a moment.
+    const [row] = await sql<{ claimed: Date; decided: Date; now: Date }>(
+      ctx,
+      `SELECT (SELECT created_at FROM item_events WHERE item_id = $1 AND type = 'claimed') AS claimed,
+              decided_at AS decided, now() AS now FROM items WHERE id = $1`,
+      [extended.id],
+    );
+    assert.ok(row.decided.getTime() - row.claimed.getTime() >= 3_300);
+    assert.ok(row.decided.getTime() <= row.now.getTime() + 50);
+    await chainVerifies(admin, extended.id);
   });
 
   void it('keeps SLA timers when Redis loses its data', async () => {
