@@ -38,7 +38,7 @@ type Listener<K extends keyof DomainEventMap> = (
 ) => Promise<void> | void;
 
 const LISTENER_TIMEOUT_MS = 3_000;
-class ListenerTimeout extends Error {}
+export class ListenerTimeout extends Error {}
 
 /**
  * Publishes domain events to the listeners found at boot: provider methods marked
@@ -104,37 +104,71 @@ export class DomainEvents implements OnModuleInit {
   async emit<K extends keyof DomainEventMap>(name: K, payload: DomainEventMap[K]): Promise<void> {
     this.discover();
     const list = (this.listeners.get(name) ?? []) as Listener<K>[];
-    await Promise.all(
-      list.map(async (listener) => {
-        let timer: NodeJS.Timeout | undefined;
-        try {
-          // A listener stuck on an unreachable dependency (BullMQ waits for a reconnect) must
-          // not hold the caller: submissions wait on fan-outs past a backlog. The work it
-          // stood for is repaired by the sweepers from Postgres.
-          await Promise.race([
-            listener(payload),
-            new Promise<never>((_, reject) => {
-              timer = setTimeout(
-                () => reject(new ListenerTimeout(`no answer within ${LISTENER_TIMEOUT_MS} ms`)),
-                LISTENER_TIMEOUT_MS,
-              );
-            }),
-          ]);
-        } catch (error) {
-          if (error instanceof ListenerTimeout && isDependencyDown('redis')) {
-            dependencyDown('redis', error);
-            return;
-          }
-          warnOrOutage(
-            this.logger,
-            error,
-            `listener for ${name} failed: ${(error as Error).message}`,
-          );
-        } finally {
-          clearTimeout(timer);
-        }
-      }),
+    await runListeners(list, payload, LISTENER_TIMEOUT_MS, (error) => {
+      if (error instanceof ListenerTimeout && isDependencyDown('redis')) {
+        dependencyDown('redis', error);
+        return;
+      }
+      warnOrOutage(this.logger, error, `listener for ${name} failed: ${(error as Error).message}`);
+    });
+  }
+}
+
+/**
+ * Calls every listener with `payload` and waits for those that answer with a promise, for
+ * `timeoutMs` at most: a listener stuck on an unreachable dependency (BullMQ waits for a
+ * reconnect) must not hold the caller, since submissions wait on fan-outs past a backlog; the work
+ * it stood for is repaired by the sweepers from Postgres. Each failure, and each listener still
+ * pending at the deadline, is reported to `failed` (a ListenerTimeout for the latter).
+ * One timer for the lot, and none when every listener returned at once: two item events per
+ * review cycle made six timers and six promise races before.
+ */
+export async function runListeners<P>(
+  listeners: readonly ((payload: P) => Promise<void> | void)[],
+  payload: P,
+  timeoutMs: number,
+  failed: (error: unknown) => void,
+): Promise<void> {
+  let pending: { settled: boolean; done: Promise<void> }[] | undefined;
+  for (const listener of listeners) {
+    let result: Promise<void> | void;
+    try {
+      result = listener(payload);
+    } catch (error) {
+      failed(error);
+      continue;
+    }
+    if (!result || typeof (result as Promise<void>).then !== 'function') continue;
+    const entry = { settled: false, done: Promise.resolve() };
+    entry.done = Promise.resolve(result).then(
+      () => {
+        entry.settled = true;
+      },
+      (error: unknown) => {
+        if (entry.settled) return;
+        entry.settled = true;
+        failed(error);
+      },
     );
+    (pending ??= []).push(entry);
+  }
+  if (!pending) return;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      for (const entry of pending)
+        if (!entry.settled) {
+          // A late failure of this listener is not reported again: its timeout already was.
+          entry.settled = true;
+          failed(new ListenerTimeout(`no answer within ${timeoutMs} ms`));
+        }
+      resolve();
+    }, timeoutMs);
+  });
+  try {
+    await Promise.race([Promise.all(pending.map((entry) => entry.done)), deadline]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -12,6 +12,8 @@ import {
   DomainEvents,
   DomainEventsModule,
   DomainEventName,
+  ListenerTimeout,
+  runListeners,
 } from '../../src/common/domain-events';
 
 const progress = (id: string): DomainEventMap['export.progress'] => ({
@@ -84,5 +86,58 @@ describe('domain-event listeners', () => {
       NestFactory.createApplicationContext(Both, { logger: false }).then((app) => app.init()),
       /Recorder\.onProgress is registered twice for "export\.progress"/,
     );
+  });
+});
+
+describe('runListeners', () => {
+  it('calls every listener in order and reports each failure without stopping the others', async () => {
+    const calls: string[] = [];
+    const failures: string[] = [];
+    await runListeners<string>(
+      [
+        (p) => void calls.push(`sync ${p}`),
+        async (p) => void calls.push(`async ${p}`),
+        () => {
+          throw new Error('thrown');
+        },
+        () => Promise.reject(new Error('rejected')),
+        (p) => void calls.push(`last ${p}`),
+      ],
+      'x',
+      1_000,
+      (error) => failures.push((error as Error).message),
+    );
+    assert.deepEqual(calls, ['sync x', 'async x', 'last x']);
+    assert.deepEqual(failures.sort(), ['rejected', 'thrown']);
+  });
+
+  it('waits for a slow listener only until the deadline, and reports it once', async () => {
+    const failures: unknown[] = [];
+    let finished = false;
+    const started = performance.now();
+    await runListeners<void>(
+      [
+        () => new Promise<void>(() => undefined), // never answers
+        () =>
+          new Promise<void>((_, reject) => setTimeout(() => reject(new Error('too late')), 150)),
+        () =>
+          new Promise<void>((resolve) =>
+            setTimeout(() => {
+              finished = true;
+              resolve();
+            }, 10),
+          ),
+      ],
+      undefined,
+      60,
+      (error) => failures.push(error),
+    );
+    const waited = performance.now() - started;
+    assert.ok(waited >= 55 && waited < 140, `returned after ${waited} ms`);
+    assert.equal(finished, true, 'a listener within the deadline is waited for');
+    assert.equal(failures.length, 2);
+    assert.ok(failures.every((e) => e instanceof ListenerTimeout));
+    await new Promise((r) => setTimeout(r, 150));
+    assert.equal(failures.length, 2, 'a failure after its timeout is not reported again');
   });
 });
