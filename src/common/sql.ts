@@ -76,19 +76,98 @@ function stored(column: ColumnMetadata, value: unknown): unknown {
   return value ?? null;
 }
 
-function placeholder(column: ColumnMetadata, value: unknown, params: SqlParams): string {
+/** The column's placeholder as parameter n: jsonb and arrays cast, so JS values are not mistaken. */
+function placeholderAt(column: ColumnMetadata, n: number): string {
   const type = typeOf(column);
-  if (isJson(column)) return params.add(stored(column, value), type);
-  if (column.isArray) return params.add(value, `${type}[]`);
-  return params.add(value);
+  if (isJson(column)) return `$${n}::${type}`;
+  if (column.isArray) return `$${n}::${type}[]`;
+  return `$${n}`;
 }
 
-/** The columns a row sets (properties left undefined take the column default). */
-function columnsOf(meta: EntityMetadata, row: object): ColumnMetadata[] {
-  return meta.columns.filter((c) => (row as Record<string, unknown>)[c.propertyName] !== undefined);
+/** The value sent for the column (jsonb as JSON text). */
+function parameter(column: ColumnMetadata, value: unknown): unknown {
+  return isJson(column) ? stored(column, value) : value;
+}
+
+/** Each entity's columns by property name, with their place in the metadata's order. */
+const columnPlaces = new WeakMap<EntityMetadata, Map<string, number>>();
+
+function placesOf(meta: EntityMetadata): Map<string, number> {
+  let places = columnPlaces.get(meta);
+  if (!places) {
+    places = new Map(meta.columns.map((c, i) => [c.propertyName, i]));
+    columnPlaces.set(meta, places);
+  }
+  return places;
+}
+
+/**
+ * The columns a row sets (properties left undefined take the column default), in the metadata's
+ * order: found from the row's own keys, a dozen for a state change, rather than by asking the row
+ * for each of the entity's sixty columns.
+ */
+function columnsOf(meta: EntityMetadata, row: object): { columns: ColumnMetadata[]; key: string } {
+  const places = placesOf(meta);
+  const found: number[] = [];
+  for (const key of Object.keys(row)) {
+    const place = places.get(key);
+    if (place !== undefined && (row as Record<string, unknown>)[key] !== undefined)
+      found.push(place);
+  }
+  found.sort((a, b) => a - b);
+  return { columns: found.map((i) => meta.columns[i]), key: found.join(',') };
 }
 
 const quoted = (columns: ColumnMetadata[]) => columns.map((c) => `"${c.databaseName}"`).join(', ');
+
+/**
+ * Statement texts by shape (table, columns, row count, first parameter number): the hot writes
+ * (a decision, a claim's audit append) repeat a handful of shapes, so each text is built once and
+ * later writes only add their values. Bounded: past the cap, texts are built every time.
+ */
+const texts = new Map<string, string>();
+const MAX_TEXTS = 1_000;
+
+function textFor(key: string, build: () => string): string {
+  let text = texts.get(key);
+  if (text === undefined) {
+    text = build();
+    if (texts.size < MAX_TEXTS) texts.set(key, text);
+  }
+  return text;
+}
+
+interface Combinations {
+  text?: string;
+  next: Map<string, Combinations>;
+}
+const combinations: Combinations = { next: new Map() };
+let combined = 0;
+
+/**
+ * The statement `build` makes of these parts, built once per kind (one per `build`) and
+ * combination of parts. The parts come from
+ * updateSql / insertSql, which hand out the same string for the same shape, so finding the
+ * combination hashes no text (a string keeps its hash) and the result is again the same string,
+ * which the named-statement lookup (prepared-sql.ts) then finds at once too.
+ */
+export function combinedSql(
+  kind: string,
+  parts: string[],
+  build: (parts: string[]) => string,
+): string {
+  let node = combinations;
+  for (const part of [kind, ...parts]) {
+    let next = node.next.get(part);
+    if (!next) {
+      if (combined >= MAX_TEXTS) return build(parts);
+      combined++;
+      node.next.set(part, (next = { next: new Map() }));
+    }
+    node = next;
+  }
+  return (node.text ??= build(parts));
+}
 
 export function updateSql(
   meta: EntityMetadata,
@@ -96,21 +175,37 @@ export function updateSql(
   where: { column: string; value: unknown },
   params: SqlParams,
 ): string {
-  const sets = columnsOf(meta, changes).map(
-    (c) =>
-      `"${c.databaseName}" = ${placeholder(c, (changes as Record<string, unknown>)[c.propertyName], params)}`,
+  const { columns, key } = columnsOf(meta, changes);
+  const first = params.values.length + 1;
+  const text = textFor(
+    `update ${meta.tableName} ${where.column} ${first} ${key}`,
+    () =>
+      `UPDATE "${meta.tableName}" SET ${columns.map((c, i) => `"${c.databaseName}" = ${placeholderAt(c, first + i)}`).join(', ')} WHERE "${where.column}" = $${first + columns.length}`,
   );
-  return `UPDATE "${meta.tableName}" SET ${sets.join(', ')} WHERE "${where.column}" = ${params.add(where.value)}`;
+  for (const c of columns)
+    params.values.push(parameter(c, (changes as Record<string, unknown>)[c.propertyName]));
+  params.values.push(where.value);
+  return text;
 }
 
 /** All rows must set the same properties (the first row's decide the columns). */
 export function insertSql(meta: EntityMetadata, rows: object[], params: SqlParams): string {
-  const columns = columnsOf(meta, rows[0]);
-  const values = rows.map(
-    (row) =>
-      `(${columns.map((c) => placeholder(c, (row as Record<string, unknown>)[c.propertyName], params)).join(', ')})`,
+  const { columns, key } = columnsOf(meta, rows[0]);
+  const first = params.values.length + 1;
+  const text = textFor(
+    `insert ${meta.tableName} ${first} ${rows.length} ${key}`,
+    () =>
+      `INSERT INTO "${meta.tableName}" (${quoted(columns)}) VALUES ${rows
+        .map(
+          (_, r) =>
+            `(${columns.map((c, i) => placeholderAt(c, first + r * columns.length + i)).join(', ')})`,
+        )
+        .join(', ')}`,
   );
-  return `INSERT INTO "${meta.tableName}" (${quoted(columns)}) VALUES ${values.join(', ')}`;
+  for (const row of rows)
+    for (const c of columns)
+      params.values.push(parameter(c, (row as Record<string, unknown>)[c.propertyName]));
+  return text;
 }
 
 /** One value as JSON text; the common scalar types without a JSON.stringify call each. */
@@ -153,7 +248,7 @@ export function recordSetSql(
   params: SqlParams,
   alias = 't',
 ): { columns: string; from: string } {
-  const columns = columnsOf(meta, rows[0]);
+  const { columns } = columnsOf(meta, rows[0]);
   for (const c of columns)
     if (c.isArray) throw new Error(`recordSetSql cannot send array column ${c.databaseName}`);
   // The JSON text is written directly (keys once per column, scalars without JSON.stringify):

@@ -7,7 +7,7 @@ import { DomainEvents } from '../common/domain-events';
 import type { PreviousItemState } from './item-domain-events';
 import { isUniqueViolation, pgCode } from '../common/pg-errors';
 import { prepared, sentWithCommit } from '../common/prepared-sql';
-import { insertSql, SqlParams, recordSetSql, updateSql } from '../common/sql';
+import { combinedSql, insertSql, SqlParams, recordSetSql, updateSql } from '../common/sql';
 import { Review } from './review.entity';
 import { ClaimSnapshots } from './claim-snapshots';
 import { ItemChangesService } from './item-changes.service';
@@ -475,8 +475,12 @@ export class ItemStore {
     // row and is appending the same seq. Prepared: a decision's shape repeats.
     await manager.query(
       prepared(
-        `WITH ${statements.map((sql, n) => `w${n} AS (${sql} RETURNING 1)`).join(', ')}
-         SELECT ${statements.map((_, n) => `(SELECT count(*) FROM w${n}) AS w${n}`).join(', ')}`,
+        combinedSql(
+          'item change',
+          statements,
+          (parts) => `WITH ${parts.map((sql, n) => `w${n} AS (${sql} RETURNING 1)`).join(', ')}
+         SELECT ${parts.map((_, n) => `(SELECT count(*) FROM w${n}) AS w${n}`).join(', ')}`,
+        ),
       ),
       params.values,
     );
@@ -571,7 +575,13 @@ export class ItemStore {
     // Nothing reads its result: it goes out in the same write as the COMMIT (prepared-sql.ts).
     await manager.query(
       sentWithCommit(
-        prepared(`WITH ${statements.map((sql, n) => `w${n} AS (${sql})`).join(', ')} SELECT 1`),
+        prepared(
+          combinedSql(
+            'audit append',
+            statements,
+            (parts) => `WITH ${parts.map((sql, n) => `w${n} AS (${sql})`).join(', ')} SELECT 1`,
+          ),
+        ),
       ),
       params.values,
     );

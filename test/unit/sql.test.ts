@@ -7,7 +7,14 @@ import { before, describe, it } from 'node:test';
 import { DataSource, EntityMetadata } from 'typeorm';
 import { Item } from '../../src/items/item.entity';
 import { ItemEvent } from '../../src/items/item-event.entity';
-import { insertSql, itemScopeSql, SqlParams, recordSetSql, updateSql } from '../../src/common/sql';
+import {
+  combinedSql,
+  insertSql,
+  itemScopeSql,
+  SqlParams,
+  recordSetSql,
+  updateSql,
+} from '../../src/common/sql';
 
 let items: EntityMetadata;
 let events: EntityMetadata;
@@ -96,6 +103,73 @@ describe('insertSql', () => {
     assert.equal(params.values.length, 10);
     assert.match(text, /VALUES \(\$1, .*\), \(\$6, .*\)$/);
     assert.ok(params.values.includes(JSON.stringify({ seq: 2 })));
+  });
+});
+
+describe('statement texts by shape', () => {
+  it('gives a repeated shape the same text (the columns in entity order, whatever the key order) with its own values', () => {
+    const one = new SqlParams();
+    const first = updateSql(
+      items,
+      { status: 'approved', usable: true },
+      { column: 'id', value: 'a' },
+      one,
+    );
+    const two = new SqlParams();
+    const second = updateSql(
+      items,
+      { usable: false, status: 'rejected' },
+      { column: 'id', value: 'b' },
+      two,
+    );
+    assert.equal(second, first);
+    assert.deepEqual(one.values, ['approved', true, 'a']);
+    assert.deepEqual(two.values, ['rejected', false, 'b']);
+  });
+
+  it('numbers a statement after the parameters already taken, and tells shapes apart', () => {
+    const params = new SqlParams();
+    params.add('taken');
+    const update = updateSql(items, { status: 'approved' }, { column: 'id', value: 'a' }, params);
+    assert.equal(update, `UPDATE "${items.tableName}" SET "status" = $2 WHERE "id" = $3`);
+    const insert = insertSql(events, [eventRow(1)], params);
+    assert.match(insert, /VALUES \(\$4, \$5, \$6, \$7, \$8::jsonb\)$/);
+    assert.deepEqual(params.values.slice(0, 3), ['taken', 'approved', 'a']);
+    // Another property set, or a property left undefined, is another shape.
+    const other = updateSql(
+      items,
+      { status: 'approved', usable: undefined, decidedBy: 'x' },
+      { column: 'id', value: 'a' },
+      new SqlParams(),
+    );
+    assert.equal(
+      other,
+      `UPDATE "${items.tableName}" SET "status" = $1, "decided_by" = $2 WHERE "id" = $3`,
+    );
+  });
+
+  it('combines parts into one text per kind and combination, built once', () => {
+    const a = updateSql(
+      items,
+      { status: 'approved' },
+      { column: 'id', value: 'a' },
+      new SqlParams(),
+    );
+    const b = insertSql(events, [eventRow(1)], new SqlParams());
+    let built = 0;
+    const build = (parts: string[]) => {
+      built++;
+      return parts.join('; ');
+    };
+    const first = combinedSql('test kind', [a, b], build);
+    assert.equal(first, `${a}; ${b}`);
+    assert.equal(combinedSql('test kind', [a, b], build), first);
+    assert.equal(built, 1);
+    assert.equal(combinedSql('test kind', [b, a], build), `${b}; ${a}`);
+    assert.equal(
+      combinedSql('other kind', [a, b], (parts) => parts.join(' | ')),
+      `${a} | ${b}`,
+    );
   });
 });
 
