@@ -15,7 +15,8 @@ import {
   httpJson,
   inspectorProfiler,
   ownCpuSeconds,
-  postgresCpuSeconds,
+  postgresCpu,
+  postgresCpuSince,
   load1,
   naiveBaseline,
   percentile,
@@ -169,13 +170,13 @@ const reviewBench: Benchmark = async () => {
     measuring = true;
     const start = performance.now();
     const cpuBefore = cpuSeconds(server.process.pid);
-    const pgBefore = postgresCpuSeconds();
+    const pgBefore = postgresCpu();
     const ownBefore = ownCpuSeconds();
     await new Promise((r) => setTimeout(r, SECONDS * 1000));
     measuring = false;
     const elapsed = (performance.now() - start) / 1000;
     const serverCpu = cpuSeconds(server.process.pid) - cpuBefore;
-    const pgCpu = postgresCpuSeconds() - pgBefore;
+    const pgCpu = postgresCpuSince(pgBefore);
     const ownCpu = ownCpuSeconds() - ownBefore;
     const loopLoad = load1();
     if (profiler)

@@ -68,7 +68,7 @@ export async function closedLoop(
   await autocannon({ url, method: 'POST', headers, body, connections, duration: 2 });
   await beforeMeasuring?.();
   const cpuBefore = cpuSeconds(pid);
-  const pgBefore = postgresCpuSeconds();
+  const pgBefore = postgresCpu();
   const result = await autocannon({
     url,
     method: 'POST',
@@ -84,8 +84,7 @@ export async function closedLoop(
     p99: result.latency.p99,
     failed: result.non2xx + result.errors,
     cpuPerRequestUs: ((cpuSeconds(pid) - cpuBefore) * 1e6) / Math.max(1, result.requests.total),
-    postgresPerRequestUs:
-      ((postgresCpuSeconds() - pgBefore) * 1e6) / Math.max(1, result.requests.total),
+    postgresPerRequestUs: (postgresCpuSince(pgBefore) * 1e6) / Math.max(1, result.requests.total),
   };
 }
 
@@ -183,28 +182,41 @@ export function httpJson(
 }
 
 /**
- * CPU seconds used so far by every process named `postgres` (the server and all its backends,
- * background workers included), from /proc; NaN where /proc is missing. Backends that exit
- * in between take their time with them, so compare over a window where connections persist.
+ * CPU ticks used so far by each process named `postgres` (the server and all its backends,
+ * background workers included), by pid, from /proc; empty where /proc is missing.
  */
-export function postgresCpuSeconds(): number {
+export function postgresCpu(): Map<string, number> {
+  const ticks = new Map<string, number>();
   let dirs: string[];
   try {
     dirs = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
   } catch {
-    return NaN;
+    return ticks;
   }
-  let ticks = 0;
   for (const pid of dirs) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       if (!stat.includes('(postgres)')) continue;
       const fields = stat.split(') ')[1].split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      ticks.set(pid, Number(fields[11]) + Number(fields[12]));
     } catch {
       // exited meanwhile
     }
   }
+  return ticks;
+}
+
+/**
+ * Postgres CPU seconds since `before` (a postgresCpu() snapshot), process by process: a backend
+ * that started meanwhile counts whole, one that exited meanwhile takes only its time in the window
+ * with it. (Subtracting two sums instead, an autovacuum worker or a seeding connection that
+ * exited inside the window took its whole life's CPU off the figure.) NaN without /proc.
+ */
+export function postgresCpuSince(before: Map<string, number>): number {
+  const after = postgresCpu();
+  if (after.size === 0) return NaN;
+  let ticks = 0;
+  for (const [pid, used] of after) ticks += used - (before.get(pid) ?? 0);
   return ticks / 100;
 }
 
