@@ -25,10 +25,27 @@ export class ItemChangesService implements OnModuleDestroy {
     for (const resolve of set) resolve();
   }
 
-  /** Announce that items changed; call after the transaction commits. */
-  async announce(ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.changes.send(ids.join(','));
+  /** Changed items not yet announced to the other instances (sent at the end of this turn). */
+  private unannounced: string[] = [];
+  private announcing?: Promise<void>;
+
+  /**
+   * Announce that items changed; call after the transaction commits. Long-polls here wake at
+   * once; the other instances hear of every item changed in this turn of the event loop in one
+   * message (one PUBLISH, which every instance handles, instead of one per decision).
+   */
+  announce(ids: string[]): Promise<void> {
+    if (ids.length === 0) return Promise.resolve();
+    for (const id of ids) {
+      this.wake(id);
+      this.unannounced.push(id);
+    }
+    return (this.announcing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      const batch = this.unannounced;
+      this.unannounced = [];
+      this.announcing = undefined;
+      return this.changes.send(batch.join(','));
+    }));
   }
 
   /** Resolves when the item changes or after `ms`, whichever is first. */

@@ -130,6 +130,48 @@ void describe('two instances', () => {
     assert.ok(order.indexOf(`item.claimed ${claimed}`) > order.indexOf(`item.queued ${claimed}`));
   });
 
+  void it('deliver the claims and decisions of many reviewers at once on the other instance, each item in order', async () => {
+    // Events answered in the same turn of the event loop travel as one stream message; an
+    // event of another kind sent right after them (a comment) must still come after them.
+    await createQueue(adminA, 'crowd');
+    const product = await apiKey(adminA, ['crowd']);
+    const there = await connectLive(b.url, adminA.token);
+    clients.push(there);
+    assert.deepEqual(await there.subscribe('crowd'), { ok: true });
+    const batch = await product.post('/v1/queues/crowd/items/batch', {
+      items: Array.from({ length: 24 }, () => submission({ confidence: 0.5 })),
+    });
+    assert.equal(batch.status, 200);
+    const reviewers = await Promise.all(
+      Array.from({ length: 8 }, () => userApi(adminA, ['reviewer'], ['crowd'])),
+    );
+    const decided: string[] = [];
+    await Promise.all(
+      reviewers.map(async (reviewer) => {
+        for (let round = 0; round < 3; round++) {
+          const claim = await reviewer.post('/v1/queues/crowd/claim');
+          assert.equal(claim.status, 200, JSON.stringify(claim.body));
+          const id = claim.body.item.id as string;
+          const decision = await reviewer.post(`/v1/items/${id}/decision`, { action: 'approve' });
+          assert.equal(decision.status, 200, JSON.stringify(decision.body));
+          decided.push(id);
+        }
+      }),
+    );
+    const last = decided[decided.length - 1];
+    const comment = await reviewers[0].post(`/v1/items/${last}/comments`, { body: 'after all' });
+    assert.equal(comment.status, 201);
+    await there.waitFor('item.commented', (d) => d.itemId === last);
+    const order = there.received.map((r) => `${r.event} ${(r.data.id ?? r.data.itemId) as string}`);
+    for (const id of decided) {
+      const claimed = order.indexOf(`item.claimed ${id}`);
+      const done = order.indexOf(`item.decided ${id}`);
+      assert.ok(claimed >= 0 && done > claimed, `claimed then decided: ${id}`);
+    }
+    const commented = order.findIndex((e) => e.startsWith('item.commented'));
+    assert.ok(commented > order.indexOf(`item.decided ${last}`), order.join(', '));
+  });
+
   void it('skip malformed batch messages from the stream and keep delivering', async () => {
     const watcher = await connectLive(b.url, adminA.token);
     clients.push(watcher);
