@@ -114,6 +114,9 @@ export class NotificationsService {
 
   @OnDomainEvent('item.changed')
   onItemChanged(payload: DomainEventMap['item.changed']) {
+    // Only an escalation tells anyone: every other change (two per review cycle) answers at
+    // once, without a promise for the publisher to wait on.
+    if (payload.item.status !== 'escalated' || payload.previousStatus === 'escalated') return;
     return this.changed(payload);
   }
 
@@ -239,8 +242,8 @@ export class NotificationsService {
       );
   }
 
-  private async changed({ item, previousStatus }: DomainEventMap['item.changed']): Promise<void> {
-    if (item.status !== 'escalated' || previousStatus === 'escalated') return;
+  /** An item was escalated (onItemChanged lets only that through). */
+  private async changed({ item }: DomainEventMap['item.changed']): Promise<void> {
     const queue = await this.queues.findBySlug(item.queueSlug);
     // Each escalation is its own event (an item can be escalated again after a report).
     const ref = String(new Date(item.updatedAt).getTime());

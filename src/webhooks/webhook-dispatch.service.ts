@@ -30,11 +30,14 @@ export class WebhookDispatchService implements OnApplicationShutdown {
     return this.dispatch(items.filter((i) => FINAL_STATUSES.includes(i.status)));
   }
 
-  /** A change to a new final status (a decision, a timeout) is announced. */
+  /**
+   * A change to a new final status (a decision, a timeout) is announced; any other change (a
+   * claim, a release) answers at once, without a promise for the publisher to wait on.
+   */
   @OnDomainEvent('item.changed')
-  async onItemChanged({ item, previousStatus }: DomainEventMap['item.changed']): Promise<void> {
+  onItemChanged({ item, previousStatus }: DomainEventMap['item.changed']): Promise<void> | void {
     if (FINAL_STATUSES.includes(item.status) && item.status !== previousStatus)
-      await this.dispatch([item]);
+      return this.dispatch([item]);
   }
 
   async dispatch(
