@@ -64,7 +64,9 @@ export class ClaimSnapshots {
     this.forget(item.id);
     if (payloadBytes > this.keptBytes) return;
     this.snapshots.set(item.id, {
-      item,
+      // Its own copy: the caller goes on using the claimed item (the answer, the live event), and
+      // the plan that takes this copy may change it.
+      item: Object.assign(new Item(), item),
       lastEvent,
       hadReviews,
       dbNow: dbNow.getTime(),
@@ -78,7 +80,7 @@ export class ClaimSnapshots {
     }
   }
 
-  /** The item as claimed here, with the estimated database time; forgotten once taken. */
+  /** The item as claimed here (its copy), with the estimated database time; forgotten once taken. */
   take(id: string, localNow = performance.now()): SnapshotItem | undefined {
     const snapshot = this.snapshots.get(id);
     if (!snapshot) return undefined;
@@ -87,7 +89,7 @@ export class ClaimSnapshots {
     // claimed_at came back truncated to milliseconds (Postgres keeps microseconds): one more
     // millisecond keeps the estimate from ever being behind the database.
     const dbNow = new Date(Math.floor(snapshot.dbNow + elapsed) + 1);
-    return Object.assign(new Item(), snapshot.item, {
+    return Object.assign(snapshot.item, {
       dbNow,
       lastEvent: snapshot.lastEvent,
       hadReviews: snapshot.hadReviews,

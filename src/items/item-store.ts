@@ -540,14 +540,7 @@ export class ItemStore {
     // Committed: the holder's decision can start from this (claim-snapshots.ts).
     const { item, fromSkipped, previous, newest, hadReviews, payloadBytes, begun } = outcome;
     // claimed_at is the transaction's now(): with `begun`, the database's clock from here on.
-    this.claimed.remember(
-      Object.assign(new Item(), item),
-      newest,
-      hadReviews,
-      item.claimedAt!,
-      begun,
-      payloadBytes,
-    );
+    this.claimed.remember(item, newest, hadReviews, item.claimedAt!, begun, payloadBytes);
     return { item, fromSkipped, previous };
   }
 
