@@ -112,7 +112,10 @@ async function topUp(
         `${slug}: +${(done + count).toLocaleString()} of ${missing.toLocaleString()} waiting items (${Math.round((Date.now() - started) / 1000)} s)`,
       );
     }
-    if (missing > 20_000) await db.query(`VACUUM ANALYZE items`);
+    if (missing > 20_000) {
+      await db.query(`VACUUM ANALYZE items`);
+      await db.query(`VACUUM ANALYZE review_line`);
+    }
     return missing;
   });
 }
@@ -128,10 +131,11 @@ async function pickMs(ctx: TestContext, slug: string): Promise<number> {
       await db.query('BEGIN');
       const res = await db.query<{ 'QUERY PLAN': [{ 'Execution Time': number }] }>(
         `EXPLAIN (ANALYZE, FORMAT JSON)
-         SELECT id FROM items
-         WHERE queue_id = (SELECT id FROM queues WHERE slug = $1) AND review_state = 'waiting'
-           AND review_rank >= 1 AND released_by IS DISTINCT FROM $2 AND NOT ($2 = ANY (reviewed_by))
-         ORDER BY review_rank, queued_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+         SELECT i.id FROM review_line l JOIN items i ON i.id = l.item_id
+         WHERE l.queue_id = (SELECT id FROM queues WHERE slug = $1) AND l.review_rank >= 1
+           AND i.review_state = 'waiting' AND i.released_by IS DISTINCT FROM $2
+           AND NOT ($2 = ANY (i.reviewed_by))
+         ORDER BY l.review_rank, l.queued_at, l.item_id LIMIT 1 FOR UPDATE OF i SKIP LOCKED`,
         [slug, randomUUID()],
       );
       await db.query('ROLLBACK');

@@ -212,10 +212,12 @@ const reviewBench: Benchmark = async () => {
     // The claim must stay an index walk with thousands waiting.
     const plan = await sql<{ 'QUERY PLAN': string }>(
       ctx,
-      `EXPLAIN SELECT id FROM items WHERE queue_id = (SELECT id FROM queues WHERE slug = 'bench-review')
-         AND review_state = 'waiting' AND review_rank >= 1 ORDER BY review_rank, queued_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+      `EXPLAIN SELECT i.id FROM review_line l JOIN items i ON i.id = l.item_id
+         WHERE l.queue_id = (SELECT id FROM queues WHERE slug = 'bench-review') AND l.review_rank >= 1
+           AND i.review_state = 'waiting'
+         ORDER BY l.review_rank, l.queued_at, l.item_id LIMIT 1 FOR UPDATE OF i SKIP LOCKED`,
     );
-    const usesIndex = plan.some((p) => p['QUERY PLAN'].includes('items_review_line_idx'));
+    const usesIndex = plan.some((p) => p['QUERY PLAN'].includes('review_line_order_idx'));
     const [{ id: queueId }] = await sql<{ id: string }>(
       ctx,
       "SELECT id FROM queues WHERE slug = 'bench-review'",
@@ -301,7 +303,7 @@ const reviewBench: Benchmark = async () => {
       },
       {
         benchmark: NAME,
-        metric: 'claim uses items_review_line_idx',
+        metric: 'claim uses review_line_order_idx',
         value: usesIndex ? 1 : 0,
         unit: 'bool',
         target: '1',

@@ -27,7 +27,7 @@ const FRESH_MS = 1_000;
 
 const OPEN = `status NOT IN ('approved', 'rejected', 'corrected')`;
 
-/** Waiting items come from items_review_line_idx, held ones from the small items_lease_expiry_idx. */
+/** Waiting items come from the review_line table, held ones from the small items_lease_expiry_idx. */
 const LINE_SQL = `
 SELECT w.pending, w.pending_block, w.pending_flag, w.pending_approve, w.escalated_waiting, w.oldest_seconds,
        c.in_review, c.escalated_claimed
@@ -38,7 +38,7 @@ FROM
          count(*) FILTER (WHERE review_rank <> 0 AND routing = 'approve') AS pending_approve,
          count(*) FILTER (WHERE review_rank = 0) AS escalated_waiting,
          COALESCE(EXTRACT(EPOCH FROM now() - min(queued_at)), 0) AS oldest_seconds
-    FROM items WHERE queue_id = $1 AND review_state = 'waiting') w,
+    FROM review_line WHERE queue_id = $1) w,
  (SELECT count(*) AS in_review, count(*) FILTER (WHERE status = 'escalated') AS escalated_claimed
     FROM items WHERE queue_id = $1 AND review_state = 'claimed') c`;
 

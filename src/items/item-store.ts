@@ -12,6 +12,7 @@ import { Review } from './review.entity';
 import { ClaimSnapshots } from './claim-snapshots';
 import { ItemChangesService } from './item-changes.service';
 import { ItemEvent } from './item-event.entity';
+import { ReviewLineVacuum } from './review-line-vacuum';
 import { ItemEventsService } from './item-events.service';
 import {
   claimed,
@@ -80,12 +81,16 @@ const LAST_EVENT_JOIN = (alias: string) =>
 
 const OPEN_STATUSES_SQL = SLA_OPEN_STATUSES.map((s) => `'${s}'`).join(', ');
 
-const CLAIM_LINE = `queue_id = $1 AND review_state = 'waiting' AND review_rank >= $2
-    AND ($4 OR released_by IS DISTINCT FROM $3)
-    AND NOT ($3 = ANY (reviewed_by))
+/**
+ * The line: waiting items of the queue from `review_line` (migration 1796070000000 says why it
+ * is a table of its own), in hand-out order, each re-checked on its `items` row.
+ */
+const CLAIM_LINE = `l.queue_id = $1 AND l.review_rank >= $2 AND i.review_state = 'waiting'
+    AND ($4 OR i.released_by IS DISTINCT FROM $3)
+    AND NOT ($3 = ANY (i.reviewed_by))
     -- Reserved for someone else: not theirs to take until the reservation lapses.
-    AND (assigned_to IS NULL OR assigned_to = $3 OR assigned_until <= now())
-    AND NOT (id = ANY ($7::uuid[]))`;
+    AND (i.assigned_to IS NULL OR i.assigned_to = $3 OR i.assigned_until <= now())
+    AND NOT (i.id = ANY ($7::uuid[]))`;
 
 /**
  * A reviewer's own reservations come before anything else in their line (a lead assigned the
@@ -98,7 +103,7 @@ const CLAIM_ASSIGNED = `assigned_to = $3 AND queue_id = $1 AND review_state = 'w
 /**
  * Picks the next item for one reviewer and leases it, in one statement. Postgres is the
  * arbiter (BullMQ's head-only fetch cannot skip items a reviewer already reviewed, or keep
- * escalations for leads): the partial index items_review_line_idx yields candidates in
+ * escalations for leads): the index of the review_line table yields candidates in
  * hand-out order, SKIP LOCKED lets concurrent claimers pass each other, and the re-check
  * under the row lock guarantees one holder. The SET clause is item-state's claim transition.
  * $4 = true also allows the item this reviewer last released (last attempt only); $7 lists the
@@ -110,11 +115,16 @@ const CLAIM_ASSIGNED = `assigned_to = $3 AND queue_id = $1 AND review_state = 'w
 function claimSql(itemColumns: string, line: string, assigned?: string): string {
   const pick = (where: string) =>
     `SELECT id FROM items WHERE ${where} ORDER BY review_rank, queued_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`;
+  // FOR UPDATE OF i: the item row is what claimers lock and skip; its line row goes with the
+  // claim (the items_review_line_updated trigger).
+  const pickFromLine = (where: string) =>
+    `SELECT i.id FROM review_line l JOIN items i ON i.id = l.item_id WHERE ${where}
+     ORDER BY l.review_rank, l.queued_at, l.item_id LIMIT 1 FOR UPDATE OF i SKIP LOCKED`;
   const picked = assigned
     ? `assigned AS (${pick(`${assigned} AND $4::boolean IS NOT NULL`)}),
-line AS (${pick(`NOT EXISTS (SELECT 1 FROM assigned) AND ${line}`)}),
+line AS (${pickFromLine(`NOT EXISTS (SELECT 1 FROM assigned) AND ${line}`)}),
 picked AS (SELECT id, true AS was_assigned FROM assigned UNION ALL SELECT id, false FROM line LIMIT 1)`
-    : `line AS (${pick(line)}),
+    : `line AS (${pickFromLine(line)}),
 picked AS (SELECT id, false AS was_assigned FROM line)`;
   return `
 WITH ${picked}, claimed AS (
@@ -185,6 +195,7 @@ export class ItemStore {
     private readonly domainEvents: DomainEvents,
     private readonly itemChanges: ItemChangesService,
     private readonly itemEvents: ItemEventsService,
+    private readonly lineVacuum: ReviewLineVacuum,
   ) {
     this.direct = new DirectSql(dataSource);
   }
@@ -268,9 +279,10 @@ export class ItemStore {
   /** Is there a row this person could claim that a SKIP LOCKED pick passed over? */
   async lockedCandidateExists(queueId: string, minRank: number, userId: string): Promise<boolean> {
     const rows: { found: boolean }[] = await this.dataSource.query(
-      `SELECT EXISTS (SELECT 1 FROM items WHERE queue_id = $1 AND review_state = 'waiting'
-         AND review_rank >= $2 AND NOT ($3 = ANY (reviewed_by))
-         AND (assigned_to IS NULL OR assigned_to = $3 OR assigned_until <= now())) AS found`,
+      `SELECT EXISTS (SELECT 1 FROM review_line l JOIN items i ON i.id = l.item_id
+         WHERE l.queue_id = $1 AND l.review_rank >= $2 AND i.review_state = 'waiting'
+         AND NOT ($3 = ANY (i.reviewed_by))
+         AND (i.assigned_to IS NULL OR i.assigned_to = $3 OR i.assigned_until <= now())) AS found`,
       [queueId, minRank, userId],
     );
     return rows[0]?.found === true;
@@ -537,6 +549,7 @@ export class ItemStore {
       }),
     );
     if (!outcome) return null;
+    this.lineVacuum.claimed();
     // Committed: the holder's decision can start from this (claim-snapshots.ts).
     const { item, fromSkipped, previous, newest, hadReviews, payloadBytes, begun } = outcome;
     // claimed_at is the transaction's now(): with `begun`, the database's clock from here on.

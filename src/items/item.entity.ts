@@ -32,9 +32,8 @@ export const REVIEW_CLASS_RANK: Record<ReviewClass, number> = {
   where: 'external_id IS NOT NULL',
 })
 @Index('items_queue_created_idx', ['queueId', 'createdAt', 'id'])
-@Index('items_review_line_idx', ['queueId', 'reviewRank', 'queuedAt', 'id'], {
-  where: "review_state = 'waiting'",
-})
+// The review line (waiting items in hand-out order) is the review_line table, kept by triggers on
+// this one (migration 1796070000000): claims leave dead entries at the head of an index here.
 // Sweeps that must stay cheap however many items wait: lapsed leases, overdue SLAs, and the
 // "just released" marks a reviewer's next claim clears.
 @Index('items_lease_expiry_idx', ['leaseExpiresAt'], { where: "review_state = 'claimed'" })

@@ -16,6 +16,7 @@ import { ItemPrivacy } from './item-privacy';
 import { Item } from './item.entity';
 import { ItemsController } from './items.controller';
 import { ItemsService } from './items.service';
+import { ReviewLineVacuum } from './review-line-vacuum';
 import { DomainEventsModule } from '../common/domain-events';
 
 @Module({
@@ -34,6 +35,7 @@ import { DomainEventsModule } from '../common/domain-events';
     CommentsService,
     ItemPrivacy,
     AuditSealService,
+    ReviewLineVacuum,
   ],
   exports: [
     ItemsService,

@@ -1,0 +1,69 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+/** Claims on this instance between two vacuums of the line, at most. */
+export const CLAIMS_PER_VACUUM = 2_000;
+/** A vacuum after fewer claims once this long has passed since the first of them. */
+export const VACUUM_AFTER_MS = 10_000;
+
+/**
+ * Keeps the head of the review line free of the entries claims leave behind.
+ *
+ * Every claim deletes its item's `review_line` row, and the deleted row's index entry stays where
+ * the next claims begin their walk until a VACUUM removes it (migration 1796070000000). Autovacuum
+ * looks at a table at most once a minute, and ~800 claims a second would leave ~50k such entries
+ * to walk by then; so each instance vacuums the line itself after CLAIMS_PER_VACUUM of its claims,
+ * or VACUUM_AFTER_MS after its first claim since the last vacuum. The table holds waiting items
+ * only, so a vacuum costs little (tens of ms at 60k waiting); INDEX_CLEANUP ON because the dead
+ * index entries are the point (Postgres would otherwise skip index cleanup for so few pages), and
+ * SKIP_LOCKED so two instances never queue behind each other's vacuum.
+ * Never on a request's path: a claim only counts itself, and a failed vacuum is logged and tried
+ * again after the next claims.
+ */
+@Injectable()
+export class ReviewLineVacuum implements OnApplicationShutdown {
+  private readonly logger = new Logger('ReviewLineVacuum');
+  private claims = 0;
+  private running?: Promise<void>;
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** A claim took an item out of the line here. */
+  claimed(): void {
+    if (this.stopped) return;
+    this.claims += 1;
+    if (this.claims >= CLAIMS_PER_VACUUM) this.vacuumSoon();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => this.vacuumSoon(), VACUUM_AFTER_MS);
+      this.timer.unref();
+    }
+  }
+
+  private vacuumSoon(): void {
+    if (this.running || this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.claims = 0;
+    this.running = this.vacuum().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  /** Vacuums the line now (what vacuumSoon runs; tests and operators may call it too). */
+  async vacuum(): Promise<void> {
+    try {
+      await this.dataSource.query('VACUUM (INDEX_CLEANUP ON, SKIP_LOCKED) review_line');
+    } catch (error) {
+      this.logger.warn(`vacuum of the review line failed: ${(error as Error).message}`);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+}
