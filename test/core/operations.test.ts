@@ -42,6 +42,13 @@ describe('operations', () => {
     assert.match(text, /verdict_submissions_total\{queue="ops",routing="flag"\} 1/);
     assert.match(text, /verdict_submissions_total\{queue="ops",routing="approve"\} 1/);
     assert.match(text, /verdict_queue_depth\{queue="ops",state="waiting"\} 1/);
+
+    // Claimed, the item moves from waiting to claimed.
+    await admin.post('/v1/queues/ops/items', submission({ confidence: 0.6 }));
+    assert.equal((await admin.post('/v1/queues/ops/claim')).status, 200);
+    const after = await (await fetch(`${server.url}/metrics`)).text();
+    assert.match(after, /verdict_queue_depth\{queue="ops",state="waiting"\} 1/);
+    assert.match(after, /verdict_queue_depth\{queue="ops",state="claimed"\} 1/);
   });
   it('/docs serves the OpenAPI UI and /docs-json the document with the contract routes', async () => {
     const ui = await fetch(`${server.url}/docs`);
