@@ -108,6 +108,23 @@ void describe('the review line', () => {
     assert.deepEqual(await lineMismatches(), []);
   });
 
+  void it('loses the row (and the search document) of an item an operator deletes by hand', async () => {
+    await createQueue(admin, 'by-hand');
+    const key = await apiKey(admin, ['by-hand']);
+    const item = await submit(key, 'by-hand', { confidence: FLAG });
+    const rows = async () =>
+      sql<{ line: string; search: string }>(
+        ctx,
+        `SELECT (SELECT count(*) FROM review_line WHERE item_id = $1) AS line,
+                (SELECT count(*) FROM item_search WHERE item_id = $1) AS search`,
+        [item.id],
+      );
+    assert.deepEqual(await rows(), [{ line: '1', search: '1' }]);
+    await sql(ctx, 'DELETE FROM items WHERE id = $1', [item.id]);
+    assert.deepEqual(await rows(), [{ line: '0', search: '0' }]);
+    assert.deepEqual(await lineMismatches(), []);
+  });
+
   void it('is vacuumed by Verdict itself after claims, so their dead entries do not pile up at its head', async () => {
     await createQueue(admin, 'vacuumed', { policy: { autoApproveAt: 0.9, blockBelow: 0.5 } });
     const key = await apiKey(admin, ['vacuumed']);
