@@ -19,7 +19,9 @@ export const VACUUM_AFTER_MS = 10_000;
  * index entries are the point (Postgres would otherwise skip index cleanup for so few pages), and
  * SKIP_LOCKED so two instances never queue behind each other's vacuum.
  * Never on a request's path: a claim only counts itself, and a failed vacuum is logged and tried
- * again after the next claims.
+ * again after the next claims. It needs the role that owns the table (the one migrations run as,
+ * as in every setup Verdict ships); under another role Postgres skips it with a warning and the
+ * line is left to autovacuum, slower but still correct.
  */
 @Injectable()
 export class ReviewLineVacuum implements OnApplicationShutdown {
@@ -36,14 +38,16 @@ export class ReviewLineVacuum implements OnApplicationShutdown {
     if (this.stopped) return;
     this.claims += 1;
     if (this.claims >= CLAIMS_PER_VACUUM) this.vacuumSoon();
-    else if (!this.timer) {
-      this.timer = setTimeout(() => this.vacuumSoon(), VACUUM_AFTER_MS);
-      this.timer.unref();
-    }
+    else
+      this.timer ??= setTimeout(() => {
+        this.timer = undefined;
+        this.vacuumSoon();
+      }, VACUUM_AFTER_MS).unref();
   }
 
+  /** Claims that come while a vacuum runs are kept for the next one (their own timer or count). */
   private vacuumSoon(): void {
-    if (this.running || this.stopped) return;
+    if (this.running || this.stopped || this.claims === 0) return;
     clearTimeout(this.timer);
     this.timer = undefined;
     this.claims = 0;
@@ -52,8 +56,7 @@ export class ReviewLineVacuum implements OnApplicationShutdown {
     });
   }
 
-  /** Vacuums the line now (what vacuumSoon runs; tests and operators may call it too). */
-  async vacuum(): Promise<void> {
+  private async vacuum(): Promise<void> {
     try {
       await this.dataSource.query('VACUUM (INDEX_CLEANUP ON, SKIP_LOCKED) review_line');
     } catch (error) {
