@@ -19,6 +19,28 @@ import { LiveEmitter, type LiveNamespace, type LiveSocket } from './live-emitter
 import { roomOf, type SubscribeAck } from './live.events';
 import { LiveUpdatesService } from './live-updates.service';
 
+/**
+ * The Redis streams adapter (0.3.1) subscribes on a duplicate of the client it is given without
+ * handling the reply's promise. A shutdown in the moment between that SUBSCRIBE and Redis's
+ * answer (a worker stopped right after it started) rejected it unhandled and the process exited
+ * with 1 instead of 0. Errors on that connection are the adapter's own business (it ignores
+ * them), so its SUBSCRIBE promises are marked handled; callers still get the same promise.
+ */
+function withHandledSubscribes(client: Redis): Redis {
+  const duplicate = client.duplicate.bind(client);
+  client.duplicate = ((...args: Parameters<Redis['duplicate']>) => {
+    const copy = duplicate(...args);
+    const subscribe = copy.subscribe.bind(copy) as (...a: unknown[]) => Promise<unknown>;
+    copy.subscribe = ((...a: unknown[]) => {
+      const reply = subscribe(...a);
+      reply.catch(() => undefined);
+      return reply;
+    }) as Redis['subscribe'];
+    return copy;
+  }) as Redis['duplicate'];
+  return client;
+}
+
 function tokenOf(socket: LiveSocket): string | undefined {
   const auth = socket.handshake.auth as { token?: unknown } | undefined;
   if (typeof auth?.token === 'string' && auth.token) return auth.token;
@@ -68,7 +90,7 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnApplicationS
     });
     nsp.server.adapter(
       leanAdapter(
-        createAdapter(this.redis, {
+        createAdapter(withHandledSubscribes(this.redis), {
           streamName: this.keys.key('socket.io'),
           channelPrefix: this.keys.key('socket.io'),
           sessionKeyPrefix: this.keys.key('sio-session:'),
