@@ -121,7 +121,9 @@ const ingestionBench: Benchmark = async () => {
       );
       await server.stop();
 
-      const baseline = await naiveBaseline(ctx.databaseUrl, queueId, await freePort(), body);
+      const baseline = await naiveBaseline(ctx.databaseUrl, queueId, await freePort(), body, {
+        openLoop: { rate: RATE, seconds: RATE_SECONDS },
+      });
       const ratio = closed.rps / baseline.rps;
       rows.push(
         {
@@ -182,13 +184,15 @@ const ingestionBench: Benchmark = async () => {
           metric: 'p50 latency',
           value: round1(percentile(openSorted, 50)),
           unit: 'ms',
-          load: openLoad,
+          baseline: baseline.open?.p50,
+          load: `${openLoad} / base ${baseline.open?.load}`,
         },
         {
           benchmark: OPEN,
           metric: 'p99 latency',
           value: round1(percentile(openSorted, 99)),
           unit: 'ms',
+          baseline: baseline.open?.p99,
           target: '< 10 ms',
           ok: percentile(openSorted, 99) < 10,
           load: openLoad,
@@ -198,6 +202,7 @@ const ingestionBench: Benchmark = async () => {
           metric: 'failed requests',
           value: open.failed,
           unit: 'count',
+          baseline: baseline.open?.failed,
           target: '0',
           ok: open.failed === 0,
           load: openLoad,

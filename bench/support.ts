@@ -226,7 +226,20 @@ export const ownCpuSeconds = () => {
   return (user + system) / 1e6;
 };
 
-let baseline: Promise<Load & { load: string }> | undefined;
+/** The baseline's figures: its closed-loop load and, when asked, its open-loop latencies. */
+export type BaselineLoad = Load & {
+  load: string;
+  /** The same open loop as Verdict's, right after the closed loop (as in the ingestion bench). */
+  open?: { p50: number; p99: number; failed: number; load: string };
+};
+
+/** An open loop at `rate` per second for `seconds`, run after the closed loop. */
+export interface BaselineOpenLoop {
+  rate: number;
+  seconds: number;
+}
+
+let baseline: Promise<BaselineLoad> | undefined;
 
 /**
  * The naive baseline: a bare node:http server doing one INSERT per request (bench/baseline-server)
@@ -235,16 +248,20 @@ let baseline: Promise<Load & { load: string }> | undefined;
  * benchmark's: the development machine's speed drifts by up to a third within minutes).
  * `databaseUrl` must hold a migrated schema and `queueId` a queue in it (the inserted rows only
  * need a valid queue).
+ *
+ * With `openLoop`, the baseline then takes the open loop Verdict took after its own closed loop:
+ * same rate, same duration, same moment after a write burst. Its p99 is the machine's floor for
+ * that figure (a stall of the whole machine delays both; see docs/benchmarks.md, session 10).
  */
 export function naiveBaseline(
   databaseUrl: string,
   queueId: string,
   port: number,
   body: string,
-  { fresh = false }: { fresh?: boolean } = {},
-): Promise<Load & { load: string }> {
-  if (fresh) return measureBaseline(databaseUrl, queueId, port, body);
-  baseline ??= measureBaseline(databaseUrl, queueId, port, body);
+  { fresh = false, openLoop }: { fresh?: boolean; openLoop?: BaselineOpenLoop } = {},
+): Promise<BaselineLoad> {
+  if (fresh) return measureBaseline(databaseUrl, queueId, port, body, openLoop);
+  baseline ??= measureBaseline(databaseUrl, queueId, port, body, openLoop);
   return baseline;
 }
 
@@ -253,22 +270,35 @@ function measureBaseline(
   queueId: string,
   port: number,
   body: string,
-): Promise<Load & { load: string }> {
+  openLoopRun?: BaselineOpenLoop,
+): Promise<BaselineLoad> {
   return (async () => {
     const server = fork(join(__dirname, 'baseline-server.js'), [], {
       env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), QUEUE_ID: queueId },
     });
     await once(server, 'message');
     try {
+      const url = `http://127.0.0.1:${port}/`;
+      const headers = { 'content-type': 'application/json' };
       // With its pid: the baseline's own CPU per request, which the review benchmark compares
       // the cycle's CPU with (steadier across machine states than requests/s, see benchmarks.md).
-      const result = await closedLoop(
-        `http://127.0.0.1:${port}/`,
-        { 'content-type': 'application/json' },
-        body,
-        server.pid,
+      const result = await closedLoop(url, headers, body, server.pid);
+      const closedLoad = load1();
+      if (!openLoopRun) return { ...result, load: closedLoad };
+      const open = await openLoop(openLoopRun.rate, openLoopRun.seconds, (agent) =>
+        httpStatus(agent, url, 'POST', headers, body),
       );
-      return { ...result, load: load1() };
+      const sorted = sortNumbers(open.latencies);
+      return {
+        ...result,
+        load: closedLoad,
+        open: {
+          p50: round1(percentile(sorted, 50)),
+          p99: round1(percentile(sorted, 99)),
+          failed: open.failed,
+          load: load1(),
+        },
+      };
     } finally {
       server.kill();
     }

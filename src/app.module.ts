@@ -35,6 +35,7 @@ export class AppModule {
         TypeOrmModule.forRoot(
           dataSourceOptions(config.databaseUrl, {
             preparedStatements: config.databasePreparedStatements,
+            poolIdleTimeoutMs: config.databasePoolIdleTimeoutMs,
           }),
         ),
         RedisModule,

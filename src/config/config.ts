@@ -11,6 +11,8 @@ export interface AppConfig {
   databaseUrl: string;
   /** Hot statements go to Postgres as named prepared statements (off behind a transaction-mode pooler). */
   databasePreparedStatements: boolean;
+  /** Milliseconds an idle pooled connection is kept; 0: kept for the life of the process. */
+  databasePoolIdleTimeoutMs: number;
   redisUrl: string;
   redisPrefix: string;
   /**
@@ -191,6 +193,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databasePreparedStatements: env.DATABASE_PREPARED_STATEMENTS
       ? bool(env, 'DATABASE_PREPARED_STATEMENTS')
       : true,
+    databasePoolIdleTimeoutMs: int(env, 'DATABASE_POOL_IDLE_TIMEOUT_MS', 0, 0, 86_400_000),
     redisUrl: url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
     redisPrefix,
     jwtSecret,

@@ -5,7 +5,7 @@ import { PreparingClient } from '../common/prepared-sql';
 
 export function dataSourceOptions(
   databaseUrl: string,
-  options: { preparedStatements?: boolean } = {},
+  options: { preparedStatements?: boolean; poolIdleTimeoutMs?: number } = {},
 ): DataSourceOptions {
   return {
     type: 'postgres',
@@ -19,6 +19,11 @@ export function dataSourceOptions(
     // PreparingClient: the hot statements are named prepared statements (src/common/prepared-sql.ts).
     extra: {
       max: 20,
+      // A fixed-size pool by default: connections opened for a burst stay open. pg's default
+      // closed every connection idle for 10 s, so the quiet after a burst ended a dozen backends
+      // at once, and the next burst paid to reconnect and re-prepare. On a 2-core VM those
+      // exits stalled the whole machine for 40-150 ms (docs/benchmarks.md, session 10).
+      idleTimeoutMillis: options.poolIdleTimeoutMs ?? 0,
       ...(options.preparedStatements === false ? {} : { Client: PreparingClient }),
     },
   };

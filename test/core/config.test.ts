@@ -39,3 +39,19 @@ describe('DATABASE_PREPARED_STATEMENTS', () => {
     );
   });
 });
+
+describe('DATABASE_POOL_IDLE_TIMEOUT_MS', () => {
+  it('keeps pooled connections open unless told otherwise, and refuses a value that is not a duration', () => {
+    assert.equal(loadConfig({}).databasePoolIdleTimeoutMs, 0);
+    assert.equal(
+      loadConfig({ DATABASE_POOL_IDLE_TIMEOUT_MS: '30000' }).databasePoolIdleTimeoutMs,
+      30_000,
+    );
+    for (const bad of ['-1', '10s', '86400001'])
+      assert.throws(
+        () => loadConfig({ DATABASE_POOL_IDLE_TIMEOUT_MS: bad }),
+        (error: Error) =>
+          error instanceof ConfigError && /DATABASE_POOL_IDLE_TIMEOUT_MS/.test(error.message),
+      );
+  });
+});
