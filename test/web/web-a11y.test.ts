@@ -180,7 +180,19 @@ void describe('accessibility and small screens', () => {
         // The review workspace with an item open (guidelines, questions, conversation).
         await page.goto('/review/support-replies');
         await page.getByRole('button', { name: 'Start reviewing' }).click();
-        await page.getByTestId('workspace').waitFor();
+        // On a timeout, say what the page showed instead (an error, an empty queue, a loader).
+        await page
+          .getByTestId('workspace')
+          .waitFor()
+          .catch(async (error: Error) => {
+            const shown = (
+              await page
+                .locator('main')
+                .innerText()
+                .catch(() => '?')
+            ).slice(0, 600);
+            throw new Error(`${error.message}\nthe page showed: ${shown}`);
+          });
         await page.getByTestId('guidelines').waitFor();
         await page.waitForTimeout(300);
         await audit(page, `${where} /review (item open)`, problems, phone);
