@@ -11,12 +11,15 @@ import { writeFileSync } from 'node:fs';
 import type { Benchmark, BenchRow } from './bench-types';
 import {
   closedLoop,
+  cpuSeconds,
   httpStatus,
   inspectorProfiler,
   load1,
   naiveBaseline,
   openLoop,
   percentile,
+  postgresCpu,
+  postgresCpuSince,
   round1,
   sortNumbers,
 } from './support';
@@ -98,6 +101,8 @@ const ingestionBench: Benchmark = async () => {
       });
       const batchProfiler = profileFile ? await inspectorProfiler(inspectPort) : undefined;
       await batchProfiler?.start();
+      const batchCpuBefore = cpuSeconds(server.process.pid);
+      const batchPgBefore = postgresCpu();
       const batchRun = await autocannon({
         url: `${url}/batch`,
         method: 'POST',
@@ -107,6 +112,8 @@ const ingestionBench: Benchmark = async () => {
         duration: SECONDS,
       });
       const batchLoad = load1();
+      const batchServerCpu = cpuSeconds(server.process.pid) - batchCpuBefore;
+      const batchPgCpu = postgresCpuSince(batchPgBefore);
       if (batchProfiler)
         writeFileSync(
           `${profileFile}-batch.cpuprofile`,
@@ -214,6 +221,14 @@ const ingestionBench: Benchmark = async () => {
           unit: 'items/s',
           target: `>= 4x baseline req/s (${Math.round(4 * baseline.rps)})`,
           ok: batchItemsPerSecond >= 4 * baseline.rps,
+          load: batchLoad,
+        },
+        {
+          // Where a batched item's time goes: the run is bound by these two on the same cores.
+          benchmark: BATCH,
+          metric: 'server / Postgres CPU per item',
+          value: Math.round((batchServerCpu * 1e6) / (batchRun.requests.total * 500)),
+          unit: `/ ${Math.round((batchPgCpu * 1e6) / (batchRun.requests.total * 500))} µs`,
           load: batchLoad,
         },
       );

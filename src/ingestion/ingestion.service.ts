@@ -1,7 +1,7 @@
 import { ConflictException, HttpException, Inject, Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
 import { assert, canSubmit } from '../auth/access';
 import { FieldProblem, invalid } from '../common/errors';
@@ -13,6 +13,7 @@ import { validationProblems } from '../common/validation';
 import { submitted } from '../items/item-state';
 import { ItemPrivacy } from '../items/item-privacy';
 import { toItemView } from '../items/item.view';
+import { newItemId } from '../items/item-id';
 import { MetricsService } from '../ops/metrics.service';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
@@ -195,7 +196,7 @@ export class IngestionService {
     });
     return submitted(
       {
-        id: randomUUID(),
+        id: newItemId(),
         queueId: queue.id,
         queueSlug: queue.slug,
         externalId: dto.externalId ?? null,

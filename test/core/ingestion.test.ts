@@ -146,7 +146,31 @@ describe('submission and routing', () => {
       );
       assert.equal(res.status, 201, JSON.stringify(output));
       assert.deepEqual(res.body.output, output);
+      // As stored: read back, the values are the ones sent (a string stays a JSON string).
+      const stored = await admin.get(`/v1/items/${res.body.id}`);
+      assert.deepEqual([stored.body.output, stored.body.input], [output, 'a string input']);
     }
+  });
+  it('gives items ids that sort by submission time (UUIDv7)', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await bot.post('/v1/queues/support-replies/items', submission());
+      assert.equal(res.status, 201);
+      ids.push(res.body.id);
+      await new Promise((resolve) => setTimeout(resolve, 3));
+    }
+    for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab]/);
+    assert.deepEqual([...ids].sort(), ids);
+    // Postgres orders them the same way.
+    const rows = await sql<{ id: string }>(
+      ctx,
+      'SELECT id FROM items WHERE id = ANY($1) ORDER BY id',
+      [ids],
+    );
+    assert.deepEqual(
+      rows.map((r) => r.id),
+      ids,
+    );
   });
   it('404 for an unknown queue', async () => {
     assert.equal((await admin.post('/v1/queues/nope/items', submission())).status, 404);

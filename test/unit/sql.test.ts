@@ -181,7 +181,7 @@ describe('recordSetSql', () => {
     assert.equal(columns, '"item_id", "seq", "type", "actor", "details", "created_at"');
     assert.equal(
       from,
-      `(SELECT ${columns} FROM json_populate_recordset(NULL::"item_events", $1::json)) AS e`,
+      `(SELECT ${columns} FROM jsonb_populate_recordset(NULL::"item_events", $1::jsonb)) AS e`,
     );
     assert.equal(params.values.length, 1);
     const records = JSON.parse(params.values[0] as string) as Record<string, unknown>[];
